@@ -1,0 +1,127 @@
+/**
+ * The mixmc command line: argument parsing and printing only; the work is the library's.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { fit } from '../fit.js';
+import { MixmcError, isUserError } from '../errors.js';
+import { writeRunDirectory } from '../output/runDir.js';
+import { VERSION } from '../version.js';
+import type { McmcConfig, RunSpec } from '../types.js';
+import { summaryTable, warningsBlock } from './format.js';
+
+function int(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0`);
+    return n;
+  };
+}
+
+/** Read a JSON config; relative paths in it are relative to its folder. */
+export function readConfig(file: string): { spec: RunSpec; baseDir: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MixmcError(`cannot read the config: ${(err as Error).message}`, { file });
+  }
+  try {
+    return { spec: JSON.parse(text) as RunSpec, baseDir: dirname(resolve(file)) };
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    let loc = {};
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos).split('\n');
+      loc = { line: before.length, column: before[before.length - 1].length + 1 };
+    }
+    throw new MixmcError(`the config is not valid JSON: ${(err as Error).message}`, { file, ...loc });
+  }
+}
+
+interface FitFlags {
+  out: string;
+  chains?: number;
+  iter?: number;
+  burnin?: number;
+  thin?: number;
+  seed?: number;
+  workers?: number;
+  quiet?: boolean;
+  digits: number;
+}
+
+async function runFit(config: string, flags: FitFlags): Promise<void> {
+  const { spec, baseDir } = readConfig(config);
+  const overrides: McmcConfig = { chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed, workers: flags.workers };
+  const started = new Date().toISOString();
+  let lastPrint = 0;
+  const res = await fit(spec, {
+    ...overrides,
+    baseDir,
+    onProgress: flags.quiet
+      ? undefined
+      : (e) => {
+          const now = Date.now();
+          if (now - lastPrint > 2000 || e.iteration === e.iterations) {
+            lastPrint = now;
+            process.stderr.write(`chain ${e.chain + 1}: ${e.iteration}/${e.iterations}\n`);
+          }
+        },
+  });
+  writeRunDirectory(resolve(flags.out), res, { started, ended: new Date().toISOString(), configFile: resolve(config) });
+  const traced = res.summary.slice(0, res.params.length);
+  process.stdout.write(`${summaryTable(traced, flags.digits)}\n`);
+  const w = warningsBlock(res.warnings);
+  if (w) process.stdout.write(`\n${w}\n`);
+  process.stdout.write(`\nwrote ${resolve(flags.out)}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mixmc')
+    .description('Linear mixed models and genomic marker regressions by Gibbs sampling, and REML/BLUP to compare')
+    .version(VERSION)
+    .option('--debug', 'print stack traces on errors');
+  program
+    .command('fit')
+    .argument('<config>', 'run spec (JSON)')
+    .requiredOption('--out <dir>', 'run directory to write')
+    .option('--chains <n>', 'number of chains', int('--chains'))
+    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
+    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
+    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
+    .option('--seed <n>', 'run seed', int('--seed'))
+    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
+    .option('--digits <n>', 'significant digits in the table', int('--digits'), 4)
+    .option('--quiet', 'no progress output')
+    .description('fit a model and write a run directory')
+    .action((config: string, flags: FitFlags) => runFit(config, flags));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (isUserError(err)) {
+      process.stderr.write(`error: ${err.message}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${(err as Error).message}\n`);
+    process.stderr.write(debug ? `${(err as Error).stack}\n` : 'run again with --debug for the stack trace\n');
+    return 1;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The summary table: one row per parameter (DESIGN.md row format), computed from chain × draw arrays
+ * by the pure kernels, plus the warnings users need to judge whether the chains can be trusted.
+ */
+import type { RunWarning, SummaryRow } from '../types.js';
+import * as k from './kernels.js';
+
+/** Draws of several parameters: chains[c][j] holds the draws of names[j] in chain c. */
+export interface DrawSet {
+  names: readonly string[];
+  chains: readonly (readonly Float64Array[])[];
+}
+
+export interface SummaryOptions {
+  /** Mass of the central and HPD intervals (default 0.95). */
+  prob?: number;
+}
+
+/** Summarise one parameter given as chains. Never throws on degenerate draws (NaN instead). */
+export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95): SummaryRow {
+  k.checkChains(chains);
+  const x = k.pooled(chains);
+  if (x.length === 0 || !x.every(Number.isFinite)) {
+    return { variable, mean: x.length ? k.mean(x) : NaN, sd: NaN, median: NaN, lower: NaN, upper: NaN, hpdLower: NaN, hpdUpper: NaN, rhat: NaN, essBulk: NaN, essTail: NaN, mcseMean: NaN };
+  }
+  const s = k.sorted(x);
+  const [hpdLower, hpdUpper] = k.hpdSorted(s, prob);
+  return {
+    variable,
+    mean: k.mean(x),
+    sd: k.sd(x),
+    median: k.quantileSorted(s, 0.5),
+    lower: k.quantileSorted(s, (1 - prob) / 2),
+    upper: k.quantileSorted(s, 1 - (1 - prob) / 2),
+    hpdLower,
+    hpdUpper,
+    rhat: k.rhat(chains),
+    essBulk: k.essBulk(chains),
+    essTail: k.essTail(chains, s),
+    mcseMean: k.mcseMean(chains),
+  };
+}
+
+/** Summarise every parameter of a draw set. */
+export function summarizeDrawSet(draws: DrawSet, opts: SummaryOptions = {}): SummaryRow[] {
+  const prob = opts.prob ?? 0.95;
+  return draws.names.map((name, j) => summarizeChains(name, draws.chains.map((c) => c[j]), prob));
+}
+
+/** A row for a quantity known only through its running mean and SD (no draws kept). */
+export function momentRow(variable: string, mean: number, sd: number): SummaryRow {
+  return { variable, mean, sd, median: NaN, lower: NaN, upper: NaN, hpdLower: NaN, hpdUpper: NaN, rhat: NaN, essBulk: NaN, essTail: NaN, mcseMean: NaN };
+}
+
+/**
+ * Convergence warnings, each naming its parameter (DESIGN.md; issue: R-hat > 1.01, ESS bulk or tail
+ * below 100 per chain, a variance stuck near 0, constant draws). Severity orders them, worst first.
+ */
+export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet, heldFixed: ReadonlySet<string> = new Set()): RunWarning[] {
+  const out: RunWarning[] = [];
+  const nChains = draws.chains.length;
+  rows.forEach((r, j) => {
+    const chains = draws.chains.map((c) => c[j]);
+    if (chains.length === 0 || chains[0].length === 0 || heldFixed.has(r.variable)) return;
+    const x = k.pooled(chains);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of x) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi - lo < Number.EPSILON) {
+      out.push({ subject: r.variable, severity: 1, message: 'all draws are the same value' });
+      return;
+    }
+    if (r.rhat > 1.01) out.push({ subject: r.variable, severity: 3 + (r.rhat - 1), message: `R-hat = ${r.rhat.toFixed(3)} > 1.01: the chains disagree; run longer or check the model` });
+    const minEss = Math.min(r.essBulk, r.essTail);
+    if (minEss < 100 * nChains) {
+      const which = r.essBulk <= r.essTail ? 'bulk' : 'tail';
+      out.push({ subject: r.variable, severity: 2 + (100 * nChains - minEss) / (100 * nChains), message: `ESS ${which} = ${minEss.toFixed(0)} < ${100 * nChains} (100 per chain): too few effective draws for reliable intervals` });
+    }
+    if (r.variable.startsWith('var[')) {
+      chains.forEach((c, ci) => {
+        // a chain whose variance sits below 1e-6 of the pooled median for most of its draws is stuck
+        const med = r.median;
+        let low = 0;
+        for (const v of c) if (v < 1e-6 * Math.abs(med)) low++;
+        if (low > 0.5 * c.length) out.push({ subject: r.variable, severity: 4, message: `chain ${ci + 1} is stuck near 0 (${low} of ${c.length} draws below 1e-6 × the median)` });
+      });
+    }
+  });
+  return out.sort((a, b) => b.severity - a.severity);
+}

@@ -1,0 +1,8 @@
+/** The public API of mixmc. */
+export { fit, prepare, type FitOptions, type FitResult, type ChainDraws, type EffectSummary } from './fit.js';
+export { MixmcError, isUserError } from './errors.js';
+export { chainRng, chainKey, Rng } from './rng/rng.js';
+export { summarizeChains, summarizeDrawSet, type DrawSet } from './diagnostics/summary.js';
+export { readTable } from './io/csv.js';
+export { parseFormula } from './model/formula.js';
+export type * from './types.js';

@@ -1,0 +1,95 @@
+/**
+ * The single driver (DESIGN.md principle 1): burn-in, thinning, interrupt, progress and output live
+ * here and nowhere else. Blocks only init/update/record.
+ */
+import { RunningMoments } from '../output/moments.js';
+import type { DrawSink } from '../output/sink.js';
+import type { UniformSource } from '../rng/rng.js';
+import type { ChainState } from './state.js';
+import type { Block, Tracker } from './updater.js';
+
+/** A ready-to-run sampler: the blocks in sweep order, their traced names, and the trackers. */
+export interface Sampler {
+  readonly blocks: readonly Block[];
+  readonly params: readonly string[];
+  readonly trackers: readonly Tracker[];
+}
+
+export interface ChainSettings {
+  /** Total iterations, burn-in included. */
+  iterations: number;
+  burnin: number;
+  thin: number;
+}
+
+export interface ProgressEvent {
+  chain: number;
+  iteration: number;
+  iterations: number;
+}
+
+export interface RunChainOptions {
+  /** The chain's index, passed to progress events. */
+  chain?: number;
+  /** Iterations already done (resume); 0 runs init first. */
+  startIteration?: number;
+  /** Moments carried over from a checkpoint, one per tracker. */
+  moments?: RunningMoments[];
+  onProgress?: (e: ProgressEvent) => void;
+  /** How often to call onProgress, in iterations. */
+  progressEvery?: number;
+  /** Checked once per iteration; when aborted the chain stops after the current sweep. */
+  signal?: AbortSignal;
+  /** Called after each sweep with the state (tests use it to check invariants). */
+  afterSweep?: (state: ChainState, iteration: number) => void;
+}
+
+export interface ChainOutcome {
+  /** Iterations completed (burn-in included). */
+  iteration: number;
+  interrupted: boolean;
+  moments: RunningMoments[];
+}
+
+/**
+ * Run one chain: init (unless resuming), then `iterations` sweeps. After burn-in, every `thin`-th
+ * sweep is kept: its traced parameters go to the sink and the trackers' moments are updated. Kept
+ * iterations are those with (iteration − burnin) a positive multiple of thin (1-based iterations).
+ */
+export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource, settings: ChainSettings, sink: DrawSink, opts: RunChainOptions = {}): ChainOutcome {
+  const { iterations, burnin, thin } = settings;
+  const blocks = sampler.blocks;
+  const trackers = sampler.trackers;
+  const moments = opts.moments ?? trackers.map((t) => new RunningMoments(t.labels.length));
+  const buffers = trackers.map((t) => new Float64Array(t.labels.length));
+  const row = new Float64Array(sampler.params.length);
+  const offsets = new Int32Array(blocks.length);
+  for (let b = 1; b < blocks.length; b++) offsets[b] = offsets[b - 1] + blocks[b - 1].params.length;
+  const chain = opts.chain ?? 0;
+  const every = Math.max(1, opts.progressEvery ?? Math.ceil(iterations / 100));
+
+  let it = opts.startIteration ?? 0;
+  if (it === 0) for (const b of blocks) b.init(state, rng);
+  sink.header(sampler.params);
+  let interrupted = false;
+  while (it < iterations) {
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    for (let b = 0; b < blocks.length; b++) blocks[b].update(state, rng);
+    it++;
+    if (opts.afterSweep) opts.afterSweep(state, it);
+    if (it > burnin && (it - burnin) % thin === 0) {
+      for (let b = 0; b < blocks.length; b++) blocks[b].record(state, row, offsets[b]);
+      sink.row(it, row);
+      for (let t = 0; t < trackers.length; t++) {
+        trackers[t].read(state, buffers[t]);
+        moments[t].push(buffers[t]);
+      }
+    }
+    if (opts.onProgress && (it % every === 0 || it === iterations)) opts.onProgress({ chain, iteration: it, iterations });
+  }
+  sink.end();
+  return { iteration: it, interrupted, moments };
+}

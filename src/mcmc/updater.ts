@@ -1,0 +1,52 @@
+/**
+ * The Block interface every Gibbs block implements, and the sweep order (DESIGN.md data flow):
+ * fixed → random → markers → variances → residual variance.
+ */
+import type { UniformSource } from '../rng/rng.js';
+import type { ChainState } from './state.js';
+
+/**
+ * One Gibbs block: draws its own parameters from their full conditional given everything else.
+ * Contract: `update` mutates only the block's own arrays in the state and `state.e`, and afterwards
+ * e = y − fitted still holds.
+ */
+export interface Block {
+  /** Sweep position: blocks run in increasing stage, then in the order they were added. */
+  readonly stage: Stage;
+  /** Names of the scalar parameters this block traces per kept draw (DESIGN.md names). */
+  readonly params: readonly string[];
+  /** Set starting values (may draw from rng). Mutates: the block's arrays and e. */
+  init(state: ChainState, rng: UniformSource): void;
+  /** One draw from the full conditional. Mutates: the block's arrays and e. */
+  update(state: ChainState, rng: UniformSource): void;
+  /** Write the traced parameters into row[offset .. offset + params.length). */
+  record(state: ChainState, row: Float64Array, offset: number): void;
+}
+
+/** The sweep order. */
+export enum Stage {
+  Fixed = 0,
+  Random = 1,
+  Markers = 2,
+  Variance = 3,
+  Residual = 4,
+}
+
+/**
+ * A high-dimensional quantity kept as running moments rather than traced per draw (random-effect
+ * levels, fitted values, marker effects).
+ */
+export interface Tracker {
+  readonly name: string;
+  readonly labels: readonly string[];
+  /** Write the current value into out (length labels.length). Must not allocate. */
+  read(state: ChainState, out: Float64Array): void;
+}
+
+/** Blocks sorted into sweep order (stable within a stage). */
+export function sweepOrder(blocks: readonly Block[]): Block[] {
+  return blocks
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => x.b.stage - y.b.stage || x.i - y.i)
+    .map((x) => x.b);
+}

@@ -1,0 +1,346 @@
+/**
+ * The design: aligned records, y, X (sparse, column-compressed), the random terms' level maps and
+ * x'x. It is built once from a validated spec and a table, then never changes; the sampler and REML
+ * both read it, and its typed arrays can be moved to SharedArrayBuffers for workers.
+ */
+import { MixmcError } from '../errors.js';
+import { columnIndex, isMissing, isNumericColumn, numericColumn, sortLevels, type Table } from '../io/csv.js';
+import { choleskyInPlace, cholSolve } from '../linalg/dense.js';
+import type { RunWarning } from '../types.js';
+import type { Formula } from './formula.js';
+
+export interface FixedDesign {
+  /** Number of columns of X. */
+  readonly p: number;
+  /** Parameter names, `b[...]` (DESIGN.md). */
+  readonly names: readonly string[];
+  /** X in compressed sparse column form: column j's rows are rowIdx[colPtr[j]..colPtr[j+1]). */
+  readonly colPtr: Int32Array;
+  readonly rowIdx: Int32Array;
+  readonly vals: Float64Array;
+  /** X'X, p × p row-major. */
+  readonly xtx: Float64Array;
+  /** The Cholesky factor L of X'X (lower, row-major). */
+  readonly xtxChol: Float64Array;
+}
+
+export interface RandomDesign {
+  /** The grouping variable, which names the term: `u[TERM:LEVEL]`, `var[TERM]`. */
+  readonly term: string;
+  readonly levels: readonly string[];
+  readonly q: number;
+  /** level[i] is the level of record i (observed records). */
+  readonly level: Int32Array;
+  /** Number of observed records per level (Z'Z's diagonal). */
+  readonly count: Float64Array;
+  /** Sum of the column variances of Z (BGLR's MSx), for default priors. */
+  readonly msx: number;
+}
+
+/** Records whose response is missing: not in the likelihood, but their fitted values are predicted. */
+export interface PredictDesign {
+  readonly m: number;
+  readonly ids: readonly string[];
+  /** X rows, m × p row-major. */
+  readonly x: Float64Array;
+  /** level[k][i]: record i's level of random term k. */
+  readonly level: readonly Int32Array[];
+}
+
+export interface Design {
+  readonly response: string;
+  /** Records in the likelihood. */
+  readonly n: number;
+  readonly y: Float64Array;
+  readonly ids: readonly string[];
+  /** Sample variance of y (denominator n − 1). */
+  readonly varY: number;
+  readonly fixed: FixedDesign;
+  readonly random: readonly RandomDesign[];
+  readonly predict: PredictDesign;
+  /** Data problems the user should know about (dropped rows, …). */
+  readonly warnings: readonly RunWarning[];
+}
+
+interface VarInfo {
+  name: string;
+  col: number;
+  kind: 'numeric' | 'factor';
+  num?: Float64Array;
+  labels?: string[];
+}
+
+/** Options that change how columns are typed. */
+export interface DesignOptions {
+  /** Columns to treat as factors even when numeric. */
+  factors?: readonly string[];
+  /** The id column, if any. */
+  id?: string;
+}
+
+/**
+ * Build the design of `formula` on `table`.
+ * @throws MixmcError for unknown columns, a non-numeric response, one-level factors, no usable
+ *   records, or aliased fixed-effect columns (named, with the columns they depend on).
+ */
+export function buildDesign(table: Table, formula: Formula, opts: DesignOptions = {}): Design {
+  const forced = new Set(opts.factors ?? []);
+  const warnings: RunWarning[] = [];
+  const nRows = table.rows.length;
+
+  const yCol = columnIndex(table, formula.response, formula.response);
+  const yAll = numericColumn(table, yCol, `the response '${formula.response}'`);
+  const idCol = opts.id !== undefined ? columnIndex(table, opts.id, 'id') : -1;
+
+  // Type every variable the formula uses.
+  const info = new Map<string, VarInfo>();
+  const describe = (name: string, asFactor: boolean): VarInfo => {
+    const got = info.get(name);
+    if (got) return got;
+    const col = columnIndex(table, name);
+    const numeric = !asFactor && !forced.has(name) && isNumericColumn(table, col);
+    const v: VarInfo = numeric
+      ? { name, col, kind: 'numeric', num: numericColumn(table, col, name) }
+      : { name, col, kind: 'factor', labels: table.rows.map((r) => r[col]) };
+    info.set(name, v);
+    return v;
+  };
+  for (const t of formula.fixed) for (const v of t.vars) describe(v, false);
+  const groups = formula.random.map((r) => describe(r.group, true));
+  for (const g of groups) {
+    if (g.kind !== 'factor') {
+      // A grouping variable is always a set of labels, even when they look like numbers.
+      g.kind = 'factor';
+      g.labels = table.rows.map((r) => r[g.col]);
+      delete g.num;
+    }
+  }
+
+  // Rows with a missing covariate, factor or group are dropped; rows with a missing response are kept
+  // for prediction only.
+  const vars = [...info.values()];
+  const isMissingAt = (v: VarInfo, r: number): boolean =>
+    v.kind === 'numeric' ? Number.isNaN(v.num![r]) : isMissing(v.labels![r]);
+  const observed: number[] = [];
+  const toPredict: number[] = [];
+  let droppedMissing = 0;
+  for (let r = 0; r < nRows; r++) {
+    if (vars.some((v) => isMissingAt(v, r))) {
+      droppedMissing++;
+      continue;
+    }
+    (Number.isNaN(yAll[r]) ? toPredict : observed).push(r);
+  }
+  if (droppedMissing > 0) {
+    warnings.push({ subject: 'data', severity: 1, message: `${droppedMissing} row(s) of ${table.file} dropped because a covariate, factor or grouping variable is missing` });
+  }
+  if (observed.length === 0) throw new MixmcError(`no record has a non-missing response '${formula.response}' and complete covariates`, { file: table.file });
+
+  // Factor levels come from the observed records, ordered as R's factor() orders them.
+  const levelsOf = new Map<string, string[]>();
+  for (const v of vars) {
+    if (v.kind !== 'factor') continue;
+    const isGroup = groups.includes(v);
+    const rowsForLevels = isGroup ? observed.concat(toPredict) : observed;
+    const levels = sortLevels(rowsForLevels.map((r) => v.labels![r]));
+    const inFixed = formula.fixed.some((t) => t.vars.includes(v.name));
+    if (levels.length < 2 && (inFixed || isGroup)) {
+      throw new MixmcError(`factor '${v.name}' has only one level ('${levels[0]}') among the records used; a factor needs at least two`, { file: table.file, column: v.name, term: v.name });
+    }
+    levelsOf.set(v.name, levels);
+  }
+
+  // Predicted records whose fixed-factor level was never observed cannot be predicted.
+  const fixedFactorVars = vars.filter((v) => v.kind === 'factor' && formula.fixed.some((t) => t.vars.includes(v.name)));
+  const predictRows = toPredict.filter((r) => fixedFactorVars.every((v) => levelsOf.get(v.name)!.includes(v.labels![r])));
+  if (predictRows.length < toPredict.length) {
+    warnings.push({ subject: 'data', severity: 1, message: `${toPredict.length - predictRows.length} record(s) with a missing response are not predicted: a fixed-factor level of theirs has no observed record` });
+  }
+
+  const columns = fixedColumns(formula, info, levelsOf);
+  const n = observed.length;
+  const p = columns.length;
+  const y = Float64Array.from(observed, (r) => yAll[r]);
+
+  // X in CSC form.
+  const colPtr = new Int32Array(p + 1);
+  const rowList: number[] = [];
+  const valList: number[] = [];
+  for (let j = 0; j < p; j++) {
+    for (let i = 0; i < n; i++) {
+      const x = columns[j].value(observed[i]);
+      if (x !== 0) {
+        rowList.push(i);
+        valList.push(x);
+      }
+    }
+    colPtr[j + 1] = rowList.length;
+  }
+  const rowIdx = Int32Array.from(rowList);
+  const vals = Float64Array.from(valList);
+  const names = columns.map((c) => c.name);
+  const xtx = crossProduct(p, colPtr, rowIdx, vals, n);
+  const xtxChol = Float64Array.from(xtx);
+  checkAliasing(xtx, xtxChol, p, names, table.file);
+
+  const random: RandomDesign[] = groups.map((g) => {
+    const levels = levelsOf.get(g.name)!;
+    const index = new Map(levels.map((l, k) => [l, k]));
+    const level = Int32Array.from(observed, (r) => index.get(g.labels![r])!);
+    const count = new Float64Array(levels.length);
+    for (let i = 0; i < n; i++) count[level[i]]++;
+    // Σ_j var(z_j) with the n − 1 denominator: var(z_j) = (n_j − n_j²/n)/(n − 1).
+    let msx = 0;
+    for (let j = 0; j < levels.length; j++) msx += (count[j] - (count[j] * count[j]) / n) / Math.max(1, n - 1);
+    return { term: g.name, levels, q: levels.length, level, count, msx };
+  });
+
+  const m = predictRows.length;
+  const xPred = new Float64Array(m * p);
+  for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) xPred[i * p + j] = columns[j].value(predictRows[i]);
+  const levelPred = groups.map((g) => {
+    const index = new Map(levelsOf.get(g.name)!.map((l, k) => [l, k]));
+    return Int32Array.from(predictRows, (r) => index.get(g.labels![r])!);
+  });
+  const rowId = (r: number): string => (idCol >= 0 ? table.rows[r][idCol] : String(r + 1));
+
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (y[i] - mean) * (y[i] - mean);
+
+  return {
+    response: formula.response,
+    n,
+    y,
+    ids: observed.map(rowId),
+    varY: n > 1 ? ss / (n - 1) : 0,
+    fixed: { p, names, colPtr, rowIdx, vals, xtx, xtxChol },
+    random,
+    predict: { m, ids: predictRows.map(rowId), x: xPred, level: levelPred },
+    warnings,
+  };
+}
+
+interface Column {
+  name: string;
+  value: (row: number) => number;
+}
+
+/**
+ * The columns of X, R-style: intercept first, then each term in order. A factor in a term is coded
+ * by treatment contrasts (the first level dropped) when the term without that factor is also in the
+ * model (the intercept counts as the empty term), and by indicators of all its levels otherwise —
+ * the rule R's model.matrix applies, so that the columns match lme4's.
+ */
+function fixedColumns(formula: Formula, info: Map<string, VarInfo>, levelsOf: Map<string, string[]>): Column[] {
+  const cols: Column[] = [];
+  if (formula.intercept) cols.push({ name: 'b[(Intercept)]', value: () => 1 });
+  const termKeys = new Set(formula.fixed.map((t) => [...t.vars].sort().join(':')));
+  const hasMargin = (vars: readonly string[], drop: string): boolean => {
+    const rest = vars.filter((v) => v !== drop);
+    return rest.length === 0 ? formula.intercept : termKeys.has([...rest].sort().join(':'));
+  };
+  for (const term of formula.fixed) {
+    // Each variable contributes a list of (label, value(row)) factors; the term's columns are the
+    // products over all variables, the first variable varying fastest (as in R).
+    let parts: { label: string; value: (r: number) => number }[] = [{ label: '', value: () => 1 }];
+    for (const vname of term.vars) {
+      const v = info.get(vname)!;
+      let own: { label: string; value: (r: number) => number }[];
+      if (v.kind === 'numeric') {
+        const num = v.num!;
+        own = [{ label: vname, value: (r) => num[r] }];
+      } else {
+        const levels = levelsOf.get(vname)!;
+        const used = hasMargin(term.vars, vname) ? levels.slice(1) : levels;
+        const labels = v.labels!;
+        own = used.map((lev) => ({ label: `${vname}:${lev}`, value: (r: number) => (labels[r] === lev ? 1 : 0) }));
+      }
+      const next: typeof parts = [];
+      for (const o of own) {
+        for (const pp of parts) {
+          const pv = pp.value;
+          const ov = o.value;
+          next.push({ label: pp.label === '' ? o.label : `${pp.label}:${o.label}`, value: (r) => pv(r) * ov(r) });
+        }
+      }
+      parts = next;
+    }
+    for (const pp of parts) cols.push({ name: `b[${pp.label}]`, value: pp.value });
+  }
+  return cols;
+}
+
+function crossProduct(p: number, colPtr: Int32Array, rowIdx: Int32Array, vals: Float64Array, n: number): Float64Array {
+  const dense = new Float64Array(n);
+  const xtx = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    dense.fill(0);
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) dense[rowIdx[k]] = vals[k];
+    for (let i = 0; i <= j; i++) {
+      let s = 0;
+      for (let k = colPtr[i]; k < colPtr[i + 1]; k++) s += vals[k] * dense[rowIdx[k]];
+      xtx[i * p + j] = s;
+      xtx[j * p + i] = s;
+    }
+  }
+  return xtx;
+}
+
+/**
+ * Cholesky of X'X column by column. A column whose pivot is (relatively) zero lies in the span of
+ * the columns before it: report it with the combination that reproduces it.
+ */
+function checkAliasing(xtx: Float64Array, chol: Float64Array, p: number, names: readonly string[], file: string): void {
+  const bad = choleskyInPlace(chol, p);
+  if (bad < 0) {
+    let minRatio = Infinity;
+    for (let j = 0; j < p; j++) minRatio = Math.min(minRatio, (chol[j * p + j] * chol[j * p + j]) / xtx[j * p + j]);
+    if (minRatio > 1e-10) return;
+  }
+  // Find every aliased column: pivots relative to the column's own norm below 1e-10.
+  const aliased: string[] = [];
+  const kept: number[] = [];
+  for (let j = 0; j < p; j++) {
+    const idx = kept.concat(j);
+    const k = idx.length;
+    const sub = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sub[a * k + b] = xtx[idx[a] * p + idx[b]];
+    const f = choleskyInPlace(sub, k);
+    const pivot = f < 0 ? sub[(k - 1) * k + (k - 1)] ** 2 : 0;
+    if (xtx[j * p + j] === 0) {
+      aliased.push(`${names[j]} (the column is all zero)`);
+    } else if (f >= 0 || pivot / xtx[j * p + j] < 1e-10) {
+      // Express column j through the kept columns: solve X_k'X_k c = X_k'x_j.
+      const kk = kept.length;
+      const a = new Float64Array(kk * kk);
+      const rhs = new Float64Array(kk);
+      for (let r = 0; r < kk; r++) {
+        rhs[r] = xtx[kept[r] * p + j];
+        for (let c = 0; c < kk; c++) a[r * kk + c] = xtx[kept[r] * p + kept[c]];
+      }
+      choleskyInPlace(a, kk);
+      const coef = Float64Array.from(rhs);
+      cholSolve(a, kk, coef);
+      const combo = kept
+        .map((c, r) => ({ name: names[c], w: coef[r] }))
+        .filter((t) => Math.abs(t.w) > 1e-8)
+        .map((t) => `${fmt(t.w)}·${t.name}`)
+        .join(' + ');
+      aliased.push(`${names[j]} = ${combo || '0'}`);
+    } else {
+      kept.push(j);
+    }
+  }
+  throw new MixmcError(
+    `the fixed effects are aliased (X is rank deficient): ${aliased.join('; ')}. Remove a term or merge levels so that every column is estimable`,
+    { file, term: 'formula' },
+  );
+}
+
+function fmt(x: number): string {
+  const r = Math.round(x * 1e6) / 1e6;
+  return String(r);
+}

@@ -1,0 +1,144 @@
+/**
+ * Validation of a user's run object: the only place user errors about the spec are thrown. The
+ * result is a {@link ResolvedSpec} with defaults filled in, ready for the design and the sampler.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { MixmcError } from '../errors.js';
+import { parseTable, readTable, type Table } from '../io/csv.js';
+import type { DataRow, McmcConfig, RunSpec, VariancePrior } from '../types.js';
+import { parseFormula, type Formula } from './formula.js';
+
+/** Chain defaults, applied where the spec's `mcmc` block is silent. */
+export const DEFAULT_MCMC: Required<McmcConfig> = {
+  chains: 4,
+  iterations: 6000,
+  burnin: 1000,
+  thin: 5,
+  seed: 1,
+  workers: 0,
+  traceLevels: 100,
+};
+
+export interface ResolvedMcmc {
+  chains: number;
+  iterations: number;
+  burnin: number;
+  thin: number;
+  seed: number;
+  workers: number;
+  traceLevels: number;
+}
+
+export interface ResolvedSpec {
+  readonly spec: RunSpec;
+  readonly formula: Formula;
+  readonly table: Table;
+  readonly mcmc: ResolvedMcmc;
+  readonly priors: Record<string, VariancePrior>;
+  readonly fixedVariances: Record<string, number>;
+}
+
+/**
+ * Check a run object and load its data. `baseDir` resolves relative paths (the config file's folder
+ * in the CLI, the working directory in the API). `overrides` are command-line flags.
+ */
+export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overrides: McmcConfig = {}): ResolvedSpec {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MixmcError('the run spec must be a JSON object', { term: 'spec' });
+  const spec = raw as RunSpec;
+  const known = new Set(['data', 'id', 'formula', 'factors', 'priors', 'fixedVariances', 'mcmc', 'markers', 'pedigree', 'relationship', 'covariance', '$schema', 'description']);
+  for (const key of Object.keys(spec)) {
+    if (!known.has(key)) throw new MixmcError(`unknown key '${key}' in the run spec; expected one of ${[...known].filter((k) => !k.startsWith('$')).join(', ')}`, { term: key });
+  }
+  if (typeof spec.formula !== 'string' || spec.formula.trim() === '') throw new MixmcError("the spec needs a 'formula' string, e.g. \"y ~ 1 + env + (1|sire)\"", { term: 'formula' });
+  const formula = parseFormula(spec.formula);
+  if (spec.id !== undefined && typeof spec.id !== 'string') throw new MixmcError("'id' must be a column name", { term: 'id' });
+  if (spec.factors !== undefined && !(Array.isArray(spec.factors) && spec.factors.every((f) => typeof f === 'string'))) {
+    throw new MixmcError("'factors' must be a list of column names", { term: 'factors' });
+  }
+  const table = loadData(spec.data, baseDir);
+  const varianceTerms = new Set<string>([...formula.random.map((r) => r.group), 'residual']);
+  if ((spec as { markers?: unknown }).markers !== undefined) varianceTerms.add('markers');
+  const priors = checkPriors(spec.priors, varianceTerms);
+  const fixedVariances = checkFixed(spec.fixedVariances, varianceTerms);
+  const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...stripUndefined(overrides) });
+  return { spec, formula, table, mcmc, priors, fixedVariances };
+}
+
+function stripUndefined(o: McmcConfig): McmcConfig {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as McmcConfig;
+}
+
+function loadData(data: RunSpec['data'], baseDir: string): Table {
+  if (typeof data === 'string') {
+    const file = isAbsolute(data) ? data : resolve(baseDir, data);
+    return readTable(file);
+  }
+  if (Array.isArray(data)) return rowsToTable(data);
+  throw new MixmcError("'data' must be a CSV path or an array of row objects", { term: 'data' });
+}
+
+/** Rows given in memory become a table of strings, as if read from a file called "data". */
+export function rowsToTable(rows: readonly DataRow[]): Table {
+  if (rows.length === 0) throw new MixmcError('the data has no rows', { term: 'data' });
+  const header = Object.keys(rows[0]);
+  const cell = (v: DataRow[string]): string =>
+    v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+  const body = rows.map((r, i) => {
+    const keys = Object.keys(r);
+    if (keys.length !== header.length || keys.some((k) => !header.includes(k))) {
+      throw new MixmcError(`row ${i + 1} has columns [${keys.join(', ')}] but row 1 has [${header.join(', ')}]`, { file: 'data', line: i + 2 });
+    }
+    return header.map((h) => cell(r[h]));
+  });
+  const text = [header, ...body].map((r) => r.map(quote).join(',')).join('\n');
+  return parseTable('data', text);
+}
+
+function quote(s: string): string {
+  return /[",\n;\t]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function checkPriors(priors: unknown, terms: Set<string>): Record<string, VariancePrior> {
+  if (priors === undefined) return {};
+  if (priors === null || typeof priors !== 'object') throw new MixmcError("'priors' must be an object of {df, scale} by term", { term: 'priors' });
+  const out: Record<string, VariancePrior> = {};
+  for (const [term, p] of Object.entries(priors as Record<string, unknown>)) {
+    if (!terms.has(term)) throw new MixmcError(`prior given for '${term}', which is not a variance term of the model (${[...terms].join(', ')})`, { term: `priors.${term}` });
+    const v = p as Partial<VariancePrior>;
+    if (!v || typeof v.df !== 'number' || typeof v.scale !== 'number' || !(v.df > 0) || !(v.scale > 0)) {
+      throw new MixmcError(`prior for '${term}' must be {"df": ν > 0, "scale": s² > 0} (scaled-inverse-χ²)`, { term: `priors.${term}` });
+    }
+    out[term] = { df: v.df, scale: v.scale };
+  }
+  return out;
+}
+
+function checkFixed(fixed: unknown, terms: Set<string>): Record<string, number> {
+  if (fixed === undefined) return {};
+  if (fixed === null || typeof fixed !== 'object') throw new MixmcError("'fixedVariances' must be an object of numbers by term", { term: 'fixedVariances' });
+  const out: Record<string, number> = {};
+  for (const [term, v] of Object.entries(fixed as Record<string, unknown>)) {
+    if (!terms.has(term)) throw new MixmcError(`'${term}' is not a variance term of the model (${[...terms].join(', ')})`, { term: `fixedVariances.${term}` });
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new MixmcError(`fixed variance of '${term}' must be a positive number`, { term: `fixedVariances.${term}` });
+    out[term] = v;
+  }
+  return out;
+}
+
+/** Fill in chain defaults and check them. */
+export function resolveMcmc(m: McmcConfig): ResolvedMcmc {
+  const r = { ...DEFAULT_MCMC, ...m };
+  const int = (name: keyof McmcConfig, min: number): void => {
+    const v = r[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new MixmcError(`mcmc.${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`, { term: `mcmc.${name}` });
+  };
+  int('chains', 1);
+  int('iterations', 1);
+  int('burnin', 0);
+  int('thin', 1);
+  int('seed', 0);
+  int('workers', 0);
+  int('traceLevels', 0);
+  if (r.burnin >= r.iterations) throw new MixmcError(`mcmc.burnin (${r.burnin}) must be less than mcmc.iterations (${r.iterations})`, { term: 'mcmc.burnin' });
+  return r;
+}

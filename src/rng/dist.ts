@@ -1,0 +1,91 @@
+/**
+ * Random variates. Every function takes the uniform source first (DESIGN.md principle 5) and draws
+ * only from it, so a chain's draws depend on its stream alone.
+ */
+import type { UniformSource } from './rng.js';
+
+/**
+ * Standard normal by Marsaglia's polar method. The second variate of each pair is discarded, so that
+ * the generator state alone determines the next draw (no hidden cache to checkpoint).
+ */
+export function normal(rng: UniformSource): number {
+  for (;;) {
+    const v1 = 2 * rng.uniform() - 1;
+    const v2 = 2 * rng.uniform() - 1;
+    const s = v1 * v1 + v2 * v2;
+    if (s > 0 && s < 1) return v1 * Math.sqrt((-2 * Math.log(s)) / s);
+  }
+}
+
+/**
+ * Gamma(shape, rate 1) by Marsaglia & Tsang (2000), "A simple method for generating gamma variables".
+ * For shape < 1 it uses Gamma(shape + 1) · U^(1/shape).
+ */
+export function gamma(rng: UniformSource, shape: number): number {
+  if (!(shape > 0)) throw new Error(`gamma shape must be > 0, got ${shape}`);
+  if (shape < 1) {
+    const g = gamma(rng, shape + 1);
+    return g * Math.pow(rng.uniform(), 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal(rng);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniform();
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** χ²(df) = 2 · Gamma(df/2). */
+export function chiSquare(rng: UniformSource, df: number): number {
+  return 2 * gamma(rng, df / 2);
+}
+
+/** Beta(a, b) = X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+export function beta(rng: UniformSource, a: number, b: number): number {
+  const x = gamma(rng, a);
+  const y = gamma(rng, b);
+  return x / (x + y);
+}
+
+/**
+ * Scaled-Inv-χ²(df, scale): density ∝ σ²^-(df/2+1) exp(−df·scale/(2σ²)), drawn as df·scale/χ²(df).
+ * This is the conjugate full conditional of every variance (DESIGN.md conventions).
+ */
+export function scaledInvChiSquare(rng: UniformSource, df: number, scale: number): number {
+  return (df * scale) / chiSquare(rng, df);
+}
+
+/** Exponential(rate). */
+export function exponential(rng: UniformSource, rate: number): number {
+  return -Math.log(rng.uniform()) / rate;
+}
+
+/**
+ * Inverse Gaussian(mu, lambda) by Michael, Schucany & Haas (1976). Used by the Bayesian LASSO
+ * (Park & Casella 2008) for 1/τ².
+ */
+export function inverseGaussian(rng: UniformSource, mu: number, lambda: number): number {
+  const z = normal(rng);
+  const y = z * z;
+  const x = mu + (mu * mu * y) / (2 * lambda) - (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
+  return rng.uniform() <= mu / (mu + x) ? x : (mu * mu) / x;
+}
+
+/** Dirichlet(alpha) written into `out` (same length as alpha). */
+export function dirichlet(rng: UniformSource, alpha: ArrayLike<number>, out: Float64Array): void {
+  let sum = 0;
+  for (let k = 0; k < alpha.length; k++) {
+    out[k] = gamma(rng, alpha[k]);
+    sum += out[k];
+  }
+  for (let k = 0; k < alpha.length; k++) out[k] /= sum;
+}
