@@ -1,0 +1,94 @@
+/**
+ * Benchmarks: `npm run bench [-- NAME ...]` prints a table per benchmark. Names: core, summary (all
+ * by default). Figures are timings on this machine, not pass/fail tests.
+ */
+import { performance } from 'node:perf_hooks';
+import { prepare, makeSampler } from '../../src/fit.js';
+import { runChain } from '../../src/mcmc/runChain.js';
+import { createState } from '../../src/mcmc/state.js';
+import { chainRng } from '../../src/rng/rng.js';
+import { normal } from '../../src/rng/dist.js';
+import { summarizeDrawSet } from '../../src/diagnostics/summary.js';
+import type { DrawSink } from '../../src/output/sink.js';
+import type { DataRow } from '../../src/types.js';
+
+type Row = Record<string, string | number>;
+
+function table(title: string, rows: Row[]): void {
+  const cols = Object.keys(rows[0]);
+  const cells = rows.map((r) => cols.map((c) => String(r[c])));
+  const w = cols.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j].length)));
+  console.log(`\n${title}`);
+  console.log(cols.map((c, j) => c.padEnd(w[j])).join('  '));
+  for (const r of cells) console.log(r.map((c, j) => c.padEnd(w[j])).join('  '));
+}
+
+const nullSink: DrawSink = { header: () => undefined, row: () => undefined, end: () => undefined };
+
+/** 20,000 records, 3 fixed factors, random terms of 1,000 and 50 levels (issue 2's benchmark). */
+function core(): void {
+  const rng = chainRng(2024, 0);
+  const n = 20000;
+  const animal = Array.from({ length: 1000 }, () => normal(rng));
+  const herd = Array.from({ length: 50 }, () => 2 * normal(rng));
+  const rows: DataRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor(rng.uniform() * 1000);
+    const h = Math.floor(rng.uniform() * 50);
+    const sex = rng.uniform() < 0.5 ? 'F' : 'M';
+    const year = String(2015 + Math.floor(rng.uniform() * 6));
+    const parity = String(1 + Math.floor(rng.uniform() * 4));
+    rows.push({ y: 10 + animal[a] + herd[h] + (sex === 'M' ? 1 : 0) + normal(rng), sex, year, parity, animal: `a${a}`, herd: `h${h}` });
+  }
+  const model = prepare({ data: rows, formula: 'y ~ 1 + sex + year + parity + (1|animal) + (1|herd)', factors: ['year', 'parity'] });
+  const sampler = makeSampler(model);
+  const state = createState(model.design);
+  const iterations = 3000;
+  const warm = 200;
+  runChain(sampler, state, chainRng(1, 0), { iterations: warm, burnin: 0, thin: 1 }, nullSink);
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  runChain(sampler, state, chainRng(1, 0), { iterations, burnin: 0, thin: 1 }, nullSink, { startIteration: 0 });
+  const ms = (performance.now() - t0) / iterations;
+  const heap1 = process.memoryUsage().heapUsed;
+  table('core: Gibbs sweep, 20,000 records, p = ' + model.design.fixed.p + ' fixed columns, random terms of 1,000 and 50 levels', [
+    { 'ms/iteration': ms.toFixed(3), 'draws/s': (1000 / ms).toFixed(0), iterations, 'heap growth (MB)': ((heap1 - heap0) / 1e6).toFixed(2) },
+  ]);
+}
+
+/** Summarising 4 chains × 10,000 draws × 200 parameters (issue 5's benchmark). */
+function summary(): void {
+  const rng = chainRng(7, 0);
+  const chains = 4;
+  const draws = 10000;
+  const params = 200;
+  const names = Array.from({ length: params }, (_, j) => `p${j}`);
+  const data = Array.from({ length: chains }, () =>
+    names.map((_, j) => {
+      const phi = (j % 10) / 10;
+      const x = new Float64Array(draws);
+      let v = normal(rng);
+      for (let t = 0; t < draws; t++) {
+        v = phi * v + Math.sqrt(1 - phi * phi) * normal(rng);
+        x[t] = v;
+      }
+      return x;
+    }),
+  );
+  const t0 = performance.now();
+  summarizeDrawSet({ names, chains: data });
+  const s = (performance.now() - t0) / 1000;
+  table('summary: 4 chains × 10,000 draws × 200 parameters (AR(1), φ = 0 … 0.9)', [{ 'seconds': s.toFixed(3), 'ms/parameter': ((s * 1000) / params).toFixed(2) }]);
+}
+
+const benches: Record<string, () => void> = { core, summary };
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
+  const b = benches[name];
+  if (!b) {
+    console.error(`unknown benchmark '${name}'; choose from ${Object.keys(benches).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  b();
+}
