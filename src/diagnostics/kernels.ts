@@ -6,6 +6,7 @@
  * undefined cases: they return NaN as posterior returns NA.
  */
 import { qbeta, qf, qnorm } from './special.js';
+import { argsort, averageRanks, sortValues, type SortedWithIndex } from './sort.js';
 
 export type Chains = readonly Float64Array[];
 
@@ -62,7 +63,7 @@ export function sd(x: ArrayLike<number>): number {
 
 /** A sorted copy. */
 export function sorted(x: Float64Array): Float64Array {
-  return Float64Array.from(x).sort();
+  return sortValues(x);
 }
 
 /** Quantile of sorted draws, R type 7 (posterior::quantile2, stats::quantile default). */
@@ -159,61 +160,84 @@ export function splitChains(chains: Chains): Float64Array[] {
   return out;
 }
 
-/** Average ranks (ties averaged, 1-based) of all draws, chain by chain, via one sort. */
-function averageRanks(chains: Chains): Float64Array[] {
-  const all = pooled(chains);
-  const s = sorted(all);
-  return chains.map((c) => {
-    const r = new Float64Array(c.length);
-    for (let i = 0; i < c.length; i++) {
-      const v = c[i];
-      const lo = lowerBound(s, v);
-      const hi = upperBound(s, v);
-      r[i] = (lo + 1 + hi) / 2;
-    }
-    return r;
-  });
+/** Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for every rank r (posterior's z_scale, Blom's offset). */
+function ranksToZ(ranks: Float64Array): Float64Array {
+  const S = ranks.length;
+  const z = new Float64Array(S);
+  for (let i = 0; i < S; i++) z[i] = qnorm((ranks[i] - 3 / 8) / (S - 3 / 4 + 1));
+  return z;
 }
 
-function lowerBound(s: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] < v) lo = mid + 1;
-    else hi = mid;
+/** Cut pooled values back into chains of the given lengths (views, no copy). */
+function unpool(x: Float64Array, lengths: readonly number[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  let o = 0;
+  for (const n of lengths) {
+    out.push(x.subarray(o, o + n));
+    o += n;
   }
-  return lo;
-}
-
-function upperBound(s: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return out;
 }
 
 /**
  * Rank normalisation (posterior's z_scale): z = Φ⁻¹((r − 3/8)/(S − 3/4 + 1)), r the average rank
- * among all S draws (Blom's offset, Vehtari et al. 2021 eq. 14).
+ * (ties averaged) among all S draws (Vehtari et al. 2021 eq. 14).
  */
 export function zScale(chains: Chains): Float64Array[] {
-  let S = 0;
-  for (const c of chains) S += c.length;
-  return averageRanks(chains).map((r) => {
-    for (let i = 0; i < r.length; i++) r[i] = qnorm((r[i] - 3 / 8) / (S - 3 / 4 + 1));
-    return r;
-  });
+  return unpool(ranksToZ(averageRanks(argsort(pooled(chains)))), chains.map((c) => c.length));
 }
 
-/** |x − median(x)| (posterior's fold_draws). */
-function fold(chains: Chains): Float64Array[] {
-  const med = quantileSorted(sorted(pooled(chains)), 0.5);
-  return chains.map((c) => c.map((v) => Math.abs(v - med)));
+/**
+ * Ranks of the folded draws |x − median| from the argsort of x, without another sort: below the
+ * median the distance grows as x falls, above it as x rises, so the folded order is a merge of the
+ * two sides walked outward from the median.
+ */
+function foldedRanks(s: SortedWithIndex, median: number): Float64Array {
+  const { values, index } = s;
+  const n = values.length;
+  const fv = new Float64Array(n);
+  const fi = new Uint32Array(n);
+  let j = 0;
+  while (j < n && values[j] < median) j++;
+  let left = j - 1;
+  let right = j;
+  for (let t = 0; t < n; t++) {
+    const dl = left >= 0 ? Math.abs(values[left] - median) : Infinity;
+    const dr = right < n ? Math.abs(values[right] - median) : Infinity;
+    if (dl <= dr) {
+      fv[t] = dl;
+      fi[t] = index[left--];
+    } else {
+      fv[t] = dr;
+      fi[t] = index[right++];
+    }
+  }
+  return averageRanks({ values: fv, index: fi });
+}
+
+/**
+ * What several statistics of one parameter share, computed once from a single sort of the pooled
+ * draws: the sorted draws and the rank-normalised split chains of x (bulk) and of |x − median| (tail).
+ */
+export interface Prepared {
+  sorted: Float64Array;
+  zBulk: Float64Array[];
+  zFold: Float64Array[];
+}
+
+/** One sort, then everything {@link Prepared} holds. Chains must be finite and of equal length. */
+export function prepare(chains: Chains): Prepared {
+  const all = pooled(chains);
+  const s = argsort(all);
+  const n = chains.length > 0 ? chains[0].length : 0;
+  const median = quantileSorted(s.values, 0.5);
+  if (n % 2 === 0) {
+    // splitting an even chain keeps every draw, so ranks among the split draws are ranks among all
+    const lengths = chains.flatMap(() => [n / 2, n / 2]);
+    return { sorted: s.values, zBulk: unpool(ranksToZ(averageRanks(s)), lengths), zFold: unpool(ranksToZ(foldedRanks(s, median)), lengths) };
+  }
+  const split = splitChains(chains);
+  return { sorted: s.values, zBulk: zScale(split), zFold: zScale(split.map((c) => c.map((v) => Math.abs(v - median)))) };
 }
 
 // ---------------------------------------------------------------- R-hat
@@ -243,12 +267,11 @@ export function rhatBasic(chains: Chains, split = true): number {
  * Rank-normalised split R-hat: the larger of bulk R-hat (on rank-normalised draws) and tail R-hat
  * (on rank-normalised folded draws), as posterior::rhat.
  */
-export function rhat(chains: Chains): number {
+export function rhat(chains: Chains, prepared?: Prepared): number {
   checkChains(chains);
   if (chains.length === 0 || anyNonFinite(chains) || isConstant(chains)) return NaN;
-  const bulk = rhatBasic(zScale(splitChains(chains)), false);
-  const tail = rhatBasic(zScale(splitChains(fold(chains))), false);
-  return Math.max(bulk, tail);
+  const p = prepared ?? prepare(chains);
+  return Math.max(rhatBasic(p.zBulk, false), rhatBasic(p.zFold, false));
 }
 
 // ---------------------------------------------------------------- ESS
@@ -267,39 +290,71 @@ export function fftNextGoodSize(n: number): number {
 }
 
 /**
- * Autocovariances of one chain at lags 0..maxLag−1, as posterior's FFT-based autocovariance returns
- * them: the biased estimate (1/N)Σ y_t y_{t+k} times M/N, where M = fftNextGoodSize(N) (posterior
- * pads to 2M and divides by 2N²; the factor M/N is kept so that the results agree).
+ * The mean over chains of each chain's autocovariance at a lag, as posterior's FFT-based
+ * autocovariance gives them: the biased estimate (1/N)Σ y_t y_{t+k} times M/N, where
+ * M = fftNextGoodSize(N) (posterior pads to 2M and divides by 2N²; the factor M/N is kept so that
+ * results agree). Lags are computed directly, two per pass, while that is cheaper than an FFT of
+ * every chain; past that point all lags come from one FFT per chain.
  */
-class Autocovariance {
-  private readonly y: Float64Array;
+class MeanAutocovariance {
+  private readonly ys: Float64Array[];
+  private readonly n: number;
   private readonly scale: number;
+  private readonly direct: Float64Array;
+  private computed = 0;
   private full: Float64Array | undefined;
-  private readonly cache: number[] = [];
+  private readonly breakEven: number;
 
-  constructor(x: Float64Array) {
-    const n = x.length;
-    const m = mean(x);
-    this.y = x.map((v) => v - m);
-    this.scale = fftNextGoodSize(n) / n / n;
+  constructor(chains: Chains) {
+    this.n = chains[0].length;
+    this.ys = chains.map((x) => {
+      const m = mean(x);
+      return x.map((v) => v - m);
+    });
+    this.scale = fftNextGoodSize(this.n) / this.n / this.n;
+    this.direct = new Float64Array(this.n + 1);
+    let size = 1;
+    while (size < 2 * this.n) size <<= 1;
+    // an FFT pair costs about 10·size·log2(size) flops per chain; a direct lag costs 2·N
+    this.breakEven = Math.max(16, Math.floor((5 * size * Math.log2(size)) / this.n));
   }
 
   at(lag: number): number {
-    const n = this.y.length;
+    const n = this.n;
     if (lag >= n) return 0;
     if (this.full) return this.full[lag];
-    if (lag < 64) {
-      const c = this.cache[lag];
-      if (c !== undefined) return c;
-      const y = this.y;
-      let s = 0;
-      for (let t = 0; t + lag < n; t++) s += y[t] * y[t + lag];
-      const v = s * this.scale;
-      this.cache[lag] = v;
-      return v;
+    if (lag >= this.breakEven) {
+      const full = new Float64Array(n);
+      for (const y of this.ys) {
+        const a = autocovarianceFft(y, this.scale);
+        for (let k = 0; k < n; k++) full[k] += a[k];
+      }
+      for (let k = 0; k < n; k++) full[k] /= this.ys.length;
+      this.full = full;
+      return full[lag];
     }
-    this.full = autocovarianceFft(this.y, this.scale);
-    return this.full[lag];
+    while (this.computed <= lag) {
+      const t = this.computed;
+      let s0 = 0;
+      let s1 = 0;
+      for (const y of this.ys) {
+        let a0 = 0;
+        let a1 = 0;
+        const last = n - t - 1;
+        for (let i = 0; i < last; i++) {
+          const yi = y[i];
+          a0 += yi * y[i + t];
+          a1 += yi * y[i + t + 1];
+        }
+        if (last >= 0) a0 += y[last] * y[last + t];
+        s0 += a0;
+        s1 += a1;
+      }
+      this.direct[t] = (s0 * this.scale) / this.ys.length;
+      this.direct[t + 1] = (s1 * this.scale) / this.ys.length;
+      this.computed += 2;
+    }
+    return this.direct[lag];
   }
 }
 
@@ -375,12 +430,8 @@ export function essBasicUnsplit(chains: Chains): number {
   const n = chains[0].length;
   if (n < 3 || anyNonFinite(chains)) return NaN;
   if (isConstant(chains)) return m * n;
-  const acov = chains.map((c) => new Autocovariance(c));
-  const meanAcov = (t: number): number => {
-    let s = 0;
-    for (const a of acov) s += a.at(t);
-    return s / m;
-  };
+  const acov = new MeanAutocovariance(chains);
+  const meanAcov = (t: number): number => acov.at(t);
   const chainMeans = Float64Array.from(chains, (c) => mean(c));
   const meanVar = (meanAcov(0) * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;
@@ -425,11 +476,11 @@ export function essBasic(chains: Chains): number {
 }
 
 /** posterior::ess_bulk: ESS of the rank-normalised split chains. */
-export function essBulk(chains: Chains): number {
+export function essBulk(chains: Chains, prepared?: Prepared): number {
   checkChains(chains);
   if (chains.length === 0 || anyNonFinite(chains)) return NaN;
   if (isConstant(chains)) return essBasicUnsplit(splitChains(chains));
-  return essBasicUnsplit(zScale(splitChains(chains)));
+  return essBasicUnsplit((prepared ?? prepare(chains)).zBulk);
 }
 
 /** posterior::ess_quantile for one probability: ESS of the indicator x ≤ q̂(prob) on split chains. */
@@ -634,3 +685,4 @@ export function geweke(chain: Float64Array, frac1 = 0.1, frac2 = 0.5): number {
   const sb = spectrum0Ar(b);
   return (mean(a) - mean(b)) / Math.sqrt(sa / a.length + sb / b.length);
 }
+

@@ -23,7 +23,8 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
   if (x.length === 0 || !x.every(Number.isFinite)) {
     return { variable, mean: x.length ? k.mean(x) : NaN, sd: NaN, median: NaN, lower: NaN, upper: NaN, hpdLower: NaN, hpdUpper: NaN, rhat: NaN, essBulk: NaN, essTail: NaN, mcseMean: NaN };
   }
-  const s = k.sorted(x);
+  const prepared = k.prepare(chains);
+  const s = prepared.sorted;
   const [hpdLower, hpdUpper] = k.hpdSorted(s, prob);
   return {
     variable,
@@ -34,8 +35,8 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
     upper: k.quantileSorted(s, 1 - (1 - prob) / 2),
     hpdLower,
     hpdUpper,
-    rhat: k.rhat(chains),
-    essBulk: k.essBulk(chains),
+    rhat: k.rhat(chains, prepared),
+    essBulk: k.essBulk(chains, prepared),
     essTail: k.essTail(chains, s),
     mcseMean: k.mcseMean(chains),
   };
