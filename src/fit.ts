@@ -5,13 +5,18 @@ import { resolveSpec, type ResolvedMcmc, type ResolvedSpec } from './model/spec.
 import { buildDesign, type Design } from './model/design.js';
 import { resolvePriors } from './model/defaults.js';
 import { buildSampler } from './mcmc/sampler.js';
-import { runChain, type ProgressEvent, type Sampler } from './mcmc/runChain.js';
-import { createState, type ChainState } from './mcmc/state.js';
+import { keptDraws, runChain, type ProgressEvent, type Sampler, type SavedDraws } from './mcmc/runChain.js';
+import type { ChainState } from './mcmc/state.js';
 import { chainRng } from './rng/rng.js';
 import { MemorySink } from './output/sink.js';
 import { RunningMoments } from './output/moments.js';
 import { convergenceWarnings, momentRow, summarizeDrawSet, type DrawSet } from './diagnostics/summary.js';
 import type { McmcConfig, PriorReport, RunSpec, RunWarning, SummaryRow, VariancePrior } from './types.js';
+import { readGenotypes } from './io/genotypes.js';
+import { buildMarkerDesign } from './model/markers.js';
+import { DEFAULT_R2 } from './model/defaults.js';
+import { markerPrior } from './blocks/registry.js';
+import type { MarkerContext, MarkerHyper, MarkerPriorModule } from './blocks/markers/kernel.js';
 
 export interface FitOptions extends McmcConfig {
   /** Folder that relative paths in the spec are resolved against (default: the working directory). */
@@ -36,6 +41,23 @@ export interface ChainDraws {
   /** Iterations completed. */
   completed: number;
   interrupted: boolean;
+  /** Saved draws of the marker effects (see markers.saveEffects). */
+  effects?: SavedDraws;
+}
+
+/** At most this many marker-effect values are kept per chain by default (80 MB as Float32). */
+export const AUTO_EFFECT_VALUES = 2e7;
+
+/**
+ * Which marker-effect draws to keep: every markers.saveEffects-th kept draw, or by default as many
+ * kept draws as fit in AUTO_EFFECT_VALUES values per chain (every kept draw for p·draws ≤ 2e7).
+ */
+export function effectSaving(model: PreparedModel): { name: string; every: number } | undefined {
+  const md = model.design.markers;
+  if (!md || !model.markers) return undefined;
+  const given = model.markers.ctx.spec.saveEffects;
+  const every = given ?? Math.max(1, Math.ceil((md.p * keptDraws(model.resolved.mcmc)) / AUTO_EFFECT_VALUES));
+  return every > 0 ? { name: 'snp', every } : undefined;
 }
 
 /** Posterior mean and SD of a high-dimensional quantity, pooled over chains. */
@@ -48,6 +70,8 @@ export interface EffectSummary {
 
 export interface FitResult {
   spec: RunSpec;
+  /** The marker prior's resolved hyper-parameters and the rules behind them. */
+  markerHyper?: MarkerHyper;
   mcmc: ResolvedMcmc;
   priors: PriorReport[];
   fixedVariances: Record<string, number>;
@@ -65,16 +89,45 @@ export interface PreparedModel {
   design: Design;
   priors: PriorReport[];
   priorMap: Record<string, VariancePrior>;
+  markers?: { module: MarkerPriorModule; ctx: MarkerContext; hyper: MarkerHyper };
 }
 
 /** Resolve the spec and build the design and priors (the part of fit() that can fail on user input). */
 export function prepare(spec: RunSpec, options: FitOptions = {}): PreparedModel {
   const { baseDir, onProgress: _p, signal: _s, prob: _b, afterSweep: _a, ...overrides } = options;
   const resolved = resolveSpec(spec, baseDir, overrides);
-  const design = buildDesign(resolved.table, resolved.formula, { factors: resolved.spec.factors, id: resolved.spec.id });
-  const priors = resolvePriors(design.varY, design.random.map((r) => ({ term: r.term, msx: r.msx })), resolved.priors);
+  const ms = resolved.markers;
+  const geno = ms ? readGenotypes(ms.file) : undefined;
+  let design = buildDesign(resolved.table, resolved.formula, {
+    factors: resolved.spec.factors,
+    id: resolved.spec.id,
+    requireIds: geno && ms ? { ids: new Set(geno.ids), dropOthers: ms.dropUngenotyped ?? false, what: 'genotype', file: ms.file } : undefined,
+  });
+  const nTerms = design.random.length + (ms ? 1 : 0);
+  const priors = resolvePriors(design.varY, design.random.map((r) => ({ term: r.term, msx: r.msx })), resolved.priors, nTerms);
+  let markers: PreparedModel['markers'];
+  if (ms && geno) {
+    const md = buildMarkerDesign(geno, design.ids, { center: ms.center });
+    const warnings = [...design.warnings];
+    if (md.imputed > 0) warnings.push({ subject: 'markers', severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean` });
+    if (md.monomorphic > 0) warnings.push({ subject: 'markers', severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped` });
+    design = { ...design, markers: md, warnings };
+    const module = markerPrior(ms.prior);
+    const ctx: MarkerContext = {
+      design,
+      md,
+      spec: ms,
+      varY: design.varY,
+      r2: DEFAULT_R2 / Math.max(1, nTerms),
+      userPrior: resolved.priors.markers,
+      fixedVariance: resolved.fixedVariances.markers,
+    };
+    const hyper = module.hyper(ctx);
+    priors.splice(priors.length - 1, 0, hyper.report);
+    markers = { module, ctx, hyper };
+  }
   const priorMap = Object.fromEntries(priors.map((p) => [p.term, { df: p.df, scale: p.scale }]));
-  return { resolved, design, priors, priorMap };
+  return { resolved, design, priors, priorMap, markers };
 }
 
 export function makeSampler(model: PreparedModel): Sampler {
@@ -82,6 +135,7 @@ export function makeSampler(model: PreparedModel): Sampler {
     priors: model.priorMap,
     fixedVariances: model.resolved.fixedVariances,
     traceLevels: model.resolved.mcmc.traceLevels,
+    markers: model.markers,
   });
 }
 
@@ -99,7 +153,7 @@ export async function fit(spec: RunSpec, options: FitOptions = {}): Promise<FitR
   const moments: RunningMoments[][] = [];
   for (let c = 0; c < mcmc.chains; c++) {
     const rng = chainRng(mcmc.seed, c);
-    const state = createState(model.design);
+    const state = sampler.createState();
     const sink = new MemorySink();
     const after = options.afterSweep;
     const outcome = runChain(sampler, state, rng, mcmc, sink, {
@@ -107,8 +161,9 @@ export async function fit(spec: RunSpec, options: FitOptions = {}): Promise<FitR
       onProgress: options.onProgress,
       signal: options.signal,
       afterSweep: after ? (s, it) => after(s, it, c) : undefined,
+      saveTracker: effectSaving(model),
     });
-    chains.push({ chain: c, seed: mcmc.seed, iterations: sink.iterations, draws: sink.draws(), completed: outcome.iteration, interrupted: outcome.interrupted });
+    chains.push({ chain: c, seed: mcmc.seed, iterations: sink.iterations, draws: sink.draws(), completed: outcome.iteration, interrupted: outcome.interrupted, effects: outcome.saved });
     moments.push(outcome.moments);
     if (outcome.interrupted) break;
   }
@@ -137,7 +192,7 @@ export function finish(model: PreparedModel, sampler: Sampler, chains: ChainDraw
   }
   const heldFixed = new Set(Object.keys(resolved.fixedVariances).map((t) => `var[${t}]`));
   const warnings = [...design.warnings, ...convergenceWarnings(summary.slice(0, sampler.params.length), drawSet, heldFixed)];
-  return { spec: resolved.spec, mcmc: resolved.mcmc, priors, fixedVariances: resolved.fixedVariances, design, params: sampler.params, chains, effects, summary, warnings };
+  return { spec: resolved.spec, markerHyper: model.markers?.hyper, mcmc: resolved.mcmc, priors, fixedVariances: resolved.fixedVariances, design, params: sampler.params, chains, effects, summary, warnings };
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */

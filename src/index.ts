@@ -6,3 +6,5 @@ export { summarizeChains, summarizeDrawSet, type DrawSet } from './diagnostics/s
 export { readTable } from './io/csv.js';
 export { parseFormula } from './model/formula.js';
 export type * from './types.js';
+export { predict, type Prediction } from './predict.js';
+export { readGenotypes, type GenotypeTable } from './io/genotypes.js';

@@ -1,3 +1,7 @@
+import type { MarkerSpec } from './blocks/markers/kernel.js';
+
+export type { MarkerSpec };
+
 /**
  * Public types shared by the API, the CLI and the tests. A run is described by one JSON-serialisable
  * {@link RunSpec} (DESIGN.md "Conventions").
@@ -43,6 +47,8 @@ export interface RunSpec {
   /** Variances held fixed at the given values, by term name. */
   fixedVariances?: Record<string, number>;
   mcmc?: McmcConfig;
+  /** A marker regression term Mβ. */
+  markers?: MarkerSpec;
 }
 
 /** One row of a posterior summary (DESIGN.md). Undefined statistics are NaN. */

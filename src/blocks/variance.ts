@@ -60,14 +60,21 @@ export class RandomVarianceBlock implements Block {
   }
 }
 
+/** Blocks whose prior scales with σ²e add to its full conditional (the Bayesian LASSO). */
+export interface ResidualContributor {
+  residualContribution?(state: ChainState): { ss: number; df: number };
+}
+
 /** σ²e, the residual variance. */
 export class ResidualVarianceBlock implements Block {
   readonly stage = Stage.Residual;
   readonly params = ['var[residual]'] as const;
   private readonly prior: VariancePrior;
+  private readonly contributors: readonly ResidualContributor[];
 
-  constructor(prior: VariancePrior) {
+  constructor(prior: VariancePrior, contributors: readonly ResidualContributor[] = []) {
     this.prior = prior;
+    this.contributors = contributors;
   }
 
   /** Mutates: varE. */
@@ -75,10 +82,20 @@ export class ResidualVarianceBlock implements Block {
     state.varE[0] = dispersedStart(this.prior, rng);
   }
 
-  /** σ²e | e ~ Scaled-Inv-χ²(ν + n, (ν s² + e'e)/(ν + n)). Mutates: varE. */
+  /**
+   * σ²e | e ~ Scaled-Inv-χ²(ν + n + Σdf_c, (ν s² + e'e + Σss_c)/(ν + n + Σdf_c)), where (ss_c, df_c)
+   * come from blocks whose prior scales with σ²e. Mutates: varE.
+   */
   update(state: ChainState, rng: UniformSource): void {
     const { df, scale } = this.prior;
-    state.varE[0] = (df * scale + sumSquares(state.e)) / chiSquare(rng, df + state.e.length);
+    let ss = df * scale + sumSquares(state.e);
+    let dof = df + state.e.length;
+    for (const c of this.contributors) {
+      const add = c.residualContribution!(state);
+      ss += add.ss;
+      dof += add.df;
+    }
+    state.varE[0] = ss / chiSquare(rng, dof);
   }
 
   record(state: ChainState, row: Float64Array, offset: number): void {

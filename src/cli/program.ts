@@ -7,6 +7,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { fit } from '../fit.js';
 import { MixmcError, isUserError } from '../errors.js';
 import { writeRunDirectory } from '../output/runDir.js';
+import { csvField, csvNumber, writeFileAtomic } from '../output/files.js';
+import { predict } from '../predict.js';
 import { VERSION } from '../version.js';
 import type { McmcConfig, RunSpec } from '../types.js';
 import { summaryTable, warningsBlock } from './format.js';
@@ -100,7 +102,25 @@ export function buildProgram(): Command {
     .option('--quiet', 'no progress output')
     .description('fit a model and write a run directory')
     .action((config: string, flags: FitFlags) => runFit(config, flags));
+  program
+    .command('predict')
+    .argument('<runDir>', 'run directory of a marker model fit')
+    .requiredOption('--geno <file>', 'genotypes of the individuals to predict (.bed or CSV)')
+    .option('--out <file>', 'write the predictions as CSV (id,mean,sd) instead of printing them')
+    .description('GEBVs (posterior mean and SD) of new individuals from a fitted marker model')
+    .action((runDir: string, flags: { geno: string; out?: string }) => runPredict(runDir, flags));
   return program;
+}
+
+function runPredict(runDir: string, flags: { geno: string; out?: string }): void {
+  const pred = predict(resolve(runDir), resolve(flags.geno));
+  const lines = ['id,mean,sd', ...pred.ids.map((id, i) => `${csvField(id)},${csvNumber(pred.mean[i])},${csvNumber(pred.sd[i])}`)];
+  if (flags.out) {
+    writeFileAtomic(resolve(flags.out), lines.join('\n') + '\n');
+    process.stdout.write(`wrote ${pred.ids.length} predictions (${pred.draws} posterior draws) to ${resolve(flags.out)}\n`);
+  } else {
+    process.stdout.write(lines.join('\n') + '\n');
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,8 @@ export interface Sampler {
   readonly blocks: readonly Block[];
   readonly params: readonly string[];
   readonly trackers: readonly Tracker[];
+  /** A fresh chain state with every block's arrays allocated. */
+  createState(): ChainState;
 }
 
 export interface ChainSettings {
@@ -42,6 +44,17 @@ export interface RunChainOptions {
   signal?: AbortSignal;
   /** Called after each sweep with the state (tests use it to check invariants). */
   afterSweep?: (state: ChainState, iteration: number) => void;
+  /** Keep the draws of one tracker (e.g. the marker effects) at every `every`-th kept draw. */
+  saveTracker?: { name: string; every: number };
+}
+
+/** Draws of a tracker kept by `saveTracker`: rows × size, row-major, as Float32. */
+export interface SavedDraws {
+  name: string;
+  every: number;
+  size: number;
+  rows: number;
+  values: Float32Array;
 }
 
 export interface ChainOutcome {
@@ -49,6 +62,12 @@ export interface ChainOutcome {
   iteration: number;
   interrupted: boolean;
   moments: RunningMoments[];
+  saved?: SavedDraws;
+}
+
+/** Number of kept draws of a chain: iterations with (it − burnin) a positive multiple of thin. */
+export function keptDraws(s: ChainSettings): number {
+  return Math.floor((s.iterations - s.burnin) / s.thin);
 }
 
 /**
@@ -68,7 +87,18 @@ export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource
   const chain = opts.chain ?? 0;
   const every = Math.max(1, opts.progressEvery ?? Math.ceil(iterations / 100));
 
+  let saved: SavedDraws | undefined;
+  let savedTracker = -1;
+  if (opts.saveTracker && opts.saveTracker.every > 0) {
+    savedTracker = trackers.findIndex((t) => t.name === opts.saveTracker!.name);
+    if (savedTracker >= 0) {
+      const size = trackers[savedTracker].labels.length;
+      const max = Math.floor(keptDraws(settings) / opts.saveTracker.every);
+      saved = { name: opts.saveTracker.name, every: opts.saveTracker.every, size, rows: 0, values: new Float32Array(max * size) };
+    }
+  }
   let it = opts.startIteration ?? 0;
+  let kept = it > burnin ? Math.floor((it - burnin) / thin) : 0;
   if (it === 0) for (const b of blocks) b.init(state, rng);
   sink.header(sampler.params);
   let interrupted = false;
@@ -87,9 +117,14 @@ export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource
         trackers[t].read(state, buffers[t]);
         moments[t].push(buffers[t]);
       }
+      kept++;
+      if (saved && kept % saved.every === 0 && (saved.rows + 1) * saved.size <= saved.values.length) {
+        saved.values.set(buffers[savedTracker], saved.rows * saved.size);
+        saved.rows++;
+      }
     }
     if (opts.onProgress && (it % every === 0 || it === iterations)) opts.onProgress({ chain, iteration: it, iterations });
   }
   sink.end();
-  return { iteration: it, interrupted, moments };
+  return { iteration: it, interrupted, moments, saved };
 }

@@ -5,10 +5,13 @@
 import { FixedBlock } from '../blocks/fixed.js';
 import { RandomIidBlock } from '../blocks/random.js';
 import { FixedVarianceBlock, RandomVarianceBlock, ResidualVarianceBlock } from '../blocks/variance.js';
+import type { MarkerBlock, MarkerContext, MarkerHyper, MarkerPriorModule } from '../blocks/markers/kernel.js';
 import type { Design } from '../model/design.js';
 import type { VariancePrior } from '../types.js';
 import type { Sampler } from './runChain.js';
+import { createState } from './state.js';
 import { sweepOrder, type Block, type Tracker } from './updater.js';
+import { fittedTracker, predictedTracker } from './fitted.js';
 
 export interface SamplerSettings {
   /** Prior of every variance term by name (random terms and 'residual'). */
@@ -17,6 +20,8 @@ export interface SamplerSettings {
   fixedVariances: Record<string, number>;
   /** Random terms with at most this many levels are traced per draw. */
   traceLevels: number;
+  /** The marker term's prior module, context and resolved hyper-parameters. */
+  markers?: { module: MarkerPriorModule; ctx: MarkerContext; hyper: MarkerHyper };
 }
 
 export function buildSampler(design: Design, settings: SamplerSettings): Sampler {
@@ -33,42 +38,23 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
         : new RandomVarianceBlock(design, k, settings.priors[r.term]),
     );
   });
+  let marker: MarkerBlock | undefined;
+  if (settings.markers) {
+    marker = settings.markers.module.create(settings.markers.ctx, settings.markers.hyper);
+    blocks.push(marker);
+    trackers.push(...marker.trackers());
+  }
   const fixedE = settings.fixedVariances.residual;
-  blocks.push(fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual));
+  const contributors = marker?.residualContribution ? [marker] : [];
+  blocks.push(fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual, contributors));
   trackers.push(fittedTracker(design));
   if (design.predict.m > 0) trackers.push(predictedTracker(design));
   const ordered = sweepOrder(blocks);
-  return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers };
-}
-
-/** Fitted values of the observed records, y − e. */
-function fittedTracker(design: Design): Tracker {
-  const y = design.y;
+  const m = marker;
   return {
-    name: 'fitted',
-    labels: design.ids,
-    read: (state, out) => {
-      const e = state.e;
-      for (let i = 0; i < y.length; i++) out[i] = y[i] - e[i];
-    },
-  };
-}
-
-/** Predicted values x_i'b + Σ_k u_k[level] of the records whose response is missing. */
-function predictedTracker(design: Design): Tracker {
-  const { m, x, level } = design.predict;
-  const p = design.fixed.p;
-  return {
-    name: 'predicted',
-    labels: design.predict.ids,
-    read: (state, out) => {
-      const b = state.b;
-      for (let i = 0; i < m; i++) {
-        let s = 0;
-        for (let j = 0; j < p; j++) s += x[i * p + j] * b[j];
-        for (let k = 0; k < level.length; k++) s += state.u[k][level[k][i]];
-        out[i] = s;
-      }
-    },
+    blocks: ordered,
+    params: ordered.flatMap((b) => b.params),
+    trackers,
+    createState: () => createState(design, m?.allocate()),
   };
 }

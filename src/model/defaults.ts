@@ -28,10 +28,12 @@ export interface VarianceTermInfo {
  * Resolve every variance prior: the user's where given, the default rule otherwise.
  * @param varY sample variance of the response.
  * @param terms the non-residual variance terms, in model order.
+ * @param totalTerms K, the number of terms sharing R² (more than terms.length when a marker term,
+ *   whose prior resolves its own hyper-parameters, shares it).
  */
-export function resolvePriors(varY: number, terms: readonly VarianceTermInfo[], user: Record<string, VariancePrior> = {}): PriorReport[] {
+export function resolvePriors(varY: number, terms: readonly VarianceTermInfo[], user: Record<string, VariancePrior> = {}, totalTerms = terms.length): PriorReport[] {
   const df = DEFAULT_DF;
-  const k = Math.max(1, terms.length);
+  const k = Math.max(1, totalTerms);
   const out: PriorReport[] = [];
   for (const t of terms) {
     const given = user[t.term];
@@ -66,4 +68,18 @@ export function resolvePriors(varY: number, terms: readonly VarianceTermInfo[], 
 
 function fmtNum(x: number): string {
   return Number(x.toPrecision(6)).toString();
+}
+
+/**
+ * BGLR's default scale for a marker variance: prior mode = var(y)·R²_share/MSx/probIn, i.e.
+ * S0 = var(y)·R²/MSx·(df + 2)/probIn and scale = S0/df (probIn = 1 for priors without a mixture).
+ * Returns the mixmc scale and the rule with its numbers.
+ */
+export function markerScale(varY: number, r2: number, msx: number, df: number, probIn = 1): { scale: number; mode: number; rule: string } {
+  const mode = (varY * r2) / msx / probIn;
+  return {
+    scale: (mode * (df + 2)) / df,
+    mode,
+    rule: `df = ${df}; prior mode = var(y)·R²/MSx${probIn !== 1 ? '/(1 − π)' : ''} = ${fmtNum(varY)}·${fmtNum(r2)}/${fmtNum(msx)}${probIn !== 1 ? `/${fmtNum(probIn)}` : ''} = ${fmtNum(mode)}; scale = mode·(df+2)/df`,
+  };
 }

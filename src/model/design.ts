@@ -8,6 +8,7 @@ import { columnIndex, isMissing, isNumericColumn, numericColumn, sortLevels, typ
 import { choleskyInPlace, cholSolve } from '../linalg/dense.js';
 import type { RunWarning } from '../types.js';
 import type { Formula } from './formula.js';
+import type { MarkerDesign } from './markers.js';
 
 export interface FixedDesign {
   /** Number of columns of X. */
@@ -60,6 +61,8 @@ export interface Design {
   readonly predict: PredictDesign;
   /** Data problems the user should know about (dropped rows, …). */
   readonly warnings: readonly RunWarning[];
+  /** Marker genotypes of the records, when the model has markers. */
+  readonly markers?: MarkerDesign;
 }
 
 interface VarInfo {
@@ -76,6 +79,11 @@ export interface DesignOptions {
   factors?: readonly string[];
   /** The id column, if any. */
   id?: string;
+  /**
+   * Ids that records must have (the genotyped individuals). A record whose id is not in the set is
+   * an error listing the first such ids, or is dropped with a warning when `dropOthers` is set.
+   */
+  requireIds?: { ids: ReadonlySet<string>; dropOthers: boolean; what: string; file: string };
 }
 
 /**
@@ -124,15 +132,29 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   const observed: number[] = [];
   const toPredict: number[] = [];
   let droppedMissing = 0;
+  const unmatched: number[] = [];
+  const req = opts.requireIds;
+  if (req && idCol < 0) throw new MixmcError(`the spec needs 'id', the column that links records to the ${req.what}`, { term: 'id' });
   for (let r = 0; r < nRows; r++) {
     if (vars.some((v) => isMissingAt(v, r))) {
       droppedMissing++;
+      continue;
+    }
+    if (req && !req.ids.has(table.rows[r][idCol])) {
+      unmatched.push(r);
       continue;
     }
     (Number.isNaN(yAll[r]) ? toPredict : observed).push(r);
   }
   if (droppedMissing > 0) {
     warnings.push({ subject: 'data', severity: 1, message: `${droppedMissing} row(s) of ${table.file} dropped because a covariate, factor or grouping variable is missing` });
+  }
+  if (req && unmatched.length > 0) {
+    const first = unmatched.slice(0, 10).map((r) => `'${table.rows[r][idCol]}' (line ${table.lines[r]})`).join(', ');
+    if (!req.dropOthers) {
+      throw new MixmcError(`${unmatched.length} record(s) have no ${req.what} in ${req.file}: ${first}${unmatched.length > 10 ? ', …' : ''}. Set "dropUngenotyped": true to leave them out`, { file: table.file, column: opts.id });
+    }
+    warnings.push({ subject: 'data', severity: 1, message: `${unmatched.length} record(s) without ${req.what} dropped (dropUngenotyped): ${first}` });
   }
   if (observed.length === 0) throw new MixmcError(`no record has a non-missing response '${formula.response}' and complete covariates`, { file: table.file });
 

@@ -5,7 +5,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { parseTable, readTable, type Table } from '../io/csv.js';
-import type { DataRow, McmcConfig, RunSpec, VariancePrior } from '../types.js';
+import type { DataRow, MarkerSpec, McmcConfig, RunSpec, VariancePrior } from '../types.js';
+import { markerPrior } from '../blocks/registry.js';
 import { parseFormula, type Formula } from './formula.js';
 
 /** Chain defaults, applied where the spec's `mcmc` block is silent. */
@@ -36,6 +37,8 @@ export interface ResolvedSpec {
   readonly mcmc: ResolvedMcmc;
   readonly priors: Record<string, VariancePrior>;
   readonly fixedVariances: Record<string, number>;
+  /** The marker spec with its genotype path resolved. */
+  readonly markers?: MarkerSpec;
 }
 
 /**
@@ -57,11 +60,39 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   }
   const table = loadData(spec.data, baseDir);
   const varianceTerms = new Set<string>([...formula.random.map((r) => r.group), 'residual']);
-  if ((spec as { markers?: unknown }).markers !== undefined) varianceTerms.add('markers');
+  if (spec.markers !== undefined) varianceTerms.add('markers');
   const priors = checkPriors(spec.priors, varianceTerms);
   const fixedVariances = checkFixed(spec.fixedVariances, varianceTerms);
   const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...stripUndefined(overrides) });
-  return { spec, formula, table, mcmc, priors, fixedVariances };
+  const markers = spec.markers === undefined ? undefined : checkMarkers(spec.markers, baseDir);
+  if (markers && spec.id === undefined) throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
+  return { spec, formula, table, mcmc, priors, fixedVariances, markers };
+}
+
+const MARKER_KEYS = ['file', 'prior', 'pi', 'estimatePi', 'piPrior', 'shape', 'lambda', 'lambdaPrior', 'classes', 'dirichlet', 'center', 'dropUngenotyped', 'saveEffects'];
+
+/** Check spec.markers; the genotype path is resolved against baseDir. */
+function checkMarkers(m: unknown, baseDir: string): MarkerSpec {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new MixmcError("'markers' must be an object like {\"file\": \"geno.bed\", \"prior\": \"BayesC\"}", { term: 'markers' });
+  const o = m as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!MARKER_KEYS.includes(k)) throw new MixmcError(`unknown key '${k}' in markers; expected one of ${MARKER_KEYS.join(', ')}`, { term: `markers.${k}` });
+  if (typeof o.file !== 'string' || o.file === '') throw new MixmcError("markers.file must be the path of a .bed or a genotype CSV", { term: 'markers.file' });
+  if (typeof o.prior !== 'string') throw new MixmcError('markers.prior must be one of BRR, BayesA, BayesB, BayesC, BayesCpi, BL, BayesR', { term: 'markers.prior' });
+  markerPrior(o.prior);
+  if (o.pi !== undefined && !(typeof o.pi === 'number' && o.pi > 0 && o.pi < 1)) throw new MixmcError('markers.pi (the prior probability of a zero effect) must be in (0, 1)', { term: 'markers.pi' });
+  for (const k of ['estimatePi', 'center', 'dropUngenotyped']) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new MixmcError(`markers.${k} must be true or false`, { term: `markers.${k}` });
+  }
+  for (const k of ['shape', 'lambda']) {
+    if (o[k] !== undefined && !(typeof o[k] === 'number' && (o[k] as number) > 0)) throw new MixmcError(`markers.${k} must be a positive number`, { term: `markers.${k}` });
+  }
+  if (o.saveEffects !== undefined && !(Number.isInteger(o.saveEffects) && (o.saveEffects as number) >= 0)) throw new MixmcError('markers.saveEffects must be a whole number >= 0 (0 keeps no effect draws)', { term: 'markers.saveEffects' });
+  const pp = o.piPrior as { a?: unknown; b?: unknown } | undefined;
+  if (pp !== undefined && !(typeof pp === 'object' && typeof pp.a === 'number' && typeof pp.b === 'number' && pp.a > 0 && pp.b > 0)) {
+    throw new MixmcError('markers.piPrior must be {"a": > 0, "b": > 0}', { term: 'markers.piPrior' });
+  }
+  const file = isAbsolute(o.file) ? o.file : resolve(baseDir, o.file);
+  return { ...(o as unknown as MarkerSpec), file };
 }
 
 function stripUndefined(o: McmcConfig): McmcConfig {

@@ -7,6 +7,7 @@ import { chainKey } from '../rng/rng.js';
 import type { FitResult } from '../fit.js';
 import { VERSION } from '../version.js';
 import { csvField, csvNumber, drawsCsv, writeFileAtomic } from './files.js';
+import type { EffectLayout } from '../predict.js';
 
 export interface SummaryFile {
   parameters: FitResult['summary'];
@@ -60,6 +61,7 @@ export function writeRunDirectory(dir: string, res: FitResult, extra: { started:
   if (fitted) fitted.labels.forEach((id, i) => lines.push([csvField(id), csvNumber(res.design.y[i]), csvNumber(fitted.mean[i]), csvNumber(fitted.sd[i])].join(',')));
   if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvNumber(predicted.mean[i]), csvNumber(predicted.sd[i])].join(',')));
   writeFileAtomic(join(dir, 'fitted.csv'), lines.join('\n') + '\n');
+  writeMarkerFiles(dir, res);
   writeFileAtomic(
     join(dir, 'run.json'),
     toJson({
@@ -76,4 +78,33 @@ export function writeRunDirectory(dir: string, res: FitResult, extra: { started:
     }),
   );
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
+}
+
+/** markers.csv (id, chr, pos, mean, sd, pip), gebv.csv (id, mean, sd) and the saved effect draws. */
+function writeMarkerFiles(dir: string, res: FitResult): void {
+  const md = res.design.markers;
+  if (!md) return;
+  const snp = res.effects.find((e) => e.name === 'snp')!;
+  const pip = res.effects.find((e) => e.name === 'pip');
+  const rows = ['id,chr,pos,mean,sd,pip'];
+  md.markers.forEach((m, j) => rows.push([csvField(m.id), csvField(m.chr), csvField(m.pos), csvNumber(snp.mean[j]), csvNumber(snp.sd[j]), pip ? csvNumber(pip.mean[j]) : 'NA'].join(',')));
+  writeFileAtomic(join(dir, 'markers.csv'), rows.join('\n') + '\n');
+  const gebv = res.effects.find((e) => e.name === 'gebv')!;
+  const g = ['id,mean,sd'];
+  gebv.labels.forEach((id, i) => g.push([csvField(id), csvNumber(gebv.mean[i]), csvNumber(gebv.sd[i])].join(',')));
+  writeFileAtomic(join(dir, 'gebv.csv'), g.join('\n') + '\n');
+  const saved = res.chains.map((c) => c.effects);
+  if (saved.every((s) => s === undefined || s.rows === 0)) return;
+  saved.forEach((s, k) => {
+    const values = s ? s.values.subarray(0, s.rows * s.size) : new Float32Array(0);
+    writeFileAtomic(join(dir, 'effects', `chain-${k + 1}.f32`), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  });
+  const layout: EffectLayout = {
+    markers: md.markers.map((m) => ({ ...m })),
+    means: Array.from(md.means),
+    center: Array.from(md.center),
+    every: saved.find((s) => s)?.every ?? 0,
+    rows: saved.map((s) => s?.rows ?? 0),
+  };
+  writeFileAtomic(join(dir, 'effects', 'layout.json'), toJson(layout));
 }

@@ -1,0 +1,79 @@
+/**
+ * BayesA (Meuwissen, Hayes & Goddard 2001), with BGLR's estimated scale: β_j ~ N(0, σ²_j),
+ * σ²_j ~ S·Inv-χ²(ν) (i.e. Scaled-Inv-χ²(ν, S/ν)), S ~ Gamma(shape, rate).
+ *
+ * Full conditionals (Pérez & de los Campos 2014):
+ *   β_j | rest  ~ N( r_j/c_j, σ²e/c_j ),  c_j = x_j'x_j + σ²e/σ²_j
+ *   σ²_j | β_j  ~ (S + β_j²)/χ²(ν + 1)
+ *   S | σ²      ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j))
+ * Traced: scale[markers] = S/ν (the s² of the {df, scale} convention).
+ */
+import { DEFAULT_DF, markerScale } from '../../model/defaults.js';
+import { chiSquare } from '../../rng/dist.js';
+import type { UniformSource } from '../../rng/rng.js';
+import type { ChainState, MarkerState } from '../../mcmc/state.js';
+import { gammaRate, MarkerBlockBase, normalSweep, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+
+/** Hyper-parameters of marker-specific variances (BayesA and BayesB share the rule). */
+export function specificVarianceHyper(ctx: MarkerContext, prior: string, probIn: number, extraRules: string[]): MarkerHyper {
+  const shape = ctx.spec.shape ?? 1.1;
+  const user = ctx.userPrior;
+  const d = markerScale(ctx.varY, ctx.r2, ctx.md.msx, DEFAULT_DF, probIn);
+  const report = user
+    ? { term: 'markers', df: user.df, scale: user.scale, source: 'user' as const }
+    : { term: 'markers', df: DEFAULT_DF, scale: d.scale, source: 'default' as const, rule: d.rule };
+  const S0 = report.df * report.scale;
+  const rate = (shape - 1) / S0;
+  const rules = [...(report.rule ? [`scale[markers] (S/df): ${report.rule}`] : []), `S ~ Gamma(shape ${shape}, rate (shape − 1)/S0 = ${Number(rate.toPrecision(6))}), S0 = df·scale = ${Number(S0.toPrecision(6))} (BGLR)`, ...extraRules];
+  return { prior, values: { df: report.df, scale: report.scale, shape, rate }, rules, report };
+}
+
+class BayesABlock extends MarkerBlockBase {
+  private readonly df: number;
+  private readonly S0: number;
+  private readonly shape: number;
+  private readonly rate: number;
+  private readonly fixedS: number | undefined;
+
+  constructor(ctx: MarkerContext, hyper: MarkerHyper) {
+    super(ctx.design, ['scale[markers]'], false);
+    this.df = hyper.report.df;
+    this.S0 = hyper.report.df * hyper.report.scale;
+    this.shape = hyper.values.shape as number;
+    this.rate = hyper.values.rate as number;
+    this.fixedS = ctx.fixedVariance === undefined ? undefined : ctx.fixedVariance * hyper.report.df;
+  }
+
+  allocate(): MarkerState {
+    return { beta: new Float64Array(this.md.p), extra: { varJ: new Float64Array(this.md.p), S: scalar() } };
+  }
+
+  /** σ²_j start at the prior mode S/(ν + 2). Mutates: varJ, S. */
+  init(state: ChainState): void {
+    const { varJ, S } = state.markers!.extra;
+    S[0] = this.fixedS ?? this.S0;
+    varJ.fill(S[0] / (this.df + 2));
+  }
+
+  /** Mutates: β, varJ, S, e. */
+  update(state: ChainState, rng: UniformSource): void {
+    const { beta, extra } = state.markers!;
+    const { varJ, S } = extra;
+    normalSweep(this.md, state.e, beta, varJ, false, state.varE[0], rng);
+    let sumInv = 0;
+    for (let j = 0; j < beta.length; j++) {
+      varJ[j] = (S[0] + beta[j] * beta[j]) / chiSquare(rng, this.df + 1);
+      sumInv += 1 / varJ[j];
+    }
+    if (this.fixedS === undefined) S[0] = gammaRate(rng, this.shape + (beta.length * this.df) / 2, this.rate + sumInv / 2);
+  }
+
+  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
+    row[offset] = state.markers!.extra.S[0] / this.df;
+  }
+}
+
+export const bayesA: MarkerPriorModule = {
+  hyper: (ctx) => specificVarianceHyper(ctx, 'BayesA', 1, []),
+  create: (ctx, hyper) => new BayesABlock(ctx, hyper),
+};

@@ -1,0 +1,79 @@
+/**
+ * BayesB (Meuwissen, Hayes & Goddard 2001), in BGLR's parameterisation: β_j = δ_j·b_j,
+ * P(δ_j = 0) = π, b_j ~ N(0, σ²_j), σ²_j ~ S·Inv-χ²(ν), S ~ Gamma(shape, rate), π ~ Beta(a, b)
+ * when estimated.
+ *
+ * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (see mixtureSweep in kernel.ts), then
+ *   σ²_j | b_j ~ (S + b_j²)/χ²(ν + 1)
+ *   S | σ²     ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j))
+ *   π | δ      ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
+ */
+import { chiSquare } from '../../rng/dist.js';
+import type { UniformSource } from '../../rng/rng.js';
+import type { ChainState, MarkerState } from '../../mcmc/state.js';
+import { specificVarianceHyper } from './bayesA.js';
+import { drawPi, gammaRate, MarkerBlockBase, mixtureSweep, resolvePi, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
+
+class BayesBBlock extends MarkerBlockBase {
+  private readonly df: number;
+  private readonly S0: number;
+  private readonly shape: number;
+  private readonly rate: number;
+  private readonly fixedS: number | undefined;
+  private readonly pi: PiSetting;
+
+  constructor(ctx: MarkerContext, hyper: MarkerHyper, pi: PiSetting) {
+    super(ctx.design, pi.estimate ? ['scale[markers]', 'pi'] : ['scale[markers]'], true);
+    this.df = hyper.report.df;
+    this.S0 = hyper.report.df * hyper.report.scale;
+    this.shape = hyper.values.shape as number;
+    this.rate = hyper.values.rate as number;
+    this.fixedS = ctx.fixedVariance === undefined ? undefined : ctx.fixedVariance * hyper.report.df;
+    this.pi = pi;
+  }
+
+  allocate(): MarkerState {
+    const p = this.md.p;
+    return { beta: new Float64Array(p), extra: { b: new Float64Array(p), delta: new Float64Array(p), varJ: new Float64Array(p), S: scalar(), pi: scalar() } };
+  }
+
+  /** All markers out, b = 0, σ²_j at the prior mode, π at its starting value. Mutates: extra arrays. */
+  init(state: ChainState): void {
+    const { varJ, S, pi } = state.markers!.extra;
+    S[0] = this.fixedS ?? this.S0;
+    varJ.fill(S[0] / (this.df + 2));
+    pi[0] = this.pi.pi;
+  }
+
+  /** Mutates: β, b, δ, varJ, S, π, e. */
+  update(state: ChainState, rng: UniformSource): void {
+    const { beta, extra } = state.markers!;
+    const { b, delta, varJ, S, pi } = extra;
+    mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng);
+    let sumInv = 0;
+    for (let j = 0; j < b.length; j++) {
+      varJ[j] = (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1);
+      sumInv += 1 / varJ[j];
+    }
+    if (this.fixedS === undefined) S[0] = gammaRate(rng, this.shape + (b.length * this.df) / 2, this.rate + sumInv / 2);
+    if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
+  }
+
+  protected indicators(state: ChainState): Float64Array {
+    return state.markers!.extra.delta;
+  }
+
+  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
+    row[offset] = state.markers!.extra.S[0] / this.df;
+    if (this.pi.estimate) row[offset + 1] = state.markers!.extra.pi[0];
+  }
+}
+
+export const bayesB: MarkerPriorModule = {
+  hyper(ctx) {
+    const pi = resolvePi(ctx.spec, false);
+    const h = specificVarianceHyper(ctx, 'BayesB', 1 - pi.pi, pi.rules);
+    return { ...h, values: { ...h.values, pi: pi.pi, estimatePi: pi.estimate, piA: pi.a, piB: pi.b } };
+  },
+  create: (ctx, hyper) => new BayesBBlock(ctx, hyper, resolvePi(ctx.spec, false)),
+};
