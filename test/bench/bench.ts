@@ -1,6 +1,6 @@
 /**
- * Benchmarks: `npm run bench [-- NAME ...]` prints a table per benchmark. Names: core, summary (all
- * by default). Figures are timings on this machine, not pass/fail tests.
+ * Benchmarks: `npm run bench [-- NAME ...]` prints a table per benchmark. Names: core, summary,
+ * markers (all by default). Figures are timings on this machine, not pass/fail tests.
  */
 import { performance } from 'node:perf_hooks';
 import { prepare, makeSampler } from '../../src/fit.js';
@@ -11,6 +11,15 @@ import { normal } from '../../src/rng/dist.js';
 import { summarizeDrawSet } from '../../src/diagnostics/summary.js';
 import type { DrawSink } from '../../src/output/sink.js';
 import type { DataRow } from '../../src/types.js';
+import { MemorySink } from '../../src/output/sink.js';
+import { essBulk } from '../../src/diagnostics/kernels.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file is dist/test/bench/bench.js when run). */
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 type Row = Record<string, string | number>;
 
@@ -81,7 +90,56 @@ function summary(): void {
   table('summary: 4 chains × 10,000 draws × 200 parameters (AR(1), φ = 0 … 0.9)', [{ 'seconds': s.toFixed(3), 'ms/parameter': ((s * 1000) / params).toFixed(2) }]);
 }
 
-const benches: Record<string, () => void> = { core, summary };
+/** Time per iteration of every marker prior on a design (after a short warm-up), plus ESS/s of var[genetic]. */
+function markerRows(label: string, data: DataRow[] | string, genoFile: string, iterations: number): Row[] {
+  const rows: Row[] = [];
+  for (const prior of ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR']) {
+    const model = prepare({ data, id: 'id', formula: typeof data === 'string' ? 'y1 ~ 1' : 'y ~ 1', markers: { file: genoFile, prior, saveEffects: 0 } });
+    const sampler = makeSampler(model);
+    const state = sampler.createState();
+    const rng = chainRng(1, 0);
+    const warm = Math.min(50, Math.floor(iterations / 5));
+    runChain(sampler, state, rng, { iterations: warm, burnin: warm, thin: 1 }, nullSink);
+    const sink = new MemorySink();
+    const t0 = performance.now();
+    runChain(sampler, state, rng, { iterations, burnin: 0, thin: 1 }, sink, { startIteration: 0 });
+    const seconds = (performance.now() - t0) / 1000;
+    const vg = sink.draws()[sampler.params.indexOf('var[genetic]')];
+    const ess = essBulk([vg]);
+    rows.push({ data: label, prior, 'ms/iteration': ((seconds * 1000) / iterations).toFixed(3), iterations, 'ESS var[genetic]': ess.toFixed(0), 'ESS/s': (ess / seconds).toFixed(1), 'peak RSS (MB)': (process.memoryUsage().rss / 1e6).toFixed(0) });
+  }
+  return rows;
+}
+
+/** Marker priors on wheat (599 × 1279) and on a simulated 2,000 × 50,000 set (issue 3's benchmark). */
+function markers(): void {
+  const wheat = join(REPO, 'examples', 'data', 'wheat');
+  const rows = markerRows('wheat 599×1279', join(wheat, 'pheno.csv'), join(wheat, 'markers.csv'), 1000);
+  table('markers: ms per iteration (one chain, warm), var[genetic] ESS per second', rows);
+  const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-'));
+  const n = 2000;
+  const p = 50000;
+  const rng = chainRng(99, 0);
+  const freq = Float64Array.from({ length: p }, () => 0.05 + 0.9 * rng.uniform());
+  const file = join(dir, 'geno.csv');
+  const lines: string[] = ['id,' + Array.from({ length: p }, (_, j) => `m${j}`).join(',')];
+  const y: DataRow[] = [];
+  const qtl = Array.from({ length: 200 }, () => Math.floor(rng.uniform() * p));
+  for (let i = 0; i < n; i++) {
+    const codes = new Array<number>(p);
+    let g = 0;
+    for (let j = 0; j < p; j++) codes[j] = (rng.uniform() < freq[j] ? 1 : 0) + (rng.uniform() < freq[j] ? 1 : 0);
+    for (const j of qtl) g += 0.1 * codes[j];
+    lines.push(`i${i},${codes.join(',')}`);
+    y.push({ id: `i${i}`, y: g + normal(rng) });
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  const genoBytes = n * p * 4;
+  const big = markerRows('simulated 2000×50000', y, file, 20);
+  table(`markers: simulated 2,000 × 50,000 (genotype storage ${(genoBytes / 1e6).toFixed(0)} MB as Float32)`, big);
+}
+
+const benches: Record<string, () => void> = { core, summary, markers };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
   const b = benches[name];

@@ -1,7 +1,7 @@
 import type { Design } from '../../src/model/design.js';
 import type { ChainState } from '../../src/mcmc/state.js';
 
-/** y − Xb − Σ Z_k u_k computed from scratch, for checking the residual the blocks maintain. */
+/** y − Xb − Σ Z_k u_k − Mβ computed from scratch, for checking the residual the blocks maintain. */
 export function recomputeResidual(design: Design, state: ChainState): Float64Array {
   const e = Float64Array.from(design.y);
   const { p, colPtr, rowIdx, vals } = design.fixed;
@@ -9,6 +9,10 @@ export function recomputeResidual(design: Design, state: ChainState): Float64Arr
   design.random.forEach((r, k) => {
     for (let i = 0; i < design.n; i++) e[i] -= state.u[k][r.level[i]];
   });
+  const md = design.markers;
+  if (md && state.markers) {
+    for (let j = 0; j < md.p; j++) for (let i = 0; i < md.n; i++) e[i] -= md.x[j * md.n + i] * state.markers.beta[j];
+  }
   return e;
 }
 

@@ -59,7 +59,7 @@ class BayesABlock extends MarkerBlockBase {
   update(state: ChainState, rng: UniformSource): void {
     const { beta, extra } = state.markers!;
     const { varJ, S } = extra;
-    normalSweep(this.md, state.e, beta, varJ, false, state.varE[0], rng);
+    normalSweep(this.md, state.e, beta, varJ, false, state.varE[0], rng, this.updates);
     let sumInv = 0;
     for (let j = 0; j < beta.length; j++) {
       varJ[j] = (S[0] + beta[j] * beta[j]) / chiSquare(rng, this.df + 1);

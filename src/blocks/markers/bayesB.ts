@@ -49,7 +49,7 @@ class BayesBBlock extends MarkerBlockBase {
   update(state: ChainState, rng: UniformSource): void {
     const { beta, extra } = state.markers!;
     const { b, delta, varJ, S, pi } = extra;
-    mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng);
+    mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng, this.updates);
     let sumInv = 0;
     for (let j = 0; j < b.length; j++) {
       varJ[j] = (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1);

@@ -43,7 +43,7 @@ class BayesCBlock extends MarkerBlockBase {
   update(state: ChainState, rng: UniformSource): void {
     const { beta, extra } = state.markers!;
     const { b, delta, varB, pi } = extra;
-    mixtureSweep(this.md, state.e, beta, b, delta, varB, true, state.varE[0], pi[0], rng);
+    mixtureSweep(this.md, state.e, beta, b, delta, varB, true, state.varE[0], pi[0], rng, this.updates);
     if (this.fixed === undefined) {
       let ss = 0;
       for (let j = 0; j < b.length; j++) ss += b[j] * b[j];

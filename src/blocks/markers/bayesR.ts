@@ -17,7 +17,7 @@ import { chiSquare, dirichlet, normal } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { MixmcError } from '../../errors.js';
-import { axpyCol, dotCol, MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import { MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
 
 const DEFAULT_CLASSES = [0, 1e-4, 1e-3, 1e-2];
 
@@ -71,7 +71,7 @@ class BayesRBlock extends MarkerBlockBase {
     const logW = this.logW;
     for (let j = 0; j < p; j++) {
       const off = j * n;
-      const r = dotCol(x, off, e, n) + xx[j] * beta[j];
+      const r = this.updates.dot(x, off, e, n) + xx[j] * beta[j];
       let max = -Infinity;
       for (let k = 0; k < K; k++) {
         const g = this.gammas[k];
@@ -104,8 +104,9 @@ class BayesRBlock extends MarkerBlockBase {
         delta[j] = 1;
       }
       cls[j] = k;
-      if (old !== beta[j]) axpyCol(x, off, e, n, old - beta[j]);
+      this.updates.add(off, old - beta[j], x, e, n);
     }
+    this.updates.flush(x, e, n);
     const counts = this.counts;
     counts.fill(0);
     let ss = 0;

@@ -39,7 +39,7 @@ class BrrBlock extends MarkerBlockBase {
     const p = this.md.p;
     const beta = state.markers!.beta;
     const varB = state.markers!.extra.varB;
-    normalSweep(this.md, state.e, beta, varB, true, state.varE[0], rng);
+    normalSweep(this.md, state.e, beta, varB, true, state.varE[0], rng, this.updates);
     if (this.fixed === undefined) {
       let ss = 0;
       for (let j = 0; j < p; j++) ss += beta[j] * beta[j];

@@ -25,9 +25,75 @@ export function dotCol(x: Float32Array, off: number, e: Float64Array, n: number)
   return s;
 }
 
-/** e ← e + a·x_j. */
+/** e ← e + a·x_j (unrolled by four: the JIT then keeps the loads and stores in flight). */
 export function axpyCol(x: Float32Array, off: number, e: Float64Array, n: number, a: number): void {
-  for (let i = 0; i < n; i++) e[i] += a * x[off + i];
+  const n4 = n - (n % 4);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    e[i] += a * x[off + i];
+    e[i + 1] += a * x[off + i + 1];
+    e[i + 2] += a * x[off + i + 2];
+    e[i + 3] += a * x[off + i + 3];
+  }
+  for (; i < n; i++) e[i] += a * x[off + i];
+}
+
+/**
+ * The previous marker's pending residual update fused with the next marker's dot product, in one
+ * pass over e: e ← e + a·x_prev, then return x_next'e. A sweep visits e once per marker instead of
+ * twice (about a third faster on wheat).
+ */
+export function axpyDotCol(x: Float32Array, offPrev: number, a: number, off: number, e: Float64Array, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  const n2 = n - (n % 2);
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const e0 = e[i] + a * x[offPrev + i];
+    const e1 = e[i + 1] + a * x[offPrev + i + 1];
+    e[i] = e0;
+    e[i + 1] = e1;
+    s0 += x[off + i] * e0;
+    s1 += x[off + i + 1] * e1;
+  }
+  if (i < n) {
+    const e0 = e[i] + a * x[offPrev + i];
+    e[i] = e0;
+    s0 += x[off + i] * e0;
+  }
+  return s0 + s1;
+}
+
+/**
+ * The residual updates of a sweep, applied lazily: the update of marker j is fused into the dot
+ * product of the next marker that needs e (see axpyDotCol), and `flush` applies the last one.
+ * Reusable (one per block); no allocation per marker.
+ */
+export class ResidualUpdates {
+  private off = -1;
+  private a = 0;
+
+  /** x_j'e with every earlier update applied. */
+  dot(x: Float32Array, off: number, e: Float64Array, n: number): number {
+    if (this.off < 0) return dotCol(x, off, e, n);
+    const s = axpyDotCol(x, this.off, this.a, off, e, n);
+    this.off = -1;
+    return s;
+  }
+
+  /** Schedule e ← e + a·x_j (nothing when a = 0). */
+  add(off: number, a: number, x: Float32Array, e: Float64Array, n: number): void {
+    if (a === 0) return;
+    if (this.off >= 0) axpyCol(x, this.off, e, n, this.a);
+    this.off = off;
+    this.a = a;
+  }
+
+  /** Apply what is pending; after this e = y − fitted again. */
+  flush(x: Float32Array, e: Float64Array, n: number): void {
+    if (this.off >= 0) axpyCol(x, this.off, e, n, this.a);
+    this.off = -1;
+  }
 }
 
 /** The marker spec of a run (spec.markers). */
@@ -119,6 +185,8 @@ export abstract class MarkerBlockBase implements MarkerBlock {
   private readonly firstRecord: Int32Array;
   /** Whether the prior has inclusion indicators (PIP, markers in the model). */
   protected readonly mixture: boolean;
+  /** The sweep's pending residual updates (see ResidualUpdates). */
+  protected readonly updates = new ResidualUpdates();
 
   constructor(design: Design, ownParams: readonly string[], mixture: boolean) {
     this.design = design;
@@ -221,18 +289,19 @@ export function scalar(v = 0): Float64Array {
  * One sweep with every marker in the model, β_j ~ N(0, σ²_j):
  *   β_j | rest ~ N( r_j/c_j, σ²e/c_j ),  c_j = x_j'x_j + σ²e/σ²_j
  * with σ²_j = priorVar[0] for all j when `common`, else priorVar[j].
- * Mutates: beta, e.
+ * Mutates: beta, e (and the pending updates, flushed at the end).
  */
-export function normalSweep(md: MarkerDesign, e: Float64Array, beta: Float64Array, priorVar: Float64Array, common: boolean, varE: number, rng: UniformSource): void {
+export function normalSweep(md: MarkerDesign, e: Float64Array, beta: Float64Array, priorVar: Float64Array, common: boolean, varE: number, rng: UniformSource, updates: ResidualUpdates): void {
   const { x, xx, n, p } = md;
   for (let j = 0; j < p; j++) {
     const off = j * n;
     const c = xx[j] + varE / priorVar[common ? 0 : j];
-    const r = dotCol(x, off, e, n) + xx[j] * beta[j];
+    const r = updates.dot(x, off, e, n) + xx[j] * beta[j];
     const bNew = r / c + Math.sqrt(varE / c) * normal(rng);
-    axpyCol(x, off, e, n, beta[j] - bNew);
+    updates.add(off, beta[j] - bNew, x, e, n);
     beta[j] = bNew;
   }
+  updates.flush(x, e, n);
 }
 
 /**
@@ -255,6 +324,7 @@ export function mixtureSweep(
   varE: number,
   pi: number,
   rng: UniformSource,
+  updates: ResidualUpdates,
 ): void {
   const { x, xx, n, p } = md;
   const logPriorOdds = Math.log((1 - pi) / pi);
@@ -262,7 +332,7 @@ export function mixtureSweep(
     const off = j * n;
     const vj = priorVar[common ? 0 : j];
     const c = xx[j] + varE / vj;
-    const r = dotCol(x, off, e, n) + xx[j] * beta[j];
+    const r = updates.dot(x, off, e, n) + xx[j] * beta[j];
     const logOdds = logPriorOdds + (r * r) / (2 * varE * c) - 0.5 * Math.log((c * vj) / varE);
     const pIn = 1 / (1 + Math.exp(-logOdds));
     const old = beta[j];
@@ -275,8 +345,9 @@ export function mixtureSweep(
       b[j] = Math.sqrt(vj) * normal(rng);
       beta[j] = 0;
     }
-    if (old !== beta[j]) axpyCol(x, off, e, n, old - beta[j]);
+    updates.add(off, old - beta[j], x, e, n);
   }
+  updates.flush(x, e, n);
 }
 
 /** π | δ ~ Beta(a + #out, b + #in), π the probability of a zero effect. */

@@ -13,7 +13,7 @@ import { inverseGaussian, normal } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { MixmcError } from '../../errors.js';
-import { axpyCol, dotCol, gammaRate, MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import { gammaRate, MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
 
 class LassoBlock extends MarkerBlockBase {
   private readonly lambda0: number;
@@ -50,11 +50,12 @@ class LassoBlock extends MarkerBlockBase {
     for (let j = 0; j < p; j++) {
       const off = j * n;
       const c = xx[j] + 1 / tau2[j];
-      const r = dotCol(x, off, e, n) + xx[j] * beta[j];
+      const r = this.updates.dot(x, off, e, n) + xx[j] * beta[j];
       const bNew = r / c + Math.sqrt(varE / c) * normal(rng);
-      axpyCol(x, off, e, n, beta[j] - bNew);
+      this.updates.add(off, beta[j] - bNew, x, e, n);
       beta[j] = bNew;
     }
+    this.updates.flush(x, e, n);
     let sumTau2 = 0;
     for (let j = 0; j < p; j++) {
       const mu = Math.sqrt((lambda2[0] * varE) / (beta[j] * beta[j]));

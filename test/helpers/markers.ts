@@ -1,0 +1,76 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chainRng } from '../../src/rng/rng.js';
+import { normal } from '../../src/rng/dist.js';
+import type { Design } from '../../src/model/design.js';
+import { invertSPD } from '../../src/linalg/dense.js';
+import type { DataRow } from '../../src/types.js';
+
+export interface Simulated {
+  rows: DataRow[];
+  /** codes[i][j] */
+  codes: number[][];
+  beta: number[];
+  /** realised genetic values */
+  g: number[];
+  varE: number;
+  genoFile: string;
+}
+
+/**
+ * n individuals × p markers with allele frequencies in (0.1, 0.9) (HWE) and `qtl` QTL of random
+ * sign that each explain the same share of the genetic variance (β_j = ±1/sqrt(2p_j q_j), so
+ * 2p_j q_j β_j² = 1); the residual variance makes the population h² equal `h2`. Writes the
+ * genotypes as CSV into dir.
+ */
+export function simulateMarkers(dir: string, n: number, p: number, qtl: number, h2: number, seed: number): Simulated {
+  const rng = chainRng(seed, 0);
+  const freq = Array.from({ length: p }, () => 0.1 + 0.8 * rng.uniform());
+  const codes = Array.from({ length: n }, () => freq.map((f) => (rng.uniform() < f ? 1 : 0) + (rng.uniform() < f ? 1 : 0)));
+  const beta = new Array(p).fill(0);
+  const picked = new Set<number>();
+  while (picked.size < qtl) picked.add(Math.floor(rng.uniform() * p));
+  for (const j of picked) beta[j] = (rng.uniform() < 0.5 ? -1 : 1) / Math.sqrt(2 * freq[j] * (1 - freq[j]));
+  let vg = 0;
+  for (const j of picked) vg += 2 * freq[j] * (1 - freq[j]) * beta[j] * beta[j];
+  const g = codes.map((c) => c.reduce((s, x, j) => s + x * beta[j], 0));
+  const varE = (vg * (1 - h2)) / h2;
+  const rows = g.map((gi, i) => ({ id: `ind${i}`, y: 10 + gi + Math.sqrt(varE) * normal(rng) }));
+  const genoFile = join(dir, `geno-${seed}.csv`);
+  writeFileSync(genoFile, ['id,' + Array.from({ length: p }, (_, j) => `m${j}`).join(','), ...codes.map((c, i) => `ind${i},${c.join(',')}`)].join('\n') + '\n');
+  return { rows, codes, beta, g, varE, genoFile };
+}
+
+/**
+ * The dense MME of y = Xb + Mβ + e with β ~ N(0, I·varB): solution and σ²e·LHS⁻¹, using the design's
+ * own (centred, Float32) marker columns, so that it is the exact posterior of the sampler's model.
+ */
+export function markerMme(design: Design, varB: number, varE: number): { mean: Float64Array; cov: Float64Array; dim: number; p: number } {
+  const md = design.markers!;
+  const n = design.n;
+  const p = design.fixed.p;
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < p; j++) {
+    const c = new Float64Array(n);
+    for (let k = design.fixed.colPtr[j]; k < design.fixed.colPtr[j + 1]; k++) c[design.fixed.rowIdx[k]] = design.fixed.vals[k];
+    cols.push(c);
+  }
+  for (let j = 0; j < md.p; j++) cols.push(Float64Array.from(md.x.subarray(j * n, (j + 1) * n)));
+  const dim = cols.length;
+  const lhs = new Float64Array(dim * dim);
+  const rhs = new Float64Array(dim);
+  for (let a = 0; a < dim; a++) {
+    for (let b = 0; b < dim; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += cols[a][i] * cols[b][i];
+      lhs[a * dim + b] = s + (a === b && a >= p ? varE / varB : 0);
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += cols[a][i] * design.y[i];
+    rhs[a] = s;
+  }
+  const inv = invertSPD(lhs, dim);
+  const mean = new Float64Array(dim);
+  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) mean[a] += inv[a * dim + b] * rhs[b];
+  return { mean, cov: inv.map((v) => v * varE), dim, p };
+}
