@@ -10,7 +10,8 @@ import type { ChainState } from './mcmc/state.js';
 import { chainRng } from './rng/rng.js';
 import { MemorySink } from './output/sink.js';
 import { RunningMoments } from './output/moments.js';
-import { convergenceWarnings, momentRow, summarizeDrawSet, type DrawSet } from './diagnostics/summary.js';
+import { momentRow, type DrawSet } from './diagnostics/summary.js';
+import { summarize } from './summarize.js';
 import type { McmcConfig, PriorReport, RunSpec, RunWarning, SummaryRow, VariancePrior } from './types.js';
 import { readGenotypes } from './io/genotypes.js';
 import { buildMarkerDesign } from './model/markers.js';
@@ -181,7 +182,9 @@ export function finish(model: PreparedModel, sampler: Sampler, chains: ChainDraw
   });
   const used = trimToCommonLength(chains);
   const drawSet: DrawSet = { names: sampler.params, chains: used.map((c) => c.draws) };
-  const summary = summarizeDrawSet(drawSet, { prob });
+  const heldFixed = Object.keys(resolved.fixedVariances).map((t) => `var[${t}]`);
+  const s = summarize(drawSet, { prob, heldFixed });
+  const summary = s.parameters;
   // Random-effect levels that are not traced are summarised from their running moments.
   const traced = new Set(sampler.params);
   for (const e of effects) {
@@ -190,8 +193,7 @@ export function finish(model: PreparedModel, sampler: Sampler, chains: ChainDraw
       if (!traced.has(label)) summary.push(momentRow(label, e.mean[j], e.sd[j]));
     });
   }
-  const heldFixed = new Set(Object.keys(resolved.fixedVariances).map((t) => `var[${t}]`));
-  const warnings = [...design.warnings, ...convergenceWarnings(summary.slice(0, sampler.params.length), drawSet, heldFixed)];
+  const warnings = [...design.warnings, ...s.warnings];
   return { spec: resolved.spec, markerHyper: model.markers?.hyper, mcmc: resolved.mcmc, priors, fixedVariances: resolved.fixedVariances, design, params: sampler.params, chains, effects, summary, warnings };
 }
 

@@ -8,3 +8,4 @@ export { parseFormula } from './model/formula.js';
 export type * from './types.js';
 export { predict, type Prediction } from './predict.js';
 export { readGenotypes, type GenotypeTable } from './io/genotypes.js';
+export { summarize, type Summary, type SummarizeOptions, type DrawsInput } from './summarize.js';

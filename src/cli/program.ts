@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { fit } from '../fit.js';
 import { MixmcError, isUserError } from '../errors.js';
-import { writeRunDirectory } from '../output/runDir.js';
+import { toJson, writeRunDirectory } from '../output/runDir.js';
+import { summarize } from '../summarize.js';
 import { csvField, csvNumber, writeFileAtomic } from '../output/files.js';
 import { predict } from '../predict.js';
 import { VERSION } from '../version.js';
@@ -74,7 +75,8 @@ async function runFit(config: string, flags: FitFlags): Promise<void> {
         },
   });
   writeRunDirectory(resolve(flags.out), res, { started, ended: new Date().toISOString(), configFile: resolve(config) });
-  const traced = res.summary.slice(0, res.params.length);
+  // rows with draws (parameters and derived quantities); untraced random levels are in summary.json
+  const traced = res.summary.filter((r) => !Number.isNaN(r.median));
   process.stdout.write(`${summaryTable(traced, flags.digits)}\n`);
   const w = warningsBlock(res.warnings);
   if (w) process.stdout.write(`\n${w}\n`);
@@ -103,6 +105,16 @@ export function buildProgram(): Command {
     .description('fit a model and write a run directory')
     .action((config: string, flags: FitFlags) => runFit(config, flags));
   program
+    .command('summary')
+    .argument('<paths...>', 'a run directory, a long CSV with a chain column, or one CSV per chain (Stan/CmdStan)')
+    .option('--vars <globs...>', "variables to show, e.g. 'var[*]' 'h2'")
+    .option('--prob <p>', 'mass of the central and HPD intervals', parseProb, 0.95)
+    .option('--digits <n>', 'significant digits', int('--digits'), 4)
+    .option('--json', 'print the summary.json object')
+    .option('--csv [file]', 'write the rows as CSV (to stdout without a file)')
+    .description('posterior summary and convergence diagnostics of draws')
+    .action((paths: string[], flags: SummaryFlags) => runSummary(paths, flags));
+  program
     .command('predict')
     .argument('<runDir>', 'run directory of a marker model fit')
     .requiredOption('--geno <file>', 'genotypes of the individuals to predict (.bed or CSV)')
@@ -110,6 +122,44 @@ export function buildProgram(): Command {
     .description('GEBVs (posterior mean and SD) of new individuals from a fitted marker model')
     .action((runDir: string, flags: { geno: string; out?: string }) => runPredict(runDir, flags));
   return program;
+}
+
+interface SummaryFlags {
+  vars?: string[];
+  prob: number;
+  digits: number;
+  json?: boolean;
+  csv?: string | boolean;
+}
+
+function parseProb(v: string): number {
+  const p = Number(v);
+  if (!(p > 0 && p < 1)) throw new InvalidArgumentError('--prob must be between 0 and 1');
+  return p;
+}
+
+const SUMMARY_COLUMNS = ['variable', 'mean', 'sd', 'median', 'lower', 'upper', 'hpdLower', 'hpdUpper', 'rhat', 'essBulk', 'essTail', 'mcseMean'] as const;
+
+function runSummary(paths: string[], flags: SummaryFlags): void {
+  const s = summarize(paths.length === 1 ? resolve(paths[0]) : paths.map((p) => resolve(p)), { prob: flags.prob, vars: flags.vars });
+  if (flags.json) {
+    process.stdout.write(toJson(s));
+    return;
+  }
+  if (flags.csv !== undefined) {
+    const lines = [SUMMARY_COLUMNS.join(','), ...s.parameters.map((r) => SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvNumber(r[k]))).join(','))];
+    const text = lines.join('\n') + '\n';
+    if (typeof flags.csv === 'string') {
+      writeFileAtomic(resolve(flags.csv), text);
+      process.stdout.write(`wrote ${s.parameters.length} rows to ${resolve(flags.csv)}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    return;
+  }
+  process.stdout.write(`${s.meta.chains} chain(s), ${s.meta.usedDraws} draws each\n\n${summaryTable(s.parameters, flags.digits, flags.prob)}\n`);
+  const w = warningsBlock(s.warnings);
+  if (w) process.stdout.write(`\n${w}\n`);
 }
 
 function runPredict(runDir: string, flags: { geno: string; out?: string }): void {

@@ -62,19 +62,24 @@ interface CsvErrorLike { code?: string; lines?: number; message: string; record?
  * @throws MixmcError naming the file and line for ragged rows, bad quoting, an empty file or
  *   duplicate column names.
  */
-export function readTable(file: string, text?: string): Table {
+export function readTable(file: string, opts: ParseOptions = {}): Table {
   let content: string;
   try {
-    content = text ?? readFileSync(file, 'utf8');
+    content = readFileSync(file, 'utf8');
   } catch (err) {
     throw new MixmcError(`cannot read file: ${(err as Error).message}`, { file });
   }
-  return parseTable(file, content);
+  return parseTable(file, content, opts);
+}
+
+export interface ParseOptions {
+  /** Skip whole lines starting with '#' (Stan CSV metadata). */
+  comments?: boolean;
 }
 
 /** {@link readTable} on text already in memory; `file` is used in messages only. */
-export function parseTable(file: string, content: string): Table {
-  const delimiter = detectSeparator(content);
+export function parseTable(file: string, content: string, opts: ParseOptions = {}): Table {
+  const delimiter = detectSeparator(opts.comments ? content.replace(/^(#[^\n]*\n)+/, '') : content);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(content, {
@@ -84,6 +89,7 @@ export function parseTable(file: string, content: string): Table {
       skip_empty_lines: true,
       info: true,
       relax_column_count: false,
+      ...(opts.comments ? { comment: '#', comment_no_infix: true } : {}),
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (err) {
     const e = err as CsvErrorLike;

@@ -1,7 +1,8 @@
 /**
  * Genotype input: PLINK 1 binary (.bed/.bim/.fam) and CSV matrices (an id column, one column per
- * marker, coded 0/1/2 or 0/1; empty or NA is missing). Both give a {@link GenotypeTable}: codes per
- * individual and marker, with −1 for missing, stored marker-major (SNP-major) as PLINK does.
+ * marker, coded 0/1/2 or 0/1; empty or NA is missing). Both give a {@link GenotypeTable} that
+ * decodes one marker at a time (codes 0/1/2, −1 for missing): a .bed stays packed (2 bits per
+ * genotype) until the model's centred columns are built from it.
  */
 import { readFileSync } from 'node:fs';
 import { MixmcError } from '../errors.js';
@@ -18,8 +19,8 @@ export interface GenotypeTable {
   /** Individual ids, in file order. */
   ids: string[];
   markers: MarkerInfo[];
-  /** codes[j·nInd + i]: count of the counted allele of individual i at marker j; −1 = missing. */
-  codes: Int8Array;
+  /** Write marker j's codes (count of the counted allele; −1 = missing) of every individual into out. */
+  column(j: number, out: Int8Array): void;
 }
 
 /** Read genotypes by file extension: .bed (with .bim/.fam beside it) or a delimited text matrix. */
@@ -84,16 +85,12 @@ export function readPlinkBed(bedFile: string): GenotypeTable {
       { file: bedFile },
     );
   }
-  const decode = [2, -1, 1, 0];
-  const codes = new Int8Array(nSnp * nInd);
-  for (let j = 0; j < nSnp; j++) {
+  const decode = Int8Array.of(2, -1, 1, 0);
+  const column = (j: number, out: Int8Array): void => {
     const base = 3 + j * perSnp;
-    for (let i = 0; i < nInd; i++) {
-      const byte = bytes[base + (i >> 2)];
-      codes[j * nInd + i] = decode[(byte >> ((i & 3) * 2)) & 3];
-    }
-  }
-  return { file: bedFile, ids, markers, codes };
+    for (let i = 0; i < nInd; i++) out[i] = decode[(bytes[base + (i >> 2)] >> ((i & 3) * 2)) & 3];
+  };
+  return { file: bedFile, ids, markers, column };
 }
 
 /** A CSV genotype matrix: header `id,m1,m2,…`; values 0, 1, 2 (or NA/empty for missing). */
@@ -118,7 +115,7 @@ export function readGenotypeCsv(file: string): GenotypeTable {
       codes[j * nInd + i] = code;
     }
   }
-  return { file, ids, markers, codes };
+  return { file, ids, markers, column: (j, out) => out.set(codes.subarray(j * nInd, (j + 1) * nInd)) };
 }
 
 function checkDuplicates(file: string, ids: readonly string[], lines: readonly number[], what: string): void {

@@ -63,13 +63,15 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
   const keep: number[] = [];
   const centers: number[] = [];
   let imputed = 0;
+  const codes = new Int8Array(nInd);
   for (let j = 0; j < g.markers.length; j++) {
+    g.column(j, codes);
     let sum = 0;
     let count = 0;
     let lo = 3;
     let hi = -1;
     for (let i = 0; i < nInd; i++) {
-      const c = g.codes[j * nInd + i];
+      const c = codes[i];
       if (c < 0) continue;
       sum += c;
       count++;
@@ -90,20 +92,20 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
   const xx = new Float64Array(p);
   let msx = 0;
   for (let k = 0; k < p; k++) {
-    const j = keep[k];
+    g.column(keep[k], codes);
     const mean = centers[k];
     const value = (c: number): number => (c < 0 ? mean : c) - center[k];
     let s = 0;
     let s2 = 0;
     for (let i = 0; i < n; i++) {
-      const v = Math.fround(value(g.codes[j * nInd + recRow[i]]));
+      const v = Math.fround(value(codes[recRow[i]]));
       x[k * n + i] = v;
       s += v;
       s2 += v * v;
     }
     xx[k] = s2;
     msx += n > 1 ? (s2 - (s * s) / n) / (n - 1) : 0;
-    for (let i = 0; i < m; i++) xPred[k * m + i] = value(g.codes[j * nInd + predRows[i].i]);
+    for (let i = 0; i < m; i++) xPred[k * m + i] = value(codes[predRows[i].i]);
   }
   return {
     file: g.file,
@@ -133,14 +135,16 @@ export function alignNewGenotypes(g: GenotypeTable, md: Pick<MarkerDesign, 'mark
   const p = md.markers.length;
   const x = new Float32Array(nInd * p);
   const missingMarkers: string[] = [];
+  const codes = new Int8Array(nInd);
   for (let k = 0; k < p; k++) {
     const j = col.get(md.markers[k].id);
     if (j === undefined) {
       missingMarkers.push(md.markers[k].id);
       continue;
     }
+    g.column(j, codes);
     for (let i = 0; i < nInd; i++) {
-      const c = g.codes[j * nInd + i];
+      const c = codes[i];
       x[k * nInd + i] = (c < 0 ? md.means[k] : c) - md.center[k];
     }
   }

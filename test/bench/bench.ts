@@ -119,24 +119,34 @@ function markers(): void {
   const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-'));
   const n = 2000;
   const p = 50000;
-  const rng = chainRng(99, 0);
-  const freq = Float64Array.from({ length: p }, () => 0.05 + 0.9 * rng.uniform());
-  const file = join(dir, 'geno.csv');
-  const lines: string[] = ['id,' + Array.from({ length: p }, (_, j) => `m${j}`).join(',')];
-  const y: DataRow[] = [];
-  const qtl = Array.from({ length: 200 }, () => Math.floor(rng.uniform() * p));
-  for (let i = 0; i < n; i++) {
-    const codes = new Array<number>(p);
-    let g = 0;
-    for (let j = 0; j < p; j++) codes[j] = (rng.uniform() < freq[j] ? 1 : 0) + (rng.uniform() < freq[j] ? 1 : 0);
-    for (const j of qtl) g += 0.1 * codes[j];
-    lines.push(`i${i},${codes.join(',')}`);
-    y.push({ id: `i${i}`, y: g + normal(rng) });
-  }
-  writeFileSync(file, lines.join('\n') + '\n');
+  const { bed, rows: y } = writeSimulatedBed(dir, n, p, 200, 99);
   const genoBytes = n * p * 4;
-  const big = markerRows('simulated 2000×50000', y, file, 20);
-  table(`markers: simulated 2,000 × 50,000 (genotype storage ${(genoBytes / 1e6).toFixed(0)} MB as Float32)`, big);
+  const big = markerRows('simulated 2000×50000', y, bed, 20);
+  table(`markers: simulated 2,000 × 50,000 (.bed; genotype storage ${(genoBytes / 1e6).toFixed(0)} MB as Float32; peak RSS of the process ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB)`, big);
+}
+
+/** Simulated genotypes written as PLINK .bed/.bim/.fam (SNP-major), with a phenotype per individual. */
+function writeSimulatedBed(dir: string, n: number, p: number, nQtl: number, seed: number): { bed: string; rows: DataRow[] } {
+  const rng = chainRng(seed, 0);
+  const freq = Float64Array.from({ length: p }, () => 0.05 + 0.9 * rng.uniform());
+  const perSnp = Math.ceil(n / 4);
+  const bytes = new Uint8Array(3 + p * perSnp);
+  bytes.set([0x6c, 0x1b, 0x01]);
+  const g = new Float64Array(n);
+  const qtl = new Set(Array.from({ length: nQtl }, () => Math.floor(rng.uniform() * p)));
+  const encode = [3, 2, 0]; // count of A1 0, 1, 2 -> 11, 10, 00
+  for (let j = 0; j < p; j++) {
+    for (let i = 0; i < n; i++) {
+      const c = (rng.uniform() < freq[j] ? 1 : 0) + (rng.uniform() < freq[j] ? 1 : 0);
+      if (qtl.has(j)) g[i] += 0.1 * c;
+      bytes[3 + j * perSnp + (i >> 2)] |= encode[c] << ((i & 3) * 2);
+    }
+  }
+  const bed = join(dir, 'geno.bed');
+  writeFileSync(bed, bytes);
+  writeFileSync(join(dir, 'geno.bim'), Array.from({ length: p }, (_, j) => `1\tm${j}\t0\t${j + 1}\tA\tB`).join('\n') + '\n');
+  writeFileSync(join(dir, 'geno.fam'), Array.from({ length: n }, (_, i) => `f i${i} 0 0 0 -9`).join('\n') + '\n');
+  return { bed, rows: Array.from(g, (gi, i) => ({ id: `i${i}`, y: gi + normal(rng) })) };
 }
 
 const benches: Record<string, () => void> = { core, summary, markers };

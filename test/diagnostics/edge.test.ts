@@ -1,0 +1,54 @@
+/**
+ * Undefined cases follow posterior's conventions (NaN, or ESS = the number of draws for constants)
+ * and never throw; chains of unequal length are an error.
+ */
+import { describe, expect, it } from 'vitest';
+import * as k from '../../src/diagnostics/kernels.js';
+import { summarize } from '../../src/summarize.js';
+
+const f = (...x: number[]): Float64Array => Float64Array.from(x);
+
+describe('edge cases', () => {
+  it('one chain: split R-hat and ESS are defined (the chain is split in two)', () => {
+    const x = [f(...Array.from({ length: 100 }, (_, i) => Math.sin(i * 1.7)))];
+    expect(Number.isFinite(k.rhat(x))).toBe(true);
+    expect(Number.isFinite(k.essBulk(x))).toBe(true);
+    expect(k.gelmanRubin(x).psrf).toBeNaN();
+    const row = summarize([Array.from(x[0])]).parameters[0];
+    expect(row.mean).toBeCloseTo(k.mean(x[0]), 14);
+  });
+
+  it('two draws: ESS and MCSE are NaN, the mean is defined', () => {
+    const x = [f(1, 2), f(3, 4)];
+    expect(k.essBulk(x)).toBeNaN();
+    expect(k.essBasic(x)).toBeNaN();
+    const row = summarize([[1, 2], [3, 4]]).parameters[0];
+    expect(row.mean).toBe(2.5);
+    expect(row.essBulk).toBeNaN();
+    expect(row.mcseMean).toBeNaN();
+  });
+
+  it('constant draws: R-hat NaN, ESS = number of draws, a warning', () => {
+    const x = [f(...new Array(50).fill(3)), f(...new Array(50).fill(3))];
+    expect(k.rhat(x)).toBeNaN();
+    expect(k.essBulk(x)).toBe(100);
+    expect(k.essTail(x)).toBe(100);
+    const s = summarize({ c: x });
+    expect(s.parameters[0].sd).toBe(0);
+    expect(s.warnings.map((w) => w.message)).toContain('all draws are the same value');
+  });
+
+  it('NaN in the draws: NaN statistics, no throw', () => {
+    const x = [f(1, 2, NaN, 4, 5, 6), f(2, 3, 4, 5, 6, 7)];
+    expect(k.rhat(x)).toBeNaN();
+    expect(k.essBulk(x)).toBeNaN();
+    const row = summarize({ x }).parameters[0];
+    expect(row.mean).toBeNaN();
+    expect(row.rhat).toBeNaN();
+  });
+
+  it('chains of unequal length are an error', () => {
+    expect(() => summarize([[1, 2, 3, 4], [1, 2, 3]])).toThrowError(/chains have unequal lengths \(4, 3\)/);
+    expect(() => k.rhat([f(1, 2, 3, 4), f(1, 2, 3)])).toThrowError(/unequal lengths/);
+  });
+});
