@@ -1,33 +1,47 @@
 /**
- * fit(): validate a run object, build the design and the sampler, run the chains, and summarise.
+ * fit(): validate a run object, build the design and the sampler settings once, run the chains (in
+ * worker threads or in-process), and summarise. resumeFit() continues or extends a run directory.
  */
 import { resolveSpec, type ResolvedMcmc, type ResolvedSpec } from './model/spec.js';
 import { buildDesign, type Design } from './model/design.js';
-import { resolvePriors } from './model/defaults.js';
-import { buildSampler } from './mcmc/sampler.js';
-import { keptDraws, runChain, type ProgressEvent, type Sampler, type SavedDraws } from './mcmc/runChain.js';
+import { DEFAULT_R2, resolvePriors } from './model/defaults.js';
+import { buildSampler, type SamplerSettings } from './mcmc/sampler.js';
+import { keptDraws, type ProgressEvent, type Sampler } from './mcmc/runChain.js';
 import type { ChainState } from './mcmc/state.js';
-import { chainRng } from './rng/rng.js';
-import { MemorySink } from './output/sink.js';
 import { RunningMoments } from './output/moments.js';
 import { momentRow, type DrawSet } from './diagnostics/summary.js';
 import { summarize } from './summarize.js';
-import type { McmcConfig, PriorReport, RunSpec, RunWarning, SummaryRow, VariancePrior } from './types.js';
+import type { McmcConfig, PriorReport, RunSpec, RunWarning, SummaryRow } from './types.js';
 import { readGenotypes } from './io/genotypes.js';
 import { buildMarkerDesign } from './model/markers.js';
-import { DEFAULT_R2 } from './model/defaults.js';
 import { markerPrior } from './blocks/registry.js';
-import type { MarkerContext, MarkerHyper, MarkerPriorModule } from './blocks/markers/kernel.js';
+import type { MarkerHyper } from './blocks/markers/kernel.js';
+import { shareDesign } from './parallel/share.js';
+import { defaultWorkers, runChains, ChainError, type ChainPool } from './parallel/pool.js';
+import type { ChainResult, ChainTask } from './parallel/chainTask.js';
+import { executeChain } from './parallel/chainTask.js';
+import { chainKey } from './rng/rng.js';
+import { VERSION } from './version.js';
+import { readRunJson, writeRunJson, writeResults, type RunRecord } from './output/runDir.js';
 
 export interface FitOptions extends McmcConfig {
   /** Folder that relative paths in the spec are resolved against (default: the working directory). */
   baseDir?: string;
   onProgress?: (e: ProgressEvent) => void;
+  /** Stops every chain after its current sweep; what was drawn is kept and summarised. */
   signal?: AbortSignal;
   /** Mass of the summary intervals (default 0.95). */
   prob?: number;
-  /** Test hook: called after every sweep of every chain. */
+  /** Stream the run directory here: draws, checkpoints, run.json, then summary.json and the rest. */
+  outDir?: string;
+  /** Share a worker pool between fits. */
+  pool?: ChainPool;
+  /** Test hook: called after every sweep of every chain (in-process runs only). */
   afterSweep?: (state: ChainState, iteration: number, chain: number) => void;
+  /** Test hook: make chain `chain` (0-based) throw at `iteration`. */
+  fault?: { chain: number; iteration: number };
+  /** Flush and checkpoint after this many kept draws or ms (defaults 1,000 and 10,000). */
+  flush?: { draws: number; ms: number };
 }
 
 /** The draws of one chain. */
@@ -43,22 +57,7 @@ export interface ChainDraws {
   completed: number;
   interrupted: boolean;
   /** Saved draws of the marker effects (see markers.saveEffects). */
-  effects?: SavedDraws;
-}
-
-/** At most this many marker-effect values are kept per chain by default (80 MB as Float32). */
-export const AUTO_EFFECT_VALUES = 2e7;
-
-/**
- * Which marker-effect draws to keep: every markers.saveEffects-th kept draw, or by default as many
- * kept draws as fit in AUTO_EFFECT_VALUES values per chain (every kept draw for p·draws ≤ 2e7).
- */
-export function effectSaving(model: PreparedModel): { name: string; every: number } | undefined {
-  const md = model.design.markers;
-  if (!md || !model.markers) return undefined;
-  const given = model.markers.ctx.spec.saveEffects;
-  const every = given ?? Math.max(1, Math.ceil((md.p * keptDraws(model.resolved.mcmc)) / AUTO_EFFECT_VALUES));
-  return every > 0 ? { name: 'snp', every } : undefined;
+  effects?: { every: number; size: number; rows: number; values: Float32Array };
 }
 
 /** Posterior mean and SD of a high-dimensional quantity, pooled over chains. */
@@ -82,21 +81,28 @@ export interface FitResult {
   effects: EffectSummary[];
   summary: SummaryRow[];
   warnings: RunWarning[];
+  /** Chains that failed (the others' results are kept). */
+  failures: { chain: number; seed: number; message: string }[];
+  interrupted: boolean;
 }
 
-/** Everything needed to run chains of a spec: its resolution, the design and the priors. */
+/** At most this many marker-effect values are kept per chain by default (80 MB as Float32). */
+export const AUTO_EFFECT_VALUES = 2e7;
+
+/** Everything needed to run chains of a spec: its resolution, the design, the priors and the sampler settings. */
 export interface PreparedModel {
   resolved: ResolvedSpec;
   design: Design;
   priors: PriorReport[];
-  priorMap: Record<string, VariancePrior>;
-  markers?: { module: MarkerPriorModule; ctx: MarkerContext; hyper: MarkerHyper };
+  settings: SamplerSettings;
+  /** Keep every saveEvery-th kept draw of the marker effects (0: none). */
+  saveEvery: number;
 }
 
 /** Resolve the spec and build the design and priors (the part of fit() that can fail on user input). */
 export function prepare(spec: RunSpec, options: FitOptions = {}): PreparedModel {
-  const { baseDir, onProgress: _p, signal: _s, prob: _b, afterSweep: _a, ...overrides } = options;
-  const resolved = resolveSpec(spec, baseDir, overrides);
+  const overrides: McmcConfig = { chains: options.chains, iterations: options.iterations, burnin: options.burnin, thin: options.thin, seed: options.seed, workers: options.workers, traceLevels: options.traceLevels };
+  const resolved = resolveSpec(spec, options.baseDir, overrides);
   const ms = resolved.markers;
   const geno = ms ? readGenotypes(ms.file) : undefined;
   let design = buildDesign(resolved.table, resolved.formula, {
@@ -106,38 +112,46 @@ export function prepare(spec: RunSpec, options: FitOptions = {}): PreparedModel 
   });
   const nTerms = design.random.length + (ms ? 1 : 0);
   const priors = resolvePriors(design.varY, design.random.map((r) => ({ term: r.term, msx: r.msx })), resolved.priors, nTerms);
-  let markers: PreparedModel['markers'];
+  let markers: SamplerSettings['markers'];
+  let saveEvery = 0;
   if (ms && geno) {
     const md = buildMarkerDesign(geno, design.ids, { center: ms.center });
     const warnings = [...design.warnings];
     if (md.imputed > 0) warnings.push({ subject: 'markers', severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean` });
     if (md.monomorphic > 0) warnings.push({ subject: 'markers', severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped` });
     design = { ...design, markers: md, warnings };
-    const module = markerPrior(ms.prior);
-    const ctx: MarkerContext = {
-      design,
-      md,
-      spec: ms,
-      varY: design.varY,
-      r2: DEFAULT_R2 / Math.max(1, nTerms),
-      userPrior: resolved.priors.markers,
-      fixedVariance: resolved.fixedVariances.markers,
-    };
-    const hyper = module.hyper(ctx);
+    const plan = { spec: ms, r2: DEFAULT_R2 / Math.max(1, nTerms), userPrior: resolved.priors.markers, fixedVariance: resolved.fixedVariances.markers };
+    const hyper = markerPrior(ms.prior).hyper({ design, md, varY: design.varY, ...plan });
     priors.splice(priors.length - 1, 0, hyper.report);
-    markers = { module, ctx, hyper };
+    markers = { ...plan, hyper };
+    // every kept draw while p·draws ≤ AUTO_EFFECT_VALUES, else thinned to fit (markers.saveEffects overrides)
+    saveEvery = ms.saveEffects ?? Math.max(1, Math.ceil((md.p * keptDraws(resolved.mcmc)) / AUTO_EFFECT_VALUES));
   }
-  const priorMap = Object.fromEntries(priors.map((p) => [p.term, { df: p.df, scale: p.scale }]));
-  return { resolved, design, priors, priorMap, markers };
+  const priorMap = Object.fromEntries(priors.filter((p) => p.term !== 'markers').map((p) => [p.term, { df: p.df, scale: p.scale }]));
+  const settings: SamplerSettings = { priors: priorMap, fixedVariances: resolved.fixedVariances, traceLevels: resolved.mcmc.traceLevels, markers };
+  return { resolved, design, priors, settings, saveEvery };
 }
 
 export function makeSampler(model: PreparedModel): Sampler {
-  return buildSampler(model.design, {
-    priors: model.priorMap,
-    fixedVariances: model.resolved.fixedVariances,
-    traceLevels: model.resolved.mcmc.traceLevels,
-    markers: model.markers,
-  });
+  return buildSampler(model.design, model.settings);
+}
+
+/** The chain tasks of a model: chain k of run seed s uses the stream chainRng(s, k). */
+function tasksOf(model: PreparedModel, design: Design, options: FitOptions, resume: boolean): ChainTask[] {
+  const { mcmc } = model.resolved;
+  return Array.from({ length: mcmc.chains }, (_, c) => ({
+    design,
+    settings: model.settings,
+    chain: c,
+    seed: mcmc.seed,
+    mcmc: { iterations: mcmc.iterations, burnin: mcmc.burnin, thin: mcmc.thin },
+    saveEvery: model.saveEvery,
+    outDir: options.outDir,
+    resume,
+    meta: { mixmc: VERSION, chain: c + 1, seed: mcmc.seed, stream: `xor4096 keyed '${chainKey(mcmc.seed, c)}'`, iterations: mcmc.iterations, burnin: mcmc.burnin, thin: mcmc.thin },
+    flush: options.flush,
+    faultAt: options.fault && options.fault.chain === c ? options.fault.iteration : undefined,
+  }));
 }
 
 /**
@@ -148,34 +162,81 @@ export function makeSampler(model: PreparedModel): Sampler {
  */
 export async function fit(spec: RunSpec, options: FitOptions = {}): Promise<FitResult> {
   const model = prepare(spec, options);
+  return run(model, options, false);
+}
+
+/**
+ * Continue an interrupted run, or extend a finished one by `extend` iterations: every chain restarts
+ * from its checkpoint, so the draws equal those of an uninterrupted run of the same length and seed.
+ */
+export async function resumeFit(dir: string, options: Omit<FitOptions, 'outDir' | 'baseDir'> & { extend?: number } = {}): Promise<FitResult> {
+  const record = readRunJson(dir);
+  const mcmc = { ...record.mcmc, iterations: record.mcmc.iterations + (options.extend ?? 0), workers: options.workers ?? record.mcmc.workers };
+  const model = prepare({ ...record.spec, mcmc }, { baseDir: record.baseDir });
+  return run({ ...model, saveEvery: record.saveEvery }, { ...options, outDir: dir, baseDir: record.baseDir }, true);
+}
+
+async function run(model: PreparedModel, options: FitOptions, resume: boolean): Promise<FitResult> {
   const { mcmc } = model.resolved;
-  const sampler = makeSampler(model);
-  const chains: ChainDraws[] = [];
-  const moments: RunningMoments[][] = [];
-  for (let c = 0; c < mcmc.chains; c++) {
-    const rng = chainRng(mcmc.seed, c);
-    const state = sampler.createState();
-    const sink = new MemorySink();
-    const after = options.afterSweep;
-    const outcome = runChain(sampler, state, rng, mcmc, sink, {
-      chain: c,
-      onProgress: options.onProgress,
-      signal: options.signal,
-      afterSweep: after ? (s, it) => after(s, it, c) : undefined,
-      saveTracker: effectSaving(model),
-    });
-    chains.push({ chain: c, seed: mcmc.seed, iterations: sink.iterations, draws: sink.draws(), completed: outcome.iteration, interrupted: outcome.interrupted, effects: outcome.saved });
-    moments.push(outcome.moments);
-    if (outcome.interrupted) break;
+  const workers = options.pool ? options.pool.threads : options.workers ?? (model.resolved.spec.mcmc?.workers ?? defaultWorkers(mcmc.chains));
+  const design = workers > 0 || options.pool ? shareDesign(model.design) : model.design;
+  const started = new Date().toISOString();
+  const record: RunRecord | undefined = options.outDir ? runRecord(model, options, started, workers) : undefined;
+  if (record && options.outDir) writeRunJson(options.outDir, record);
+  const tasks = tasksOf(model, design, options, resume);
+  let results: (ChainResult | ChainError)[];
+  const hook = options.afterSweep;
+  if (hook) {
+    // the per-sweep test hook runs in this thread
+    results = tasks.map((t) => executeChain(t, options.onProgress, (s, it) => hook(s, it, t.chain)));
+  } else {
+    results = await runChains(tasks, { workers, pool: options.pool, onProgress: options.onProgress, signal: options.signal });
   }
-  return finish(model, sampler, chains, moments, options.prob);
+  const ok = results.filter((r): r is ChainResult => !(r instanceof ChainError));
+  const failures = results.filter((r): r is ChainError => r instanceof ChainError).map((e) => ({ chain: e.chain, seed: e.seed, message: e.message }));
+  const res = finish(model, ok, failures, options.prob);
+  if (record && options.outDir) {
+    writeRunJson(options.outDir, {
+      ...record,
+      ended: new Date().toISOString(),
+      status: failures.length > 0 ? 'failed' : res.interrupted ? 'interrupted' : 'finished',
+      chains: tasks.map((t) => {
+        const r = ok.find((c) => c.chain === t.chain);
+        const f = failures.find((x) => x.chain === t.chain);
+        return { chain: t.chain + 1, stream: chainKey(t.seed, t.chain), status: f ? 'failed' : r?.interrupted ? 'interrupted' : 'finished', completed: r?.completed ?? 0, draws: r?.iterations.length ?? 0, error: f?.message };
+      }),
+    });
+    writeResults(options.outDir, res);
+  }
+  return res;
+}
+
+function runRecord(model: PreparedModel, options: FitOptions, started: string, workers: number): RunRecord {
+  const { mcmc } = model.resolved;
+  return {
+    version: VERSION,
+    spec: model.resolved.spec,
+    baseDir: options.baseDir ?? process.cwd(),
+    mcmc: { ...mcmc, workers },
+    priors: model.priors,
+    markerHyper: model.settings.markers?.hyper,
+    fixedVariances: model.resolved.fixedVariances,
+    saveEvery: model.saveEvery,
+    seeds: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, key: chainKey(mcmc.seed, c) })),
+    started,
+    status: 'running',
+    chains: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, stream: chainKey(mcmc.seed, c), status: 'running', completed: 0, draws: 0 })),
+  };
 }
 
 /** Summaries and warnings from the chains' draws and moments. */
-export function finish(model: PreparedModel, sampler: Sampler, chains: ChainDraws[], moments: RunningMoments[][], prob?: number): FitResult {
+export function finish(model: PreparedModel, results: ChainResult[], failures: FitResult['failures'], prob?: number): FitResult {
   const { resolved, design, priors } = model;
+  const sampler = makeSampler(model);
+  const chains: ChainDraws[] = results.map((r) => ({ chain: r.chain, seed: r.seed, iterations: r.iterations, draws: r.draws, completed: r.completed, interrupted: r.interrupted, effects: r.effects }));
   const effects: EffectSummary[] = sampler.trackers.map((t, i) => {
-    const pooledMoments = RunningMoments.pool(moments.map((m) => m[i]));
+    const parts = results.map((r) => RunningMoments.fromJSON({ count: r.moments[i].count, mean: Array.from(r.moments[i].mean), m2: Array.from(r.moments[i].m2) }));
+    const pooledMoments = parts.length > 0 ? RunningMoments.pool(parts) : new RunningMoments(t.labels.length);
     const sd = new Float64Array(t.labels.length);
     for (let j = 0; j < sd.length; j++) sd[j] = pooledMoments.sd(j);
     return { name: t.name, labels: t.labels, mean: pooledMoments.mean, sd };
@@ -193,8 +254,11 @@ export function finish(model: PreparedModel, sampler: Sampler, chains: ChainDraw
       if (!traced.has(label)) summary.push(momentRow(label, e.mean[j], e.sd[j]));
     });
   }
-  const warnings = [...design.warnings, ...s.warnings];
-  return { spec: resolved.spec, markerHyper: model.markers?.hyper, mcmc: resolved.mcmc, priors, fixedVariances: resolved.fixedVariances, design, params: sampler.params, chains, effects, summary, warnings };
+  const warnings: RunWarning[] = [...design.warnings, ...s.warnings];
+  for (const f of failures) warnings.unshift({ subject: `chain ${f.chain + 1}`, severity: 10, message: f.message });
+  const interrupted = chains.some((c) => c.interrupted);
+  if (interrupted) warnings.unshift({ subject: 'run', severity: 9, message: `interrupted: the chains stopped after ${chains.map((c) => c.completed).join(', ')} of ${resolved.mcmc.iterations} iterations; resume with mixmc fit --resume` });
+  return { spec: resolved.spec, markerHyper: model.settings.markers?.hyper, mcmc: resolved.mcmc, priors, fixedVariances: resolved.fixedVariances, design, params: sampler.params, chains, effects, summary, warnings, failures, interrupted };
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */

@@ -1,5 +1,6 @@
 /** The public API of mixmc. */
-export { fit, prepare, type FitOptions, type FitResult, type ChainDraws, type EffectSummary } from './fit.js';
+export { fit, resumeFit, prepare, type FitOptions, type FitResult, type ChainDraws, type EffectSummary } from './fit.js';
+export { ChainPool, defaultWorkers } from './parallel/pool.js';
 export { MixmcError, isUserError } from './errors.js';
 export { chainRng, chainKey, Rng } from './rng/rng.js';
 export { summarizeChains, summarizeDrawSet, type DrawSet } from './diagnostics/summary.js';

@@ -4,14 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { fit } from '../fit.js';
+import { fit, resumeFit } from '../fit.js';
+import { Progress } from './progress.js';
 import { MixmcError, isUserError } from '../errors.js';
-import { toJson, writeRunDirectory } from '../output/runDir.js';
+import { toJson } from '../output/runDir.js';
 import { summarize } from '../summarize.js';
 import { csvField, csvNumber, writeFileAtomic } from '../output/files.js';
 import { predict } from '../predict.js';
 import { VERSION } from '../version.js';
-import type { McmcConfig, RunSpec } from '../types.js';
+import type { RunSpec } from '../types.js';
 import { summaryTable, warningsBlock } from './format.js';
 
 function int(name: string) {
@@ -45,7 +46,9 @@ export function readConfig(file: string): { spec: RunSpec; baseDir: string } {
 }
 
 interface FitFlags {
-  out: string;
+  out?: string;
+  resume?: string;
+  extend?: number;
   chains?: number;
   iter?: number;
   burnin?: number;
@@ -56,31 +59,53 @@ interface FitFlags {
   digits: number;
 }
 
-async function runFit(config: string, flags: FitFlags): Promise<void> {
-  const { spec, baseDir } = readConfig(config);
-  const overrides: McmcConfig = { chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed, workers: flags.workers };
-  const started = new Date().toISOString();
-  let lastPrint = 0;
-  const res = await fit(spec, {
-    ...overrides,
-    baseDir,
-    onProgress: flags.quiet
-      ? undefined
-      : (e) => {
-          const now = Date.now();
-          if (now - lastPrint > 2000 || e.iteration === e.iterations) {
-            lastPrint = now;
-            process.stderr.write(`chain ${e.chain + 1}: ${e.iteration}/${e.iterations}\n`);
-          }
-        },
-  });
-  writeRunDirectory(resolve(flags.out), res, { started, ended: new Date().toISOString(), configFile: resolve(config) });
-  // rows with draws (parameters and derived quantities); untraced random levels are in summary.json
-  const traced = res.summary.filter((r) => !Number.isNaN(r.median));
-  process.stdout.write(`${summaryTable(traced, flags.digits)}\n`);
-  const w = warningsBlock(res.warnings);
-  if (w) process.stdout.write(`\n${w}\n`);
-  process.stdout.write(`\nwrote ${resolve(flags.out)}\n`);
+async function runFit(config: string | undefined, flags: FitFlags): Promise<number> {
+  if (flags.resume && config) throw new MixmcError('give either a config or --resume DIR, not both', { term: '--resume' });
+  if (!flags.resume && !config) throw new MixmcError('missing the config file (or --resume DIR)', { term: 'config' });
+  if (!flags.resume && !flags.out) throw new MixmcError('missing --out DIR, the run directory to write', { term: '--out' });
+  if (flags.extend !== undefined && !flags.resume) throw new MixmcError('--extend goes with --resume DIR', { term: '--extend' });
+  const controller = new AbortController();
+  let stops = 0;
+  const onSignal = (sig: string): void => {
+    stops++;
+    if (stops > 1) process.exit(130);
+    process.stderr.write(`\n${sig}: stopping the chains (they flush and checkpoint first; again to quit at once)\n`);
+    controller.abort();
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  const progress = flags.quiet ? undefined : new Progress();
+  try {
+    const common = { workers: flags.workers, onProgress: progress?.update, signal: controller.signal };
+    let res;
+    let dir: string;
+    if (flags.resume) {
+      dir = resolve(flags.resume);
+      res = await resumeFit(dir, { ...common, extend: flags.extend });
+    } else {
+      const { spec, baseDir } = readConfig(config!);
+      dir = resolve(flags.out!);
+      res = await fit(spec, { ...common, baseDir, outDir: dir, chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed });
+    }
+    progress?.stop();
+    // rows with draws (parameters and derived quantities); untraced random levels are in summary.json
+    const traced = res.summary.filter((r) => !Number.isNaN(r.median));
+    process.stdout.write(`${summaryTable(traced, flags.digits)}\n`);
+    const w = warningsBlock(res.warnings);
+    if (w) process.stdout.write(`\n${w}\n`);
+    process.stdout.write(`\nwrote ${dir}\n`);
+    if (res.failures.length > 0) {
+      for (const f of res.failures) process.stderr.write(`error: ${f.message}\n`);
+      return 1;
+    }
+    return res.interrupted ? 130 : 0;
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }
 
 export function buildProgram(): Command {
@@ -92,8 +117,10 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors');
   program
     .command('fit')
-    .argument('<config>', 'run spec (JSON)')
-    .requiredOption('--out <dir>', 'run directory to write')
+    .argument('[config]', 'run spec (JSON)')
+    .option('--out <dir>', 'run directory to write')
+    .option('--resume <dir>', 'continue an interrupted run (or extend a finished one with --extend)')
+    .option('--extend <n>', 'with --resume: add n iterations to every chain', int('--extend'))
     .option('--chains <n>', 'number of chains', int('--chains'))
     .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
     .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
@@ -103,7 +130,9 @@ export function buildProgram(): Command {
     .option('--digits <n>', 'significant digits in the table', int('--digits'), 4)
     .option('--quiet', 'no progress output')
     .description('fit a model and write a run directory')
-    .action((config: string, flags: FitFlags) => runFit(config, flags));
+    .action(async (config: string | undefined, flags: FitFlags) => {
+      exitCode = await runFit(config, flags);
+    });
   program
     .command('summary')
     .argument('<paths...>', 'a run directory, a long CSV with a chain column, or one CSV per chain (Stan/CmdStan)')
@@ -173,14 +202,17 @@ function runPredict(runDir: string, flags: { geno: string; out?: string }): void
   }
 }
 
+let exitCode = 0;
+
 export async function main(argv: string[]): Promise<number> {
+  exitCode = 0;
   const program = buildProgram();
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);
-    return 0;
+    return exitCode;
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;

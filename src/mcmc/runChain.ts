@@ -30,31 +30,37 @@ export interface ProgressEvent {
   iterations: number;
 }
 
+/** Where the draws of one high-dimensional tracker go (e.g. the marker effects), every `every`-th kept draw. */
+export interface TrackerSink {
+  readonly name: string;
+  readonly every: number;
+  /** `values` is reused by the driver: copy what is kept. */
+  push(values: Float64Array): void;
+}
+
+/** Something that says stop: an AbortSignal, or a flag shared with another thread. */
+export interface StopFlag {
+  readonly aborted: boolean;
+}
+
 export interface RunChainOptions {
   /** The chain's index, passed to progress events. */
   chain?: number;
-  /** Iterations already done (resume); 0 runs init first. */
+  /** Iterations already done (resume): init is skipped and the state is taken as it is. */
   startIteration?: number;
   /** Moments carried over from a checkpoint, one per tracker. */
   moments?: RunningMoments[];
   onProgress?: (e: ProgressEvent) => void;
   /** How often to call onProgress, in iterations. */
   progressEvery?: number;
-  /** Checked once per iteration; when aborted the chain stops after the current sweep. */
-  signal?: AbortSignal;
+  /** Checked once per iteration; when set the chain stops after the current sweep. */
+  signal?: StopFlag;
   /** Called after each sweep with the state (tests use it to check invariants). */
   afterSweep?: (state: ChainState, iteration: number) => void;
-  /** Keep the draws of one tracker (e.g. the marker effects) at every `every`-th kept draw. */
-  saveTracker?: { name: string; every: number };
-}
-
-/** Draws of a tracker kept by `saveTracker`: rows × size, row-major, as Float32. */
-export interface SavedDraws {
-  name: string;
-  every: number;
-  size: number;
-  rows: number;
-  values: Float32Array;
+  /** Keep the draws of one tracker (e.g. the marker effects). */
+  trackerSink?: TrackerSink;
+  /** Called after each kept draw, once the sink and trackers have it (checkpointing hooks in here). */
+  afterKeep?: (state: ChainState, iteration: number, moments: readonly RunningMoments[]) => void;
 }
 
 export interface ChainOutcome {
@@ -62,7 +68,6 @@ export interface ChainOutcome {
   iteration: number;
   interrupted: boolean;
   moments: RunningMoments[];
-  saved?: SavedDraws;
 }
 
 /** Number of kept draws of a chain: iterations with (it − burnin) a positive multiple of thin. */
@@ -70,10 +75,17 @@ export function keptDraws(s: ChainSettings): number {
   return Math.floor((s.iterations - s.burnin) / s.thin);
 }
 
+/** Kept draws among the first `iteration` iterations. */
+export function keptBefore(s: ChainSettings, iteration: number): number {
+  return iteration > s.burnin ? Math.floor((iteration - s.burnin) / s.thin) : 0;
+}
+
 /**
- * Run one chain: init (unless resuming), then `iterations` sweeps. After burn-in, every `thin`-th
- * sweep is kept: its traced parameters go to the sink and the trackers' moments are updated. Kept
- * iterations are those with (iteration − burnin) a positive multiple of thin (1-based iterations).
+ * Run one chain: init (unless resuming), then sweeps up to `iterations`. After burn-in, every
+ * `thin`-th sweep is kept: its traced parameters go to the sink and the trackers' moments are
+ * updated. Kept iterations are those with (iteration − burnin) a positive multiple of thin
+ * (1-based iterations), so a resumed or extended chain keeps exactly the draws an uninterrupted
+ * one would.
  */
 export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource, settings: ChainSettings, sink: DrawSink, opts: RunChainOptions = {}): ChainOutcome {
   const { iterations, burnin, thin } = settings;
@@ -86,19 +98,11 @@ export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource
   for (let b = 1; b < blocks.length; b++) offsets[b] = offsets[b - 1] + blocks[b - 1].params.length;
   const chain = opts.chain ?? 0;
   const every = Math.max(1, opts.progressEvery ?? Math.ceil(iterations / 100));
+  const ts = opts.trackerSink;
+  const tsIndex = ts ? trackers.findIndex((t) => t.name === ts.name) : -1;
 
-  let saved: SavedDraws | undefined;
-  let savedTracker = -1;
-  if (opts.saveTracker && opts.saveTracker.every > 0) {
-    savedTracker = trackers.findIndex((t) => t.name === opts.saveTracker!.name);
-    if (savedTracker >= 0) {
-      const size = trackers[savedTracker].labels.length;
-      const max = Math.floor(keptDraws(settings) / opts.saveTracker.every);
-      saved = { name: opts.saveTracker.name, every: opts.saveTracker.every, size, rows: 0, values: new Float32Array(max * size) };
-    }
-  }
   let it = opts.startIteration ?? 0;
-  let kept = it > burnin ? Math.floor((it - burnin) / thin) : 0;
+  let kept = keptBefore(settings, it);
   if (it === 0) for (const b of blocks) b.init(state, rng);
   sink.header(sampler.params);
   let interrupted = false;
@@ -118,13 +122,11 @@ export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource
         moments[t].push(buffers[t]);
       }
       kept++;
-      if (saved && kept % saved.every === 0 && (saved.rows + 1) * saved.size <= saved.values.length) {
-        saved.values.set(buffers[savedTracker], saved.rows * saved.size);
-        saved.rows++;
-      }
+      if (ts && tsIndex >= 0 && kept % ts.every === 0) ts.push(buffers[tsIndex]);
+      if (opts.afterKeep) opts.afterKeep(state, it, moments);
     }
     if (opts.onProgress && (it % every === 0 || it === iterations)) opts.onProgress({ chain, iteration: it, iterations });
   }
   sink.end();
-  return { iteration: it, interrupted, moments, saved };
+  return { iteration: it, interrupted, moments };
 }

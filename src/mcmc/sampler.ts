@@ -5,7 +5,8 @@
 import { FixedBlock } from '../blocks/fixed.js';
 import { RandomIidBlock } from '../blocks/random.js';
 import { FixedVarianceBlock, RandomVarianceBlock, ResidualVarianceBlock } from '../blocks/variance.js';
-import type { MarkerBlock, MarkerContext, MarkerHyper, MarkerPriorModule } from '../blocks/markers/kernel.js';
+import type { MarkerBlock, MarkerHyper, MarkerSpec } from '../blocks/markers/kernel.js';
+import { markerPrior } from '../blocks/registry.js';
 import type { Design } from '../model/design.js';
 import type { VariancePrior } from '../types.js';
 import type { Sampler } from './runChain.js';
@@ -20,8 +21,17 @@ export interface SamplerSettings {
   fixedVariances: Record<string, number>;
   /** Random terms with at most this many levels are traced per draw. */
   traceLevels: number;
-  /** The marker term's prior module, context and resolved hyper-parameters. */
-  markers?: { module: MarkerPriorModule; ctx: MarkerContext; hyper: MarkerHyper };
+  /** The marker term: its spec, R² share, user prior or fixed variance, and resolved hyper-parameters. */
+  markers?: MarkerPlan;
+}
+
+/** Everything a marker block needs besides the design; plain data, so it can be sent to a worker. */
+export interface MarkerPlan {
+  spec: MarkerSpec;
+  r2: number;
+  userPrior?: VariancePrior;
+  fixedVariance?: number;
+  hyper: MarkerHyper;
 }
 
 export function buildSampler(design: Design, settings: SamplerSettings): Sampler {
@@ -39,8 +49,10 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     );
   });
   let marker: MarkerBlock | undefined;
-  if (settings.markers) {
-    marker = settings.markers.module.create(settings.markers.ctx, settings.markers.hyper);
+  const mp = settings.markers;
+  if (mp && design.markers) {
+    const ctx = { design, md: design.markers, spec: mp.spec, varY: design.varY, r2: mp.r2, userPrior: mp.userPrior, fixedVariance: mp.fixedVariance };
+    marker = markerPrior(mp.spec.prior).create(ctx, mp.hyper);
     blocks.push(marker);
     trackers.push(...marker.trackers());
   }

@@ -21,18 +21,3 @@ export function csvField(s: string): string {
 export function csvNumber(x: number): string {
   return Number.isNaN(x) ? 'NA' : String(x);
 }
-
-/**
- * A draws file in Stan-CSV form: '#' comment lines with metadata, one header line, then one row per
- * kept draw (first column: the iteration number).
- */
-export function drawsCsv(meta: Record<string, string | number>, names: readonly string[], iterations: readonly number[], draws: readonly Float64Array[]): string {
-  const lines: string[] = Object.entries(meta).map(([k, v]) => `# ${k} = ${v}`);
-  lines.push(['iteration', ...names].map(csvField).join(','));
-  for (let t = 0; t < iterations.length; t++) {
-    const row = [String(iterations[t])];
-    for (let j = 0; j < draws.length; j++) row.push(csvNumber(draws[j][t]));
-    lines.push(row.join(','));
-  }
-  return lines.join('\n') + '\n';
-}

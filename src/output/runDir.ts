@@ -1,12 +1,18 @@
 /**
- * The run directory (DESIGN.md): summary.json, run.json, draws/chain-K.csv (K = 1, 2, …) and
- * fitted.csv (posterior mean and SD of the fitted value of every record, observed or predicted).
+ * The run directory (DESIGN.md): run.json (written when the run starts and when it stops),
+ * draws/chain-K.csv (K = 1, 2, …, streamed by the chains), checkpoints/, summary.json, fitted.csv
+ * (posterior mean and SD of the fitted value of every record, observed or predicted), and for marker
+ * models markers.csv, gebv.csv and effects/.
  */
 import { join } from 'node:path';
-import { chainKey } from '../rng/rng.js';
+import { readFileSync } from 'node:fs';
+import { MixmcError } from '../errors.js';
+import type { ResolvedMcmc } from '../model/spec.js';
+import type { MarkerHyper } from '../blocks/markers/kernel.js';
+import type { PriorReport, RunSpec } from '../types.js';
 import type { FitResult } from '../fit.js';
 import { VERSION } from '../version.js';
-import { csvField, csvNumber, drawsCsv, writeFileAtomic } from './files.js';
+import { csvField, csvNumber, writeFileAtomic } from './files.js';
 import type { EffectLayout } from '../predict.js';
 
 export interface SummaryFile {
@@ -40,21 +46,43 @@ export function toJson(o: unknown): string {
   return JSON.stringify(o, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
-export function writeRunDirectory(dir: string, res: FitResult, extra: { started: string; ended: string; configFile?: string }): void {
-  for (const c of res.chains) {
-    const meta = {
-      mixmc: VERSION,
-      chain: c.chain + 1,
-      seed: c.seed,
-      stream: `xor4096 keyed '${chainKey(c.seed, c.chain)}'`,
-      iterations: res.mcmc.iterations,
-      burnin: res.mcmc.burnin,
-      thin: res.mcmc.thin,
-      completed: c.completed,
-      status: c.interrupted ? 'interrupted' : 'finished',
-    };
-    writeFileAtomic(join(dir, 'draws', `chain-${c.chain + 1}.csv`), drawsCsv(meta, res.params, c.iterations, c.draws));
+/** run.json: everything needed to understand, reproduce, resume or extend a run. */
+export interface RunRecord {
+  version: string;
+  spec: RunSpec;
+  /** The folder the spec's relative paths are resolved against. */
+  baseDir: string;
+  mcmc: ResolvedMcmc;
+  priors: PriorReport[];
+  markerHyper?: MarkerHyper;
+  fixedVariances: Record<string, number>;
+  /** Marker-effect draws kept every saveEvery-th kept draw (fixed at the first run). */
+  saveEvery: number;
+  seeds: { chain: number; key: string }[];
+  started: string;
+  ended?: string;
+  status: 'running' | 'finished' | 'interrupted' | 'failed';
+  chains: { chain: number; stream: string; status: string; completed: number; draws: number; error?: string }[];
+}
+
+export function writeRunJson(dir: string, record: RunRecord): void {
+  writeFileAtomic(join(dir, 'run.json'), toJson(record));
+}
+
+export function readRunJson(dir: string): RunRecord {
+  const file = join(dir, 'run.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+  } catch (err) {
+    throw new MixmcError(`not a mixmc run directory: ${(err as Error).message}`, { file });
   }
+}
+
+/**
+ * The files written when the chains stop: summary.json, fitted.csv, and for marker models
+ * markers.csv, gebv.csv and effects/layout.json (the chains streamed draws/ and effects/ already).
+ */
+export function writeResults(dir: string, res: FitResult): void {
   const fitted = res.effects.find((e) => e.name === 'fitted');
   const predicted = res.effects.find((e) => e.name === 'predicted');
   const lines = ['id,observed,mean,sd'];
@@ -62,21 +90,6 @@ export function writeRunDirectory(dir: string, res: FitResult, extra: { started:
   if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvNumber(predicted.mean[i]), csvNumber(predicted.sd[i])].join(',')));
   writeFileAtomic(join(dir, 'fitted.csv'), lines.join('\n') + '\n');
   writeMarkerFiles(dir, res);
-  writeFileAtomic(
-    join(dir, 'run.json'),
-    toJson({
-      version: VERSION,
-      config: extra.configFile,
-      spec: res.spec,
-      mcmc: res.mcmc,
-      priors: res.priors,
-      fixedVariances: res.fixedVariances,
-      seeds: res.chains.map((c) => ({ chain: c.chain + 1, key: chainKey(c.seed, c.chain) })),
-      started: extra.started,
-      ended: extra.ended,
-      chains: res.chains.map((c) => ({ chain: c.chain + 1, status: c.interrupted ? 'interrupted' : 'finished', completed: c.completed, draws: c.iterations.length })),
-    }),
-  );
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
 }
 
@@ -95,10 +108,6 @@ function writeMarkerFiles(dir: string, res: FitResult): void {
   writeFileAtomic(join(dir, 'gebv.csv'), g.join('\n') + '\n');
   const saved = res.chains.map((c) => c.effects);
   if (saved.every((s) => s === undefined || s.rows === 0)) return;
-  saved.forEach((s, k) => {
-    const values = s ? s.values.subarray(0, s.rows * s.size) : new Float32Array(0);
-    writeFileAtomic(join(dir, 'effects', `chain-${k + 1}.f32`), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  });
   const layout: EffectLayout = {
     markers: md.markers.map((m) => ({ ...m })),
     means: Array.from(md.means),

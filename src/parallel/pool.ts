@@ -1,0 +1,103 @@
+/**
+ * Running chains: in worker threads through a piscina pool, or in-process (`workers: 0`, for tests
+ * and debugging). Both run the same executeChain, so a chain's draws do not depend on where it ran.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { chainKey } from '../rng/rng.js';
+import type { ProgressEvent } from '../mcmc/runChain.js';
+import { executeChain, type ChainResult, type ChainTask } from './chainTask.js';
+
+/** The compiled worker entry, dist/workers/chain.worker.js, found from the package root. */
+export function workerFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let k = 0; k < 6; k++) {
+    const candidate = join(dir, 'dist', 'workers', 'chain.worker.js');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find dist/workers/chain.worker.js: run `npm run build` first');
+}
+
+/** A pool of chain workers that several fits can share (examples/many-runs.ts). */
+export class ChainPool {
+  private readonly piscina: Piscina;
+  readonly threads: number;
+
+  constructor(threads: number) {
+    this.threads = threads;
+    this.piscina = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 2000 });
+  }
+
+  /** Run one task; progress events arrive through a message port. */
+  run(task: ChainTask, onProgress?: (e: ProgressEvent) => void): Promise<ChainResult> {
+    const { port1, port2 } = new MessageChannel();
+    if (onProgress) port1.on('message', (e: ProgressEvent) => onProgress(e));
+    return (this.piscina.run({ task, port: port2 }, { transferList: [port2] }) as Promise<ChainResult>).finally(() => port1.close());
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/** The default number of worker threads: one per chain, at most one per core. */
+export function defaultWorkers(chains: number): number {
+  return Math.max(1, Math.min(chains, availableParallelism()));
+}
+
+export interface RunChainsOptions {
+  /** Worker threads; 0 runs the chains one after another in this thread. */
+  workers: number;
+  /** A pool to use instead of a new one (it is not closed). */
+  pool?: ChainPool;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Stops every chain after its current sweep (they flush and checkpoint first). */
+  signal?: AbortSignal;
+}
+
+/** A chain that failed, named by its index and seed. */
+export class ChainError extends Error {
+  constructor(readonly chain: number, readonly seed: number, cause: unknown) {
+    super(`chain ${chain + 1} (seed ${seed}, stream '${chainKey(seed, chain)}') failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'ChainError';
+  }
+}
+
+/**
+ * Run every task; one chain failing does not stop the others. The results come back in task order,
+ * each either a ChainResult or a ChainError.
+ */
+export async function runChains(tasks: ChainTask[], opts: RunChainsOptions): Promise<(ChainResult | ChainError)[]> {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = (): void => void Atomics.store(stop, 0, 1);
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const withStop = tasks.map((t) => ({ ...t, stop }));
+  try {
+    if (opts.workers === 0 && !opts.pool) {
+      const out: (ChainResult | ChainError)[] = [];
+      for (const t of withStop) {
+        try {
+          out.push(executeChain(t, opts.onProgress));
+        } catch (err) {
+          out.push(new ChainError(t.chain, t.seed, err));
+        }
+      }
+      return out;
+    }
+    const pool = opts.pool ?? new ChainPool(opts.workers);
+    try {
+      const settled = await Promise.allSettled(withStop.map((t) => pool.run(t, opts.onProgress)));
+      return settled.map((s, k) => (s.status === 'fulfilled' ? s.value : new ChainError(tasks[k].chain, tasks[k].seed, s.reason)));
+    } finally {
+      if (!opts.pool) await pool.close();
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
