@@ -144,7 +144,9 @@ export function executeChain(task: ChainTask, onProgress?: (e: ProgressEvent) =>
   let rng: Rng = chainRng(task.seed, task.chain);
   let start = 0;
   let moments: RunningMoments[] | undefined;
-  const ck = task.resume && task.outDir ? readCheckpoint(task.outDir, task.chain) : undefined;
+  // A checkpoint at iteration 0 (a chain stopped before its first sweep) is a fresh start.
+  const saved = task.resume && task.outDir ? readCheckpoint(task.outDir, task.chain) : undefined;
+  const ck = saved && saved.iteration > 0 ? saved : undefined;
   if (ck) {
     rng = Rng.fromState(Uint32Array.from(ck.rng));
     stateArrays(state).forEach((a, k) => a.set(ck.state[k]));

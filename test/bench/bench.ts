@@ -1,6 +1,6 @@
 /**
  * Benchmarks: `npm run bench [-- NAME ...]` prints a table per benchmark. Names: core, summary,
- * markers (all by default). Figures are timings on this machine, not pass/fail tests.
+ * markers, chains (all by default). Figures are timings on this machine, not pass/fail tests.
  */
 import { performance } from 'node:perf_hooks';
 import { prepare, makeSampler } from '../../src/fit.js';
@@ -13,7 +13,10 @@ import type { DrawSink } from '../../src/output/sink.js';
 import type { DataRow } from '../../src/types.js';
 import { MemorySink } from '../../src/output/sink.js';
 import { essBulk } from '../../src/diagnostics/kernels.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fit } from '../../src/fit.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,14 +152,53 @@ function writeSimulatedBed(dir: string, n: number, p: number, nQtl: number, seed
   return { bed, rows: Array.from(g, (gi, i) => ({ id: `i${i}`, y: gi + normal(rng) })) };
 }
 
-const benches: Record<string, () => void> = { core, summary, markers };
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
-  const b = benches[name];
-  if (!b) {
-    console.error(`unknown benchmark '${name}'; choose from ${Object.keys(benches).join(', ')}`);
-    process.exitCode = 2;
-    continue;
+/**
+ * Wall time and peak RSS of 1, 2 and 4 chains of BayesC on a simulated 2,000 × 20,000 set on this
+ * machine (issue 4's benchmark). Each configuration runs in its own process so that its peak RSS
+ * (worker threads included) is its own.
+ */
+function chains(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-chains-'));
+  const { bed, rows } = writeSimulatedBed(dir, 2000, 20000, 100, 5);
+  writeFileSync(join(dir, 'pheno.csv'), 'id,y\n' + rows.map((r) => `${r.id},${r.y}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify({ data: 'pheno.csv', id: 'id', formula: 'y ~ 1', markers: { file: bed, prior: 'BayesC', saveEffects: 0 }, mcmc: { iterations: 150, burnin: 50, thin: 1, seed: 1 } }));
+  const out: Row[] = [];
+  let base = 0;
+  let baseRss = 0;
+  for (const n of [1, 2, 4]) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'chains-run', join(dir, 'spec.json'), String(n)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const { seconds, rssMb } = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    if (n === 1) {
+      base = seconds;
+      baseRss = rssMb;
+    }
+    out.push({ chains: n, workers: Math.min(n, availableParallelism()), 'wall (s)': seconds.toFixed(2), 'vs 1 chain': (seconds / base).toFixed(2), 'peak RSS (MB)': rssMb.toFixed(0), 'RSS vs 1 chain': (rssMb / baseRss).toFixed(2) });
   }
-  b();
+  table(`chains: BayesC, simulated 2,000 × 20,000 (.bed; ${((2000 * 20000 * 4) / 1e6).toFixed(0)} MB of Float32 genotypes), 150 iterations per chain, ${availableParallelism()} cores`, out);
+}
+
+/** Child of `chains`: fit the spec with n chains and print the wall time and peak RSS as JSON. */
+async function chainsRun(specFile: string, n: number): Promise<void> {
+  const spec = JSON.parse(readFileSync(specFile, 'utf8'));
+  const t0 = performance.now();
+  await fit({ ...spec, mcmc: { ...spec.mcmc, chains: n } }, { baseDir: dirname(specFile) });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ seconds, rssMb: process.resourceUsage().maxRSS / 1e3 }));
+}
+
+const benches: Record<string, () => void> = { core, summary, markers, chains };
+const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+if (args[0] === 'chains-run') {
+  await chainsRun(args[1], Number(args[2]));
+} else {
+  for (const name of args.length > 0 ? args : Object.keys(benches)) {
+    const b = benches[name];
+    if (!b) {
+      console.error(`unknown benchmark '${name}'; choose from ${Object.keys(benches).join(', ')}`);
+      process.exitCode = 2;
+      continue;
+    }
+    b();
+  }
 }
