@@ -13,6 +13,8 @@ import { momentRow, type DrawSet } from './diagnostics/summary.js';
 import { summarize } from './summarize.js';
 import type { McmcConfig, PriorReport, RunSpec, RunWarning, SummaryRow } from './types.js';
 import { readGenotypes } from './io/genotypes.js';
+import { columnIndex, isMissing } from './io/csv.js';
+import { resolveCovariance, type Covariance } from './reml/relationship.js';
 import { buildMarkerDesign } from './model/markers.js';
 import { markerPrior } from './blocks/registry.js';
 import type { MarkerHyper } from './blocks/markers/kernel.js';
@@ -105,9 +107,11 @@ export function prepare(spec: RunSpec, options: FitOptions = {}): PreparedModel 
   const resolved = resolveSpec(spec, options.baseDir, overrides);
   const ms = resolved.markers;
   const geno = ms ? readGenotypes(ms.file) : undefined;
+  const covariance = resolveCovariances(resolved);
   let design = buildDesign(resolved.table, resolved.formula, {
     factors: resolved.spec.factors,
     id: resolved.spec.id,
+    covariance,
     requireIds: geno && ms ? { ids: new Set(geno.ids), dropOthers: ms.dropUngenotyped ?? false, what: 'genotype', file: ms.file } : undefined,
   });
   const nTerms = design.random.length + (ms ? 1 : 0);
@@ -130,6 +134,17 @@ export function prepare(spec: RunSpec, options: FitOptions = {}): PreparedModel 
   const priorMap = Object.fromEntries(priors.filter((p) => p.term !== 'markers').map((p) => [p.term, { df: p.df, scale: p.scale }]));
   const settings: SamplerSettings = { priors: priorMap, fixedVariances: resolved.fixedVariances, traceLevels: resolved.mcmc.traceLevels, markers };
   return { resolved, design, priors, settings, saveEvery };
+}
+
+/** Every random term's covariance structure, from the spec and the record labels of its column. */
+function resolveCovariances(resolved: ResolvedSpec): Record<string, Covariance> {
+  const out: Record<string, Covariance> = {};
+  for (const [term, spec] of Object.entries(resolved.covariance)) {
+    const c = columnIndex(resolved.table, term);
+    const labels = resolved.table.rows.map((r) => r[c]).filter((v) => !isMissing(v));
+    out[term] = resolveCovariance(term, spec, resolved.baseDir, labels);
+  }
+  return out;
 }
 
 export function makeSampler(model: PreparedModel): Sampler {
@@ -222,6 +237,7 @@ function runRecord(model: PreparedModel, options: FitOptions, started: string, w
     markerHyper: model.settings.markers?.hyper,
     fixedVariances: model.resolved.fixedVariances,
     saveEvery: model.saveEvery,
+    geneticTerms: geneticTerms(model.design),
     seeds: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, key: chainKey(mcmc.seed, c) })),
     started,
     status: 'running',
@@ -244,7 +260,7 @@ export function finish(model: PreparedModel, results: ChainResult[], failures: F
   const used = trimToCommonLength(chains);
   const drawSet: DrawSet = { names: sampler.params, chains: used.map((c) => c.draws) };
   const heldFixed = Object.keys(resolved.fixedVariances).map((t) => `var[${t}]`);
-  const s = summarize(drawSet, { prob, heldFixed });
+  const s = summarize(drawSet, { prob, heldFixed, geneticTerms: geneticTerms(design) });
   const summary = s.parameters;
   // Random-effect levels that are not traced are summarised from their running moments.
   const traced = new Set(sampler.params);
@@ -259,6 +275,11 @@ export function finish(model: PreparedModel, results: ChainResult[], failures: F
   const interrupted = chains.some((c) => c.interrupted);
   if (interrupted) warnings.unshift({ subject: 'run', severity: 9, message: `interrupted: the chains stopped after ${chains.map((c) => c.completed).join(', ')} of ${resolved.mcmc.iterations} iterations; resume with mixmc fit --resume` });
   return { spec: resolved.spec, markerHyper: model.settings.markers?.hyper, mcmc: resolved.mcmc, priors, fixedVariances: resolved.fixedVariances, design, params: sampler.params, chains, effects, summary, warnings, failures, interrupted };
+}
+
+/** Random terms whose covariance is a pedigree or genomic/relationship matrix (h2 is derived for them). */
+export function geneticTerms(design: Design): string[] {
+  return design.random.filter((r) => r.cov).map((r) => r.term);
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */

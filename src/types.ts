@@ -1,6 +1,7 @@
 import type { MarkerSpec } from './blocks/markers/kernel.js';
+import type { CovarianceSpec } from './reml/relationship.js';
 
-export type { MarkerSpec };
+export type { MarkerSpec, CovarianceSpec };
 
 /**
  * Public types shared by the API, the CLI and the tests. A run is described by one JSON-serialisable
@@ -49,6 +50,12 @@ export interface RunSpec {
   mcmc?: McmcConfig;
   /** A marker regression term Mβ. */
   markers?: MarkerSpec;
+  /** Known covariances of random terms, by term: {pedigree | relationship | genomic: file, blend?}. */
+  covariance?: Record<string, CovarianceSpec>;
+  /** Shorthand: the pedigree (id, sire, dam) of the term 'animal' (or of the only random term). */
+  pedigree?: string;
+  /** Shorthand: a relationship matrix CSV for the term 'animal' (or the only random term). */
+  relationship?: string;
 }
 
 /** One row of a posterior summary (DESIGN.md). Undefined statistics are NaN. */

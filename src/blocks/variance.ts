@@ -5,7 +5,7 @@
  *   σ² | rest ~ Scaled-Inv-χ²(ν + q, (ν s² + SS)/(ν + q)),  drawn as (ν s² + SS)/χ²(ν + q)
  *
  * (Gelman et al., Bayesian Data Analysis, 3rd ed., §2.6 / §3.2; DESIGN.md conventions).
- * - a random term: SS = u_k'u_k, q = number of levels;
+ * - a random term: SS = u_k'K⁻¹u_k (u_k'u_k when iid), q = number of levels;
  * - the residual: SS = e'e, q = n.
  * A variance held fixed by the spec has no block; its value is set once in the state.
  */
@@ -15,6 +15,18 @@ import type { UniformSource } from '../rng/rng.js';
 import type { ChainState } from '../mcmc/state.js';
 import { Stage, type Block } from '../mcmc/updater.js';
 import type { VariancePrior } from '../types.js';
+import type { SparseSym } from '../linalg/sparse.js';
+
+/** u'K⁻¹u. */
+function quadraticForm(a: SparseSym, u: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.n; i++) {
+    let row = 0;
+    for (let t = a.rowPtr[i]; t < a.rowPtr[i + 1]; t++) row += a.values[t] * u[a.colIdx[t]];
+    s += u[i] * row;
+  }
+  return s;
+}
 
 function sumSquares(x: Float64Array): number {
   let s = 0;
@@ -37,10 +49,13 @@ export class RandomVarianceBlock implements Block {
   private readonly k: number;
   private readonly prior: VariancePrior;
 
+  private readonly kinv: SparseSym | undefined;
+
   constructor(design: Design, k: number, prior: VariancePrior) {
     this.k = k;
     this.prior = prior;
     this.params = [`var[${design.random[k].term}]`];
+    this.kinv = design.random[k].cov?.kinv;
   }
 
   /** Mutates: varU[k]. */
@@ -48,11 +63,15 @@ export class RandomVarianceBlock implements Block {
     state.varU[this.k] = dispersedStart(this.prior, rng);
   }
 
-  /** σ²u_k | u_k ~ Scaled-Inv-χ²(ν + q, (ν s² + u_k'u_k)/(ν + q)). Mutates: varU[k]. */
+  /**
+   * σ²u_k | u_k ~ Scaled-Inv-χ²(ν + q, (ν s² + u_k'K⁻¹u_k)/(ν + q)), K = I for an iid term.
+   * Mutates: varU[k].
+   */
   update(state: ChainState, rng: UniformSource): void {
     const u = state.u[this.k];
     const { df, scale } = this.prior;
-    state.varU[this.k] = (df * scale + sumSquares(u)) / chiSquare(rng, df + u.length);
+    const ss = this.kinv ? quadraticForm(this.kinv, u) : sumSquares(u);
+    state.varU[this.k] = (df * scale + ss) / chiSquare(rng, df + u.length);
   }
 
   record(state: ChainState, row: Float64Array, offset: number): void {

@@ -4,6 +4,7 @@
  */
 import { FixedBlock } from '../blocks/fixed.js';
 import { RandomIidBlock } from '../blocks/random.js';
+import { StructuredRandomBlock } from '../blocks/structured.js';
 import { FixedVarianceBlock, RandomVarianceBlock, ResidualVarianceBlock } from '../blocks/variance.js';
 import type { MarkerBlock, MarkerHyper, MarkerSpec } from '../blocks/markers/kernel.js';
 import { markerPrior } from '../blocks/registry.js';
@@ -38,7 +39,8 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
   const blocks: Block[] = [new FixedBlock(design)];
   const trackers: Tracker[] = [];
   design.random.forEach((r, k) => {
-    const block = new RandomIidBlock(design, k, r.q <= settings.traceLevels);
+    const traced = r.q <= settings.traceLevels;
+    const block = r.cov ? new StructuredRandomBlock(design, k, traced) : new RandomIidBlock(design, k, traced);
     blocks.push(block);
     trackers.push(block.tracker());
     const fixed = settings.fixedVariances[r.term];

@@ -9,6 +9,7 @@ import { choleskyInPlace, cholSolve } from '../linalg/dense.js';
 import type { RunWarning } from '../types.js';
 import type { Formula } from './formula.js';
 import type { MarkerDesign } from './markers.js';
+import type { Covariance } from '../reml/relationship.js';
 
 export interface FixedDesign {
   /** Number of columns of X. */
@@ -34,8 +35,10 @@ export interface RandomDesign {
   readonly level: Int32Array;
   /** Number of observed records per level (Z'Z's diagonal). */
   readonly count: Float64Array;
-  /** Sum of the column variances of Z (BGLR's MSx), for default priors. */
+  /** Sum of the column variances of Z (BGLR's MSx), or the mean of diag(K) for a structured term. */
   readonly msx: number;
+  /** A known covariance K (pedigree, relationship or genomic matrix); iid when undefined. */
+  readonly cov?: Covariance;
 }
 
 /** Records whose response is missing: not in the likelihood, but their fitted values are predicted. */
@@ -84,6 +87,8 @@ export interface DesignOptions {
    * an error listing the first such ids, or is dropped with a warning when `dropOthers` is set.
    */
   requireIds?: { ids: ReadonlySet<string>; dropOthers: boolean; what: string; file: string };
+  /** Random terms with a known covariance: their levels are those of K, in K's order. */
+  covariance?: Readonly<Record<string, Covariance>>;
 }
 
 /**
@@ -205,8 +210,13 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   const xtxChol = Float64Array.from(xtx);
   checkAliasing(xtx, xtxChol, p, names, table.file);
 
+  for (const g of groups) {
+    const cov = opts.covariance?.[g.name];
+    if (cov) levelsOf.set(g.name, cov.levels);
+  }
   const random: RandomDesign[] = groups.map((g) => {
     const levels = levelsOf.get(g.name)!;
+    const cov = opts.covariance?.[g.name];
     const index = new Map(levels.map((l, k) => [l, k]));
     const level = Int32Array.from(observed, (r) => index.get(g.labels![r])!);
     const count = new Float64Array(levels.length);
@@ -214,7 +224,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     // Σ_j var(z_j) with the n − 1 denominator: var(z_j) = (n_j − n_j²/n)/(n − 1).
     let msx = 0;
     for (let j = 0; j < levels.length; j++) msx += (count[j] - (count[j] * count[j]) / n) / Math.max(1, n - 1);
-    return { term: g.name, levels, q: levels.length, level, count, msx };
+    return { term: g.name, levels, q: levels.length, level, count, msx: cov ? cov.meanDiag : msx, cov };
   });
 
   const m = predictRows.length;

@@ -7,6 +7,7 @@ import { MixmcError } from '../errors.js';
 import { parseTable, readTable, type Table } from '../io/csv.js';
 import type { DataRow, MarkerSpec, McmcConfig, RunSpec, VariancePrior } from '../types.js';
 import { markerPrior } from '../blocks/registry.js';
+import type { CovarianceSpec } from '../reml/relationship.js';
 import { parseFormula, type Formula } from './formula.js';
 
 /** Chain defaults, applied where the spec's `mcmc` block is silent. */
@@ -39,6 +40,9 @@ export interface ResolvedSpec {
   readonly fixedVariances: Record<string, number>;
   /** The marker spec with its genotype path resolved. */
   readonly markers?: MarkerSpec;
+  /** Covariance structures by random term (paths relative to baseDir). */
+  readonly covariance: Record<string, CovarianceSpec>;
+  readonly baseDir: string;
 }
 
 /**
@@ -65,8 +69,39 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   const fixedVariances = checkFixed(spec.fixedVariances, varianceTerms);
   const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...stripUndefined(overrides) });
   const markers = spec.markers === undefined ? undefined : checkMarkers(spec.markers, baseDir);
+  const covariance = checkCovariance(spec, formula.random.map((r) => r.group));
   if (markers && spec.id === undefined) throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
-  return { spec, formula, table, mcmc, priors, fixedVariances, markers };
+  return { spec, formula, table, mcmc, priors, fixedVariances, markers, covariance, baseDir };
+}
+
+/**
+ * Covariance structures by random term: `covariance: {term: {pedigree | relationship | genomic: file}}`,
+ * or the shorthands `pedigree` / `relationship` for the term 'animal' (or the only random term).
+ */
+function checkCovariance(spec: RunSpec, terms: readonly string[]): Record<string, CovarianceSpec> {
+  const out: Record<string, CovarianceSpec> = {};
+  const shorthandTerm = (key: string): string => {
+    if (terms.includes('animal')) return 'animal';
+    if (terms.length === 1) return terms[0];
+    throw new MixmcError(`'${key}' applies to one random term: name it with "covariance": {"TERM": {"${key}": file}}`, { term: key });
+  };
+  if (spec.pedigree !== undefined) {
+    if (typeof spec.pedigree !== 'string') throw new MixmcError("'pedigree' must be the path of a pedigree CSV (id, sire, dam)", { term: 'pedigree' });
+    out[shorthandTerm('pedigree')] = { pedigree: spec.pedigree };
+  }
+  if (spec.relationship !== undefined) {
+    if (typeof spec.relationship !== 'string') throw new MixmcError("'relationship' must be the path of a relationship matrix CSV", { term: 'relationship' });
+    out[shorthandTerm('relationship')] = { relationship: spec.relationship };
+  }
+  for (const [term, c] of Object.entries(spec.covariance ?? {})) {
+    if (!terms.includes(term)) throw new MixmcError(`covariance given for '${term}', which is not a random term of the formula (${terms.join(', ') || 'none'})`, { term: `covariance.${term}` });
+    const o = c as Record<string, unknown>;
+    const kinds = ['pedigree', 'relationship', 'genomic'].filter((k) => typeof o[k] === 'string');
+    if (kinds.length !== 1) throw new MixmcError(`covariance of '${term}' must be exactly one of {"pedigree": file}, {"relationship": file}, {"genomic": file}`, { term: `covariance.${term}` });
+    if (o.blend !== undefined && typeof o.blend !== 'number') throw new MixmcError('"blend" must be a number in [0, 1)', { term: `covariance.${term}.blend` });
+    out[term] = c as CovarianceSpec;
+  }
+  return out;
 }
 
 const MARKER_KEYS = ['file', 'prior', 'pi', 'estimatePi', 'piPrior', 'shape', 'lambda', 'lambdaPrior', 'classes', 'dirichlet', 'center', 'dropUngenotyped', 'saveEffects'];

@@ -58,6 +58,8 @@ export interface RunRecord {
   fixedVariances: Record<string, number>;
   /** Marker-effect draws kept every saveEvery-th kept draw (fixed at the first run). */
   saveEvery: number;
+  /** Random terms with a pedigree or genomic covariance (h2 is derived for them). */
+  geneticTerms: string[];
   seeds: { chain: number; key: string }[];
   started: string;
   ended?: string;

@@ -1,0 +1,159 @@
+/**
+ * Covariance structures of random terms: iid, pedigree (A⁻¹), a user-supplied relationship matrix
+ * (e.g. BGLR's wheat A.csv), or a genomic relationship matrix G by VanRaden's method 1 from genotypes.
+ * Each resolves to the term's levels, K⁻¹ (sparse, symmetric) and log|K|.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { MixmcError } from '../errors.js';
+import { parseNumber, readTable } from '../io/csv.js';
+import { readGenotypes } from '../io/genotypes.js';
+import { choleskyInPlace, invertSPD } from '../linalg/dense.js';
+import type { SparseSym } from '../linalg/sparse.js';
+import { aInverse, readPedigree } from './pedigree.js';
+
+export type CovarianceSpec = { pedigree: string } | { relationship: string; blend?: number } | { genomic: string; blend?: number };
+
+export interface Covariance {
+  kind: 'pedigree' | 'relationship' | 'genomic';
+  file: string;
+  /** The term's levels, in the order of K. */
+  levels: string[];
+  kinv: SparseSym;
+  logDet: number;
+  /** Mean of diag(K), for the default prior (BGLR's RKHS rule). */
+  meanDiag: number;
+  /** diag(K), for reliabilities 1 − PEV/(σ²u K_jj). */
+  diagK: Float64Array;
+  /** Inbreeding coefficients (pedigree only). */
+  inbreeding?: Float64Array;
+}
+
+/**
+ * Resolve a term's covariance spec. `recordIds` are the term's labels among the records: a pedigree
+ * adds them as founders when missing; a matrix must contain them all.
+ */
+export function resolveCovariance(term: string, spec: CovarianceSpec, baseDir: string, recordIds: readonly string[]): Covariance {
+  const path = (f: string): string => (isAbsolute(f) ? f : resolve(baseDir, f));
+  if ('pedigree' in spec) {
+    const file = path(spec.pedigree);
+    const ped = readPedigree(file, recordIds);
+    const { ainv, logDet, F } = aInverse(ped);
+    let diag = 0;
+    for (const f of F) diag += 1 + f;
+    return { kind: 'pedigree', file, levels: ped.ids, kinv: ainv, logDet, meanDiag: diag / F.length, diagK: F.map((f) => 1 + f), inbreeding: F };
+  }
+  if ('relationship' in spec) {
+    const file = path(spec.relationship);
+    const { ids, k } = readMatrix(file);
+    return fromDense('relationship', file, term, ids, k, spec.blend, recordIds);
+  }
+  if ('genomic' in spec) {
+    const file = path(spec.genomic);
+    const { ids, g } = vanRaden(file);
+    return fromDense('genomic', file, term, ids, g, spec.blend, recordIds);
+  }
+  throw new MixmcError(`the covariance of '${term}' must be {"pedigree": file}, {"relationship": file} or {"genomic": file}`, { term: `covariance.${term}` });
+}
+
+/** A square relationship matrix in CSV: a header `id,<id1>,<id2>,…`, then one row per id. */
+export function readMatrix(file: string): { ids: string[]; k: Float64Array } {
+  const t = readTable(file);
+  const ids = t.rows.map((r) => r[0]);
+  const n = ids.length;
+  if (t.header.length !== n + 1) throw new MixmcError(`a relationship matrix needs as many columns as rows: ${n} rows but ${t.header.length - 1} value columns`, { file, line: 1 });
+  const cols = t.header.slice(1);
+  cols.forEach((c, j) => {
+    if (c !== ids[j]) throw new MixmcError(`column ${j + 2} is '${c}' but row ${j + 1} is '${ids[j]}': rows and columns must list the same ids in the same order`, { file, line: 1, column: j + 2 });
+  });
+  const k = new Float64Array(n * n);
+  t.rows.forEach((r, i) => {
+    for (let j = 0; j < n; j++) {
+      const v = parseNumber(r[j + 1]);
+      if (Number.isNaN(v)) throw new MixmcError(`'${r[j + 1]}' is not a number`, { file, line: t.lines[i], column: j + 2 });
+      k[i * n + j] = v;
+    }
+  });
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(k[i * n + j] - k[j * n + i]) > 1e-8 * Math.max(1, Math.abs(k[i * n + j]))) {
+        throw new MixmcError(`the matrix is not symmetric: [${ids[i]}, ${ids[j]}] = ${k[i * n + j]} but [${ids[j]}, ${ids[i]}] = ${k[j * n + i]}`, { file, line: t.lines[i], column: j + 2 });
+      }
+    }
+  }
+  return { ids, k };
+}
+
+/**
+ * VanRaden's (2008) method 1: G = ZZ'/(2Σ_j p_j(1 − p_j)), Z the genotypes centred by 2p_j (p_j the
+ * frequency of the counted allele; missing genotypes imputed by 2p_j; monomorphic markers dropped).
+ */
+export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
+  const geno = readGenotypes(file);
+  const n = geno.ids.length;
+  const g = new Float64Array(n * n);
+  const codes = new Int8Array(n);
+  const z = new Float64Array(n);
+  let denom = 0;
+  for (let j = 0; j < geno.markers.length; j++) {
+    geno.column(j, codes);
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (codes[i] >= 0) (sum += codes[i]), count++;
+    if (count === 0) continue;
+    const p = sum / count / 2;
+    if (p <= 0 || p >= 1) continue;
+    denom += 2 * p * (1 - p);
+    for (let i = 0; i < n; i++) z[i] = codes[i] < 0 ? 0 : codes[i] - 2 * p;
+    for (let a = 0; a < n; a++) {
+      const za = z[a];
+      if (za === 0) continue;
+      for (let b = a; b < n; b++) g[a * n + b] += za * z[b];
+    }
+  }
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      g[a * n + b] /= denom;
+      g[b * n + a] = g[a * n + b];
+    }
+  }
+  return { ids: geno.ids, g };
+}
+
+function fromDense(kind: 'relationship' | 'genomic', file: string, term: string, ids: string[], k: Float64Array, blend: number | undefined, recordIds: readonly string[]): Covariance {
+  const n = ids.length;
+  const known = new Set(ids);
+  const missing = [...new Set(recordIds)].filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    throw new MixmcError(`${missing.length} level(s) of '${term}' are not in the matrix, e.g. ${missing.slice(0, 10).map((m) => `'${m}'`).join(', ')}`, { file, term });
+  }
+  if (blend !== undefined) {
+    if (!(blend >= 0 && blend < 1)) throw new MixmcError('"blend" must be in [0, 1)', { file, term: `covariance.${term}.blend` });
+    for (let i = 0; i < n * n; i++) k[i] *= 1 - blend;
+    for (let i = 0; i < n; i++) k[i * n + i] += blend;
+  }
+  const l = Float64Array.from(k);
+  const bad = choleskyInPlace(l, n);
+  if (bad >= 0) {
+    throw new MixmcError(
+      `the ${kind} matrix is not positive definite (it fails at '${ids[bad]}', row ${bad + 1}); add a small ridge to its diagonal, or set "blend": 0.01 to use 0.99·K + 0.01·I`,
+      { file, term },
+    );
+  }
+  let logDet = 0;
+  let diag = 0;
+  for (let i = 0; i < n; i++) {
+    logDet += 2 * Math.log(l[i * n + i]);
+    diag += k[i * n + i];
+  }
+  const inv = invertSPD(k, n);
+  return { kind, file, levels: ids, kinv: denseToSparse(inv, n), logDet, meanDiag: diag / n, diagK: Float64Array.from({ length: n }, (_, i) => k[i * n + i]) };
+}
+
+/** A dense symmetric matrix as SparseSym (every entry stored). */
+export function denseToSparse(a: Float64Array, n: number): SparseSym {
+  const rowPtr = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) rowPtr[i] = i * n;
+  const colIdx = new Int32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) colIdx[i * n + j] = j;
+  return { n, rowPtr, colIdx, values: Float64Array.from(a) };
+}
