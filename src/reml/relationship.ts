@@ -132,7 +132,9 @@ function fromDense(kind: 'relationship' | 'genomic', file: string, term: string,
     for (let i = 0; i < n; i++) k[i * n + i] += blend;
   }
   const l = Float64Array.from(k);
-  const bad = choleskyInPlace(l, n);
+  let bad = choleskyInPlace(l, n);
+  // numerically singular counts as not positive definite: a pivot below 1e-10 of its diagonal
+  if (bad < 0) for (let i = 0; i < n && bad < 0; i++) if (l[i * n + i] ** 2 < 1e-10 * k[i * n + i]) bad = i;
   if (bad >= 0) {
     throw new MixmcError(
       `the ${kind} matrix is not positive definite (it fails at '${ids[bad]}', row ${bad + 1}); add a small ridge to its diagonal, or set "blend": 0.01 to use 0.99·K + 0.01·I`,
