@@ -2,9 +2,11 @@
  * The mixmc command line: argument parsing and printing only; the work is the library's.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { fit, resumeFit } from '../fit.js';
+import { fit, prepare, resumeFit } from '../fit.js';
+import { reml } from '../reml/reml.js';
+import { compare } from '../reml/compare.js';
 import { Progress } from './progress.js';
 import { MixmcError, isUserError } from '../errors.js';
 import { toJson } from '../output/runDir.js';
@@ -13,7 +15,7 @@ import { csvField, csvNumber, writeFileAtomic } from '../output/files.js';
 import { predict } from '../predict.js';
 import { VERSION } from '../version.js';
 import type { RunSpec } from '../types.js';
-import { summaryTable, warningsBlock } from './format.js';
+import { fmt, summaryTable, warningsBlock } from './format.js';
 
 function int(name: string) {
   return (v: string): number => {
@@ -144,6 +146,26 @@ export function buildProgram(): Command {
     .description('posterior summary and convergence diagnostics of draws')
     .action((paths: string[], flags: SummaryFlags) => runSummary(paths, flags));
   program
+    .command('reml')
+    .argument('<config>', 'run spec (JSON)')
+    .option('--json', 'print the result as JSON')
+    .option('--ml', 'maximum likelihood instead of REML')
+    .description('REML (or ML) variance components with BLUE and BLUP')
+    .action((config: string, flags: { json?: boolean; ml?: boolean }) => runReml(config, flags));
+  program
+    .command('compare')
+    .argument('<config>', 'run spec (JSON)')
+    .requiredOption('--out <dir>', 'run directory to write (the Gibbs run and compare.json)')
+    .option('--chains <n>', 'number of chains', int('--chains'))
+    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
+    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
+    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
+    .option('--seed <n>', 'run seed', int('--seed'))
+    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
+    .option('--quiet', 'no progress output')
+    .description('REML/BLUP and the Gibbs posterior of the same model, side by side')
+    .action((config: string, flags: FitFlags) => runCompare(config, flags));
+  program
     .command('predict')
     .argument('<runDir>', 'run directory of a marker model fit')
     .requiredOption('--geno <file>', 'genotypes of the individuals to predict (.bed or CSV)')
@@ -151,6 +173,58 @@ export function buildProgram(): Command {
     .description('GEBVs (posterior mean and SD) of new individuals from a fitted marker model')
     .action((runDir: string, flags: { geno: string; out?: string }) => runPredict(runDir, flags));
   return program;
+}
+
+function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void {
+  const { spec, baseDir } = readConfig(config);
+  const model = prepare(spec, { baseDir });
+  const r = reml(model.design, { method: flags.ml ? 'ML' : 'REML', markers: Boolean(model.design.markers) });
+  const out = {
+    varianceComponents: r.varianceComponents.map((v) => ({ term: v.term, estimate: v.estimate, se: v.se, boundary: v.boundary })),
+    fixed: r.fixed,
+    random: r.random.map((u) => ({ variable: u.variable, blup: u.blup, pev: u.pev, reliability: u.reliability })),
+    logLik: r.logLik,
+    method: r.method,
+    iterations: r.iterations,
+    converged: r.converged,
+    history: r.history,
+  };
+  if (flags.json) {
+    process.stdout.write(toJson(out));
+    return;
+  }
+  const lines = [`${r.method}: logLik ${r.logLik.toFixed(6)} (lme4 scale), ${r.iterations} iterations, ${r.converged ? 'converged' : 'NOT converged'} (last change ${r.history[r.history.length - 1]?.change.toExponential(2)})`, ''];
+  lines.push(alignRows([['variance', 'estimate', 'se'], ...r.varianceComponents.map((v) => [v.term, fmt(v.estimate, 6) + (v.boundary ? ' (boundary)' : ''), fmt(v.se, 4)])]));
+  lines.push('', alignRows([['fixed', 'estimate', 'se'], ...r.fixed.map((f) => [f.variable, fmt(f.estimate, 6), fmt(f.se, 4)])]));
+  const shown = r.random.slice(0, 20);
+  lines.push('', alignRows([['random', 'blup', 'pev', 'reliability'], ...shown.map((u) => [u.variable, fmt(u.blup, 5), fmt(u.pev, 4), fmt(u.reliability, 3)])]));
+  if (r.random.length > shown.length) lines.push(`… ${r.random.length - shown.length} more (--json for all)`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function runCompare(config: string, flags: FitFlags): Promise<void> {
+  const { spec, baseDir } = readConfig(config);
+  const dir = resolve(flags.out!);
+  const progress = flags.quiet ? undefined : new Progress();
+  const { comparison } = await compare(spec, { baseDir, outDir: dir, chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed, workers: flags.workers, onProgress: progress?.update });
+  progress?.stop();
+  writeFileAtomic(join(dir, 'compare.json'), toJson(comparison));
+  const c = comparison;
+  const lines = [`${c.reml.method}: logLik ${c.reml.logLik.toFixed(6)}, ${c.reml.iterations} iterations${c.reml.converged ? '' : ' (NOT converged)'}`, ''];
+  lines.push(alignRows([['variance', 'REML', 'se', 'post.mean', 'median', 'mode', '2.5%', '97.5%'], ...c.varianceComponents.map((v) => [v.term, fmt(v.reml.estimate, 5), fmt(v.reml.se, 3), fmt(v.posterior.mean, 5), fmt(v.posterior.median, 5), fmt(v.posterior.mode, 5), fmt(v.posterior.lower, 4), fmt(v.posterior.upper, 4)])]));
+  lines.push(`  → ${c.interpretation.varianceComponents}`, '');
+  lines.push(alignRows([['fixed', 'BLUE', 'se', 'post.mean', 'post.sd'], ...c.fixed.map((f) => [f.variable, fmt(f.blue, 6), fmt(f.se, 4), fmt(f.posteriorMean, 6), fmt(f.posteriorSd, 4)])]));
+  lines.push(`  → ${c.interpretation.fixed}`, '');
+  if (c.random.length > 0) {
+    lines.push(alignRows([['random', 'n', 'cor', 'slope', 'max|diff|', 'rank cor top 10%'], ...c.random.map((r) => [r.term, String(r.n), r.correlation.toFixed(4), r.slope.toFixed(4), fmt(r.maxAbsDiff, 4), r.topRankCorrelation.toFixed(3)])]));
+    lines.push(`  → ${c.interpretation.random}`);
+  }
+  process.stdout.write(lines.join('\n') + `\n\nwrote ${join(dir, 'compare.json')}\n`);
+}
+
+function alignRows(rows: string[][]): string {
+  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  return rows.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  ')).join('\n');
 }
 
 interface SummaryFlags {

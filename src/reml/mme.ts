@@ -92,24 +92,61 @@ export function buildMme(design: Design, opts: MmeOptions = {}): Mme {
     rowCol[rowPtr[i] + k] = e.c;
     rowVal[rowPtr[i] + k] = e.v;
   }));
-  // W'W by outer products of the rows, W'y
-  const acc: Map<number, number>[] = Array.from({ length: m }, () => new Map());
+  // W'W by outer products of the rows (into a dense array when the system is small enough for
+  // dense algebra anyway, into per-row maps otherwise), and W'y
   const rhs = new Float64Array(m);
   let yty = 0;
   for (let i = 0; i < n; i++) {
-    const yi = design.y[i];
-    yty += yi * yi;
-    for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
-      const ca = rowCol[a];
-      const va = rowVal[a];
-      rhs[ca] += va * yi;
-      const row = acc[ca];
-      for (let b = rowPtr[i]; b < rowPtr[i + 1]; b++) row.set(rowCol[b], (row.get(rowCol[b]) ?? 0) + va * rowVal[b]);
-    }
+    yty += design.y[i] * design.y[i];
+    for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) rhs[rowCol[a]] += rowVal[a] * design.y[i];
   }
-  const wtw = mapsToCsr(acc);
+  let wtw: SparseSym;
+  if (m <= DENSE_LIMIT) {
+    const dense = new Float64Array(m * m);
+    for (let i = 0; i < n; i++) {
+      for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
+        const base = rowCol[a] * m;
+        const va = rowVal[a];
+        for (let b = rowPtr[i]; b < rowPtr[i + 1]; b++) dense[base + rowCol[b]] += va * rowVal[b];
+      }
+    }
+    wtw = denseToCsr(dense, m);
+  } else {
+    const acc: Map<number, number>[] = Array.from({ length: m }, () => new Map());
+    for (let i = 0; i < n; i++) {
+      for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
+        const row = acc[rowCol[a]];
+        const va = rowVal[a];
+        for (let b = rowPtr[i]; b < rowPtr[i + 1]; b++) row.set(rowCol[b], (row.get(rowCol[b]) ?? 0) + va * rowVal[b]);
+      }
+    }
+    wtw = mapsToCsr(acc);
+  }
   const names = [...design.fixed.names, ...terms.flatMap((t) => t.labels)];
   return { m, p, terms, offsets, names, wtw, rhs, yty, n, rowPtr, rowCol, rowVal, y: design.y };
+}
+
+/** The nonzeros of a dense m × m matrix as CSR. */
+function denseToCsr(a: Float64Array, m: number): SparseSym {
+  const rowPtr = new Int32Array(m + 1);
+  for (let i = 0; i < m; i++) {
+    let c = 0;
+    for (let j = 0; j < m; j++) if (a[i * m + j] !== 0) c++;
+    rowPtr[i + 1] = rowPtr[i] + c;
+  }
+  const colIdx = new Int32Array(rowPtr[m]);
+  const values = new Float64Array(rowPtr[m]);
+  for (let i = 0; i < m; i++) {
+    let k = rowPtr[i];
+    for (let j = 0; j < m; j++) {
+      const v = a[i * m + j];
+      if (v !== 0) {
+        colIdx[k] = j;
+        values[k++] = v;
+      }
+    }
+  }
+  return { n: m, rowPtr, colIdx, values };
 }
 
 function mapsToCsr(rows: Map<number, number>[]): SparseSym {

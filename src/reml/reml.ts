@@ -14,7 +14,7 @@
  *   AI_ij    = ½ f_i'P f_j, f_k = Z_k û_k/σ²_k, f_e = ê/σ²e, f'Pg = (f'g − (W'f)'C⁻¹(W'g))/σ²e
  * The log-likelihood is on lme4's scale (no ½log|X'X| term).
  */
-import { choleskyInPlace, cholSolve, invertSPD } from '../linalg/dense.js';
+import { choleskyInPlace, cholSolve, inverseFromCholesky, invertSPD } from '../linalg/dense.js';
 import { pcg, gaussSeidel, toDense } from '../linalg/sparse.js';
 import { MixmcError } from '../errors.js';
 import type { Design } from '../model/design.js';
@@ -98,7 +98,7 @@ function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: 
   for (let i = 0; i < m; i++) logDetC += 2 * Math.log(l[i * m + i]);
   const sol = Float64Array.from(mme.rhs);
   cholSolve(l, m, sol);
-  const cinv = invertSPD(c, m);
+  const cinv = inverseFromCholesky(l, m);
   let solRhs = 0;
   for (let i = 0; i < m; i++) solRhs += sol[i] * mme.rhs[i];
   const yPy = (mme.yty - solRhs) / varE;
@@ -305,7 +305,7 @@ export function blup(design: Design, variances: Record<string, number>, solver: 
     if (choleskyInPlace(l, mme.m) >= 0) throw new MixmcError('the mixed-model equations are singular', { term: 'formula' });
     const sol = Float64Array.from(mme.rhs);
     cholSolve(l, mme.m, sol);
-    return blupFrom(design, mme, theta, sol, invertSPD(c, mme.m));
+    return blupFrom(design, mme, theta, sol, inverseFromCholesky(l, mme.m));
   }
   const c = sparseC(mme, lambdas);
   const r = chosen === 'pcg' ? pcg(c, mme.rhs, 1e-12) : gaussSeidel(c, mme.rhs, 1e-12);

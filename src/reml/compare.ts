@@ -1,0 +1,196 @@
+/**
+ * compare(): REML/BLUP and the Gibbs posterior of the same spec, side by side.
+ * - variance components: REML ± SE beside the posterior mean, median, mode and 95% interval;
+ * - fixed effects: BLUE ± SE beside the posterior mean ± SD;
+ * - random effects (and GEBVs of marker models): the correlation and regression slope of the
+ *   posterior means on the BLUPs, the largest |difference|, and the rank correlation among the top
+ *   10% by BLUP.
+ */
+import { fit, prepare, type FitOptions, type FitResult } from '../fit.js';
+import { MixmcError } from '../errors.js';
+import { quantileSorted, sorted } from '../diagnostics/kernels.js';
+import type { RunSpec } from '../types.js';
+import { reml, type RemlOptions, type RemlResult } from './reml.js';
+
+export interface CompareResult {
+  varianceComponents: {
+    term: string;
+    reml: { estimate: number; se: number; boundary: boolean };
+    posterior: { mean: number; median: number; mode: number; lower: number; upper: number };
+  }[];
+  fixed: { variable: string; blue: number; se: number; posteriorMean: number; posteriorSd: number }[];
+  random: { term: string; n: number; correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number }[];
+  reml: { method: string; logLik: number; iterations: number; converged: boolean };
+  interpretation: { varianceComponents: string; fixed: string; random: string };
+}
+
+/** The posterior mode of draws: the maximum of a Gaussian kernel density (Silverman's bandwidth) on a 512-point grid. */
+export function posteriorMode(x: Float64Array): number {
+  const s = sorted(x);
+  const n = s.length;
+  if (n === 0) return NaN;
+  const mean = s.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
+  const iqr = quantileSorted(s, 0.75) - quantileSorted(s, 0.25);
+  const h = 0.9 * Math.min(sd, iqr / 1.34 || sd) * Math.pow(n, -0.2);
+  if (!(h > 0)) return s[0];
+  const lo = s[0];
+  const hi = s[n - 1];
+  let best = lo;
+  let bestDensity = -Infinity;
+  for (let g = 0; g < 512; g++) {
+    const t = lo + ((hi - lo) * g) / 511;
+    // only draws within 5 bandwidths matter
+    let d = 0;
+    for (let i = lowerIndex(s, t - 5 * h); i < n && s[i] <= t + 5 * h; i++) d += Math.exp(-0.5 * ((s[i] - t) / h) ** 2);
+    if (d > bestDensity) {
+      bestDensity = d;
+      best = t;
+    }
+  }
+  return best;
+}
+
+function lowerIndex(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+function ranks(x: readonly number[]): number[] {
+  const order = x.map((v, i) => ({ v, i })).sort((p, q) => p.v - q.v);
+  const r = new Array<number>(x.length);
+  let j = 0;
+  while (j < order.length) {
+    let k = j + 1;
+    while (k < order.length && order[k].v === order[j].v) k++;
+    for (let t = j; t < k; t++) r[order[t].i] = (j + k + 1) / 2;
+    j = k;
+  }
+  return r;
+}
+
+/** Agreement of posterior means with BLUPs. */
+export function agreement(post: readonly number[], blup: readonly number[]): { correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number } {
+  const n = blup.length;
+  const mb = blup.reduce((a, b) => a + b, 0) / n;
+  const mp = post.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let maxAbsDiff = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (blup[i] - mb) * (post[i] - mp);
+    sxx += (blup[i] - mb) ** 2;
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(post[i] - blup[i]));
+  }
+  const top = blup.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.max(2, Math.ceil(n / 10)));
+  const topRankCorrelation = top.length >= 2 ? pearson(ranks(top.map((t) => post[t.i])), ranks(top.map((t) => t.v))) : NaN;
+  return { correlation: pearson(post, blup), slope: sxy / sxx, maxAbsDiff, topRankCorrelation };
+}
+
+/** Compare a finished fit with a REML result on the same spec. */
+export function compareResults(fitRes: FitResult, r: RemlResult): CompareResult {
+  const row = (v: string) => fitRes.summary.find((s) => s.variable === v);
+  const chainsOf = (v: string): Float64Array => {
+    const j = fitRes.params.indexOf(v);
+    const parts = fitRes.chains.map((c) => c.draws[j]);
+    const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  const varianceComponents = r.varianceComponents.map((v) => {
+    const name = `var[${v.term}]`;
+    const s = row(name);
+    return {
+      term: v.term,
+      reml: { estimate: v.estimate, se: v.se, boundary: v.boundary },
+      posterior: s ? { mean: s.mean, median: s.median, mode: posteriorMode(chainsOf(name)), lower: s.lower, upper: s.upper } : { mean: NaN, median: NaN, mode: NaN, lower: NaN, upper: NaN },
+    };
+  });
+  const fixed = r.fixed.map((f) => {
+    const s = row(f.variable);
+    return { variable: f.variable, blue: f.estimate, se: f.se, posteriorMean: s?.mean ?? NaN, posteriorSd: s?.sd ?? NaN };
+  });
+  const random: CompareResult['random'] = [];
+  // the tracker each BLUP belongs to: u[TERM] for random terms, snp for marker effects
+  const trackerOf = (v: string): string => (v.startsWith('snp[') ? 'snp' : v.replace(/^u\[([^:]+):.*$/, 'u[$1]'));
+  for (const term of [...new Set(r.random.map((u) => trackerOf(u.variable)))]) {
+    const blups = r.random.filter((u) => trackerOf(u.variable) === term);
+    const eff = fitRes.effects.find((e) => e.name === term);
+    if (!eff) continue;
+    const index = new Map(eff.labels.map((l, i) => [l, i]));
+    const post = blups.map((u) => eff.mean[index.get(u.variable)!]);
+    random.push({ term, n: blups.length, ...agreement(post, blups.map((u) => u.blup)) });
+  }
+  const md = fitRes.design.markers;
+  const gebv = fitRes.effects.find((e) => e.name === 'gebv');
+  if (md && gebv) {
+    // GEBVs of the BLUP (SNP-BLUP) fit: Mβ̂ for the genotyped individuals, in the posterior's order
+    const beta = r.random.filter((u) => u.variable.startsWith('snp[')).map((u) => u.blup);
+    const first = new Map<string, number>();
+    fitRes.design.ids.forEach((id, i) => {
+      if (!first.has(id)) first.set(id, i);
+    });
+    const m = md.predIds.length;
+    const blupGebv = gebv.labels.map((id, k) => {
+      let s = 0;
+      const i = first.get(id);
+      if (i !== undefined) for (let j = 0; j < md.p; j++) s += md.x[j * md.n + i] * beta[j];
+      else for (let j = 0; j < md.p; j++) s += md.xPred[j * m + (k - first.size)] * beta[j];
+      return s;
+    });
+    random.push({ term: 'gebv', n: blupGebv.length, ...agreement(Array.from(gebv.mean), blupGebv) });
+  }
+  return { varianceComponents, fixed, random, reml: { method: r.method, logLik: r.logLik, iterations: r.iterations, converged: r.converged }, interpretation: interpret(varianceComponents, fixed, random) };
+}
+
+function interpret(vc: CompareResult['varianceComponents'], fixed: CompareResult['fixed'], random: CompareResult['random']): CompareResult['interpretation'] {
+  const outside = vc.filter((v) => !(v.reml.estimate >= v.posterior.lower && v.reml.estimate <= v.posterior.upper)).map((v) => v.term);
+  const modeGap = vc.map((v) => Math.abs(v.posterior.mode - v.reml.estimate) / (v.reml.se || 1));
+  const varianceComponents = outside.length === 0
+    ? `every REML estimate lies inside its 95% posterior interval; posterior modes are within ${Math.max(...modeGap).toFixed(2)} REML SEs of the estimates (posterior means sit higher when the posterior is right-skewed)`
+    : `REML estimates of ${outside.join(', ')} fall outside the 95% posterior interval: the prior or a short chain may dominate; check the priors and the R-hat/ESS warnings`;
+  const worst = Math.max(...fixed.map((f) => Math.abs(f.posteriorMean - f.blue) / (f.se || 1)));
+  const fixedText = worst < 1 ? `posterior means are within ${worst.toFixed(2)} SE of the BLUEs` : `the largest gap between a posterior mean and its BLUE is ${worst.toFixed(2)} SE: the variance components differ enough to move the fixed effects`;
+  const randomText = random.length === 0 ? 'no random effects to compare' : random.map((r) => `${r.term}: r = ${r.correlation.toFixed(3)}, slope ${r.slope.toFixed(3)}${Math.abs(r.slope - 1) > 0.1 ? ' (different shrinkage: the posterior averages over the variance ratio, BLUP fixes it at REML)' : ''}`).join('; ');
+  return { varianceComponents, fixed: fixedText, random: randomText };
+}
+
+/** Run REML/BLUP and the Gibbs fit on the same spec and compare them. */
+export async function compare(spec: RunSpec, options: FitOptions & { reml?: RemlOptions } = {}): Promise<{ fit: FitResult; reml: RemlResult; comparison: CompareResult }> {
+  const model = prepare(spec, options);
+  if (model.design.random.length === 0 && !model.design.markers) throw new MixmcError('compare needs a random term or markers', { term: 'formula' });
+  const r = reml(model.design, { ...(options.reml ?? {}), markers: Boolean(model.design.markers) });
+  const f = await fit(spec, options);
+  return { fit: f, reml: r, comparison: compareResults(f, r) };
+}
