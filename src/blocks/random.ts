@@ -15,13 +15,12 @@ import type { UniformSource } from '../rng/rng.js';
 import type { ChainState } from '../mcmc/state.js';
 import { Stage, type Block, type Tracker } from '../mcmc/updater.js';
 
-export class RandomIidBlock implements Block {
+/** What every random-term block shares: its levels' names, recording and the running-moments tracker. */
+export abstract class RandomTermBlock implements Block {
   readonly stage = Stage.Random;
   readonly params: readonly string[];
-  private readonly term: RandomDesign;
-  private readonly k: number;
-  private readonly sums: Float64Array;
-  private readonly delta: Float64Array;
+  protected readonly term: RandomDesign;
+  protected readonly k: number;
 
   /**
    * @param k index of the term in design.random.
@@ -31,12 +30,37 @@ export class RandomIidBlock implements Block {
     this.term = design.random[k];
     this.k = k;
     this.params = traced ? this.term.levels.map((l) => `u[${this.term.term}:${l}]`) : [];
-    this.sums = new Float64Array(this.term.q);
-    this.delta = new Float64Array(this.term.q);
   }
 
   /** Start at 0 (the state is created so). */
   init(): void {}
+
+  abstract update(state: ChainState, rng: UniformSource): void;
+
+  record(state: ChainState, row: Float64Array, offset: number): void {
+    if (this.params.length > 0) row.set(state.u[this.k], offset);
+  }
+
+  /** Running moments of every level. */
+  tracker(): Tracker {
+    const k = this.k;
+    return {
+      name: `u[${this.term.term}]`,
+      labels: this.term.levels.map((l) => `u[${this.term.term}:${l}]`),
+      read: (state, out) => out.set(state.u[k]),
+    };
+  }
+}
+
+export class RandomIidBlock extends RandomTermBlock {
+  private readonly sums: Float64Array;
+  private readonly delta: Float64Array;
+
+  constructor(design: Design, k: number, traced: boolean) {
+    super(design, k, traced);
+    this.sums = new Float64Array(this.term.q);
+    this.delta = new Float64Array(this.term.q);
+  }
 
   /** Mutates: u[k], e. */
   update(state: ChainState, rng: UniformSource): void {
@@ -57,19 +81,5 @@ export class RandomIidBlock implements Block {
       u[j] = uNew;
     }
     for (let i = 0; i < n; i++) e[i] -= delta[level[i]];
-  }
-
-  record(state: ChainState, row: Float64Array, offset: number): void {
-    if (this.params.length > 0) row.set(state.u[this.k], offset);
-  }
-
-  /** Running moments of every level. */
-  tracker(): Tracker {
-    const k = this.k;
-    return {
-      name: `u[${this.term.term}]`,
-      labels: this.term.levels.map((l) => `u[${this.term.term}:${l}]`),
-      read: (state, out) => out.set(state.u[k]),
-    };
   }
 }

@@ -8,25 +8,19 @@
  * (the u_j row of Henderson's MME with G⁻¹ = K⁻¹/σ²u, seeds/003 eq. 10.27; Sorensen & Gianola 2002,
  * §13.4). Levels are visited in order and e is updated for the records of each level as it moves.
  */
-import type { Design, RandomDesign } from '../model/design.js';
+import type { Design } from '../model/design.js';
 import { normal } from '../rng/dist.js';
 import type { UniformSource } from '../rng/rng.js';
 import type { ChainState } from '../mcmc/state.js';
-import { Stage, type Block, type Tracker } from '../mcmc/updater.js';
+import { RandomTermBlock } from './random.js';
 
-export class StructuredRandomBlock implements Block {
-  readonly stage = Stage.Random;
-  readonly params: readonly string[];
-  private readonly term: RandomDesign;
-  private readonly k: number;
+export class StructuredRandomBlock extends RandomTermBlock {
   /** Records of each level: recIdx[levelPtr[j] .. levelPtr[j+1]). */
   private readonly levelPtr: Int32Array;
   private readonly recIdx: Int32Array;
 
   constructor(design: Design, k: number, traced: boolean) {
-    this.term = design.random[k];
-    this.k = k;
-    this.params = traced ? this.term.levels.map((l) => `u[${this.term.term}:${l}]`) : [];
+    super(design, k, traced);
     const { q, level, count } = this.term;
     this.levelPtr = new Int32Array(q + 1);
     for (let j = 0; j < q; j++) this.levelPtr[j + 1] = this.levelPtr[j] + count[j];
@@ -34,8 +28,6 @@ export class StructuredRandomBlock implements Block {
     const fill = this.levelPtr.slice(0, q);
     for (let i = 0; i < level.length; i++) this.recIdx[fill[level[i]]++] = i;
   }
-
-  init(): void {}
 
   /** Mutates: u[k], e. */
   update(state: ChainState, rng: UniformSource): void {
@@ -63,18 +55,5 @@ export class StructuredRandomBlock implements Block {
       if (d !== 0) for (let t = ptr[j]; t < ptr[j + 1]; t++) e[rec[t]] -= d;
       u[j] = uNew;
     }
-  }
-
-  record(state: ChainState, row: Float64Array, offset: number): void {
-    if (this.params.length > 0) row.set(state.u[this.k], offset);
-  }
-
-  tracker(): Tracker {
-    const k = this.k;
-    return {
-      name: `u[${this.term.term}]`,
-      labels: this.term.levels.map((l) => `u[${this.term.term}:${l}]`),
-      read: (state, out) => out.set(state.u[k]),
-    };
   }
 }

@@ -110,6 +110,18 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
   }
 }
 
+/** The flags that override a spec's mcmc block (fit and compare). */
+function chainOptions(cmd: Command): Command {
+  return cmd
+    .option('--chains <n>', 'number of chains', int('--chains'))
+    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
+    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
+    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
+    .option('--seed <n>', 'run seed', int('--seed'))
+    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
+    .option('--quiet', 'no progress output');
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -117,24 +129,17 @@ export function buildProgram(): Command {
     .description('Linear mixed models and genomic marker regressions by Gibbs sampling, and REML/BLUP to compare')
     .version(VERSION)
     .option('--debug', 'print stack traces on errors');
-  program
+  chainOptions(program
     .command('fit')
     .argument('[config]', 'run spec (JSON)')
     .option('--out <dir>', 'run directory to write')
     .option('--resume <dir>', 'continue an interrupted run (or extend a finished one with --extend)')
     .option('--extend <n>', 'with --resume: add n iterations to every chain', int('--extend'))
-    .option('--chains <n>', 'number of chains', int('--chains'))
-    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
-    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
-    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
-    .option('--seed <n>', 'run seed', int('--seed'))
-    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
     .option('--digits <n>', 'significant digits in the table', int('--digits'), 4)
-    .option('--quiet', 'no progress output')
     .description('fit a model and write a run directory')
     .action(async (config: string | undefined, flags: FitFlags) => {
       exitCode = await runFit(config, flags);
-    });
+    }));
   program
     .command('summary')
     .argument('<paths...>', 'a run directory, a long CSV with a chain column, or one CSV per chain (Stan/CmdStan)')
@@ -152,19 +157,12 @@ export function buildProgram(): Command {
     .option('--ml', 'maximum likelihood instead of REML')
     .description('REML (or ML) variance components with BLUE and BLUP')
     .action((config: string, flags: { json?: boolean; ml?: boolean }) => runReml(config, flags));
-  program
+  chainOptions(program
     .command('compare')
     .argument('<config>', 'run spec (JSON)')
     .requiredOption('--out <dir>', 'run directory to write (the Gibbs run and compare.json)')
-    .option('--chains <n>', 'number of chains', int('--chains'))
-    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
-    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
-    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
-    .option('--seed <n>', 'run seed', int('--seed'))
-    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
-    .option('--quiet', 'no progress output')
     .description('REML/BLUP and the Gibbs posterior of the same model, side by side')
-    .action((config: string, flags: FitFlags) => runCompare(config, flags));
+    .action((config: string, flags: FitFlags) => runCompare(config, flags)));
   program
     .command('predict')
     .argument('<runDir>', 'run directory of a marker model fit')

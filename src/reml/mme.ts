@@ -12,7 +12,6 @@
  */
 import type { Design } from '../model/design.js';
 import type { SparseSym } from '../linalg/sparse.js';
-import { MixmcError } from '../errors.js';
 
 /** A random block of the MME: an incidence term of the design, or the marker term. */
 export interface MmeTerm {
@@ -164,13 +163,13 @@ function mapsToCsr(rows: Map<number, number>[]): SparseSym {
   return { n, rowPtr, colIdx, values };
 }
 
-/** The largest MME solved with dense algebra (REML needs C⁻¹, which is dense). */
-export const DENSE_LIMIT = 6000;
+/** The largest MME built and solved with dense algebra. */
+export const DENSE_LIMIT = 3000;
 
 /** Dense C = W'W + ⊕ λ_k K_k⁻¹ (row-major m × m). */
 export function denseC(mme: Mme, lambdas: readonly number[]): Float64Array {
   const { m, wtw } = mme;
-  if (m > DENSE_LIMIT) throw new MixmcError(`the MME have ${m} unknowns; dense REML handles at most ${DENSE_LIMIT} (use "solver": "pcg" for BLUP with known variances)`, { term: 'solver' });
+  if (m > DENSE_LIMIT) throw new Error(`denseC called with ${m} > ${DENSE_LIMIT} unknowns`);
   const c = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let k = wtw.rowPtr[i]; k < wtw.rowPtr[i + 1]; k++) c[i * m + wtw.colIdx[k]] += wtw.values[k];
   addPenalty(mme, lambdas, (i, j, v) => void (c[i * m + j] += v));

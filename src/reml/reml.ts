@@ -15,6 +15,8 @@
  * The log-likelihood is on lme4's scale (no ½log|X'X| term).
  */
 import { choleskyInPlace, cholSolve, inverseFromCholesky, invertSPD } from '../linalg/dense.js';
+import { SparseCholesky } from '../linalg/sparseCholesky.js';
+import type { SparseSym } from '../linalg/sparse.js';
 import { pcg, gaussSeidel, toDense } from '../linalg/sparse.js';
 import { MixmcError } from '../errors.js';
 import type { Design } from '../model/design.js';
@@ -32,6 +34,8 @@ export interface RemlOptions {
   start?: Record<string, number>;
   /** Include the marker term as SNP-BLUP (K = I). */
   markers?: boolean;
+  /** Use the sparse factorisation even for a small system (it is used anyway above DENSE_REML_LIMIT unknowns). */
+  sparse?: boolean;
 }
 
 export interface VarianceComponent {
@@ -75,10 +79,82 @@ export interface RemlResult extends BlupResult {
 interface Evaluation {
   logLik: number;
   sol: Float64Array;
-  cinv: Float64Array;
+  /** The factorisation of C, for SEs and PEVs. */
+  fac: Factor;
   score: Float64Array;
   ai: Float64Array;
   emNext: Float64Array;
+}
+
+/** What REML needs of a factorised SPD matrix: log|A|, solves, and entries of A⁻¹ on A's pattern. */
+interface Factor {
+  logDet: number;
+  solve(b: Float64Array): Float64Array;
+  inv(i: number, j: number): number;
+}
+
+/** Dense systems up to this size; sparse Cholesky (minimum degree) with a selected inverse beyond. */
+export const DENSE_REML_LIMIT = 3000;
+
+function denseFactor(c: Float64Array, m: number): Factor | undefined {
+  const l = Float64Array.from(c);
+  if (choleskyInPlace(l, m) >= 0) return undefined;
+  let logDet = 0;
+  for (let i = 0; i < m; i++) logDet += 2 * Math.log(l[i * m + i]);
+  let inverse: Float64Array | undefined;
+  return {
+    logDet,
+    solve: (b) => {
+      const x = Float64Array.from(b);
+      cholSolve(l, m, x);
+      return x;
+    },
+    inv: (i, j) => (inverse ??= inverseFromCholesky(l, m))[i * m + j],
+  };
+}
+
+function sparseFactor(a: SparseSym): Factor | undefined {
+  const f = SparseCholesky.factor(a);
+  return f && { logDet: f.logDet, solve: (b) => f.solve(b), inv: (i, j) => f.inverseEntry(i, j) };
+}
+
+/** Factor C (or, for ML, its random-effects block C_uu, indices shifted by p). */
+function factorC(mme: Mme, lambdas: readonly number[], block: 'all' | 'random', sparse = false): Factor {
+  const skip = block === 'all' ? 0 : mme.p;
+  const size = mme.m - skip;
+  let f: Factor | undefined;
+  if (size <= DENSE_REML_LIMIT && !sparse) {
+    const c = denseC(mme, lambdas);
+    if (skip === 0) f = denseFactor(c, size);
+    else {
+      const sub = new Float64Array(size * size);
+      for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) sub[i * size + j] = c[(skip + i) * mme.m + skip + j];
+      f = denseFactor(sub, size);
+    }
+  } else {
+    const c = sparseC(mme, lambdas);
+    f = sparseFactor(skip === 0 ? c : subMatrix(c, skip));
+  }
+  if (!f) throw new MixmcError('the mixed-model equations are singular (a fixed effect not estimable?)', { term: 'formula' });
+  return f;
+}
+
+/** Rows and columns ≥ skip of a CSR matrix, reindexed from 0. */
+function subMatrix(a: SparseSym, skip: number): SparseSym {
+  const n = a.n - skip;
+  const rowPtr = new Int32Array(n + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let t = a.rowPtr[skip + i]; t < a.rowPtr[skip + i + 1]; t++) {
+      if (a.colIdx[t] >= skip) {
+        cols.push(a.colIdx[t] - skip);
+        vals.push(a.values[t]);
+      }
+    }
+    rowPtr[i + 1] = cols.length;
+  }
+  return { n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(vals) };
 }
 
 /** Term names in θ order: the random terms, then 'residual'. */
@@ -86,41 +162,25 @@ function thetaNames(mme: Mme): string[] {
   return [...mme.terms.map((t) => t.name), 'residual'];
 }
 
-function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: boolean): Evaluation {
+function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: boolean, sparse: boolean): Evaluation {
   const K = mme.terms.length;
   const varE = theta[K];
   const lambdas = mme.terms.map((_, k) => varE / theta[k]);
   const { m, p, n } = mme;
-  const c = denseC(mme, lambdas);
-  const l = Float64Array.from(c);
-  if (choleskyInPlace(l, m) >= 0) throw new MixmcError('the mixed-model equations are singular (a fixed effect not estimable?)', { term: 'formula' });
-  let logDetC = 0;
-  for (let i = 0; i < m; i++) logDetC += 2 * Math.log(l[i * m + i]);
-  const sol = Float64Array.from(mme.rhs);
-  cholSolve(l, m, sol);
-  const cinv = inverseFromCholesky(l, m);
+  const fac = factorC(mme, lambdas, 'all', sparse);
+  const sol = fac.solve(mme.rhs);
   let solRhs = 0;
   for (let i = 0; i < m; i++) solRhs += sol[i] * mme.rhs[i];
   const yPy = (mme.yty - solRhs) / varE;
   const qTot = m - p;
   let logDetG = 0;
   mme.terms.forEach((t, k) => (logDetG += t.q * Math.log(theta[k]) + t.logDetK));
-  // T: C⁻¹ (REML), or the inverse of the random block alone (ML)
-  let T = cinv;
-  let logDetPart = logDetC;
-  if (method === 'ML') {
-    const cuu = new Float64Array(qTot * qTot);
-    for (let i = 0; i < qTot; i++) for (let j = 0; j < qTot; j++) cuu[i * qTot + j] = c[(p + i) * m + p + j];
-    const lu = Float64Array.from(cuu);
-    choleskyInPlace(lu, qTot);
-    logDetPart = 0;
-    for (let i = 0; i < qTot; i++) logDetPart += 2 * Math.log(lu[i * qTot + i]);
-    const tu = invertSPD(cuu, qTot);
-    T = new Float64Array(m * m);
-    for (let i = 0; i < qTot; i++) for (let j = 0; j < qTot; j++) T[(p + i) * m + p + j] = tu[i * qTot + j];
-  }
+  // T: C⁻¹ (REML), or the inverse of the random block alone (ML), indexed in C's unknowns
+  const tFac = method === 'ML' ? factorC(mme, lambdas, 'random', sparse) : fac;
+  const shift = method === 'ML' ? p : 0;
+  const T = (i: number, j: number): number => tFac.inv(i - shift, j - shift);
   const pEff = method === 'REML' ? p : 0;
-  const m2ll = (n - pEff) * Math.log(2 * Math.PI) + (n - pEff - qTot) * Math.log(varE) + logDetG + logDetPart + yPy;
+  const m2ll = (n - pEff) * Math.log(2 * Math.PI) + (n - pEff - qTot) * Math.log(varE) + logDetG + tFac.logDet + yPy;
   const e = residuals(mme, sol);
   let ee = 0;
   for (let i = 0; i < n; i++) ee += e[i] * e[i];
@@ -134,7 +194,7 @@ function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: 
     let quad = 0;
     if (!t.kinv) {
       for (let j = 0; j < t.q; j++) {
-        tr += T[(off + j) * m + off + j];
+        tr += T(off + j, off + j);
         quad += sol[off + j] * sol[off + j];
       }
     } else {
@@ -142,7 +202,7 @@ function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: 
       for (let i = 0; i < a.n; i++) {
         for (let r = a.rowPtr[i]; r < a.rowPtr[i + 1]; r++) {
           const j = a.colIdx[r];
-          tr += a.values[r] * T[(off + j) * m + off + i];
+          tr += a.values[r] * T(off + j, off + i);
           quad += sol[off + i] * a.values[r] * sol[off + j];
         }
       }
@@ -166,13 +226,12 @@ function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: 
     });
     f.push(e.map((v) => v / varE));
     const wf = f.map((fi) => crossW(mme, fi));
+    // T·W'f: solves with C (REML) or C_uu on the random part (ML)
     const tw = wf.map((w) => {
+      if (shift === 0) return tFac.solve(w);
+      const part = tFac.solve(w.subarray(shift));
       const out = new Float64Array(m);
-      for (let i = 0; i < m; i++) {
-        let s = 0;
-        for (let j = 0; j < m; j++) s += T[i * m + j] * w[j];
-        out[i] = s;
-      }
+      out.set(part, shift);
       return out;
     });
     for (let a = 0; a <= K; a++) {
@@ -187,12 +246,13 @@ function evaluate(mme: Mme, theta: Float64Array, method: 'REML' | 'ML', withAi: 
       }
     }
   }
-  return { logLik: -0.5 * m2ll, sol, cinv, score, ai, emNext };
+  return { logLik: -0.5 * m2ll, sol, fac, score, ai, emNext };
 }
 
 /** Fit variance components; BLUE/BLUP at the estimates. */
 export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
   const method = opts.method ?? 'REML';
+  const sparse = opts.sparse ?? false;
   const mme = buildMme(design, { markers: opts.markers });
   const names = thetaNames(mme);
   const K = mme.terms.length;
@@ -201,16 +261,16 @@ export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
   const history: RemlResult['history'] = [];
   const boundary = new Array<boolean>(K + 1).fill(false);
   const floor = (k: number): number => 1e-10 * Math.max(design.varY, 1e-300) + (k === K ? 0 : 0);
-  let ev = evaluate(mme, theta, method, false);
+  let ev = evaluate(mme, theta, method, false, sparse);
   for (let it = 0; it < (opts.emIterations ?? 3); it++) {
     const prev = ev.logLik;
     theta.set(ev.emNext.map((v, k) => Math.max(v, floor(k))));
-    ev = evaluate(mme, theta, method, false);
+    ev = evaluate(mme, theta, method, false, sparse);
     history.push({ iteration: history.length + 1, logLik: ev.logLik, change: ev.logLik - prev, step: 1, kind: 'EM' });
   }
   const tol = opts.tol ?? 1e-9;
   let converged = false;
-  ev = evaluate(mme, theta, method, true);
+  ev = evaluate(mme, theta, method, true, sparse);
   for (let it = 0; it < (opts.maxIterations ?? 50); it++) {
     const free = names.map((_, k) => !boundary[k]);
     const idx = free.map((f, k) => (f ? k : -1)).filter((k) => k >= 0);
@@ -238,7 +298,7 @@ export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
         step /= 2;
         continue;
       }
-      next = evaluate(mme, trial, method, true);
+      next = evaluate(mme, trial, method, true, sparse);
       if (next.logLik >= ev.logLik - 1e-10 * Math.abs(ev.logLik)) break;
       step /= 2;
     }
@@ -262,31 +322,31 @@ export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
     const a = free.indexOf(k);
     return { term, estimate: boundary[k] ? 0 : theta[k], se: a >= 0 ? Math.sqrt(aiInv[a * d + a]) : NaN, boundary: boundary[k] };
   });
-  const blup = blupFrom(design, mme, theta, ev.sol, ev.cinv);
+  const blup = blupFrom(design, mme, theta, ev.sol, ev.fac);
   return { method, varianceComponents, logLik: ev.logLik, iterations: history.length, converged, history, ...blup };
 }
 
-function blupFrom(design: Design, mme: Mme, theta: Float64Array, sol: Float64Array, cinv: Float64Array | undefined): BlupResult {
+function blupFrom(design: Design, mme: Mme, theta: Float64Array, sol: Float64Array, fac: Factor | undefined): BlupResult {
   const K = mme.terms.length;
   const varE = theta[K];
-  const m = mme.m;
-  const fixed = design.fixed.names.map((variable, j) => ({ variable, estimate: sol[j], se: cinv ? Math.sqrt(varE * cinv[j * m + j]) : NaN }));
+  const fixed = design.fixed.names.map((variable, j) => ({ variable, estimate: sol[j], se: fac ? Math.sqrt(varE * fac.inv(j, j)) : NaN }));
   const random: RandomPrediction[] = [];
   mme.terms.forEach((t, k) => {
     const off = mme.offsets[k];
     const diagK = design.random.find((r) => r.term === t.name)?.cov?.diagK;
     t.labels.forEach((variable, j) => {
-      const pev = cinv ? varE * cinv[(off + j) * m + off + j] : NaN;
+      const pev = fac ? varE * fac.inv(off + j, off + j) : NaN;
       random.push({ variable, blup: sol[off + j], pev, reliability: 1 - pev / (theta[k] * (diagK ? diagK[j] : 1)) });
     });
   });
-  return { fixed, random, solver: cinv ? 'cholesky' : 'pcg', solverIterations: 0 };
+  return { fixed, random, solver: fac ? 'cholesky' : 'pcg', solverIterations: 0 };
 }
 
 /**
  * BLUE and BLUP with known variances. Cholesky gives SEs and PEVs (C11, C22); the iterative
  * solvers (Jacobi-PCG, Gauss–Seidel) give the solutions only (SE and PEV are NaN). `auto` uses
- * Cholesky up to 3,000 unknowns and PCG beyond.
+ * Cholesky (dense up to 3,000 unknowns, sparse with a minimum-degree ordering beyond) and PCG for
+ * very large systems (more than 200,000 unknowns).
  */
 export function blup(design: Design, variances: Record<string, number>, solver: Solver = 'auto', opts: { markers?: boolean } = {}): BlupResult {
   const mme = buildMme(design, { markers: opts.markers });
@@ -298,14 +358,10 @@ export function blup(design: Design, variances: Record<string, number>, solver: 
   });
   const K = mme.terms.length;
   const lambdas = mme.terms.map((_, k) => theta[K] / theta[k]);
-  const chosen = solver === 'auto' ? (mme.m <= 3000 ? 'cholesky' : 'pcg') : solver;
+  const chosen = solver === 'auto' ? (mme.m <= 200_000 ? 'cholesky' : 'pcg') : solver;
   if (chosen === 'cholesky') {
-    const c = denseC(mme, lambdas);
-    const l = Float64Array.from(c);
-    if (choleskyInPlace(l, mme.m) >= 0) throw new MixmcError('the mixed-model equations are singular', { term: 'formula' });
-    const sol = Float64Array.from(mme.rhs);
-    cholSolve(l, mme.m, sol);
-    return blupFrom(design, mme, theta, sol, inverseFromCholesky(l, mme.m));
+    const fac = factorC(mme, lambdas, 'all');
+    return blupFrom(design, mme, theta, fac.solve(mme.rhs), fac);
   }
   const c = sparseC(mme, lambdas);
   const r = chosen === 'pcg' ? pcg(c, mme.rhs, 1e-12) : gaussSeidel(c, mme.rhs, 1e-12);

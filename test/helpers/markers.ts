@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import type { Design } from '../../src/model/design.js';
-import { invertSPD } from '../../src/linalg/dense.js';
+import { solveDense } from './mme.js';
 import type { DataRow } from '../../src/types.js';
 
 export interface Simulated {
@@ -56,21 +56,6 @@ export function markerMme(design: Design, varB: number, varE: number): { mean: F
     cols.push(c);
   }
   for (let j = 0; j < md.p; j++) cols.push(Float64Array.from(md.x.subarray(j * n, (j + 1) * n)));
-  const dim = cols.length;
-  const lhs = new Float64Array(dim * dim);
-  const rhs = new Float64Array(dim);
-  for (let a = 0; a < dim; a++) {
-    for (let b = 0; b < dim; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += cols[a][i] * cols[b][i];
-      lhs[a * dim + b] = s + (a === b && a >= p ? varE / varB : 0);
-    }
-    let s = 0;
-    for (let i = 0; i < n; i++) s += cols[a][i] * design.y[i];
-    rhs[a] = s;
-  }
-  const inv = invertSPD(lhs, dim);
-  const mean = new Float64Array(dim);
-  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) mean[a] += inv[a * dim + b] * rhs[b];
-  return { mean, cov: inv.map((v) => v * varE), dim, p };
+  const lambdas = cols.map((_, a) => (a >= p ? varE / varB : 0));
+  return { ...solveDense(cols, design.y, lambdas, varE), p };
 }

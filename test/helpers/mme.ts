@@ -35,7 +35,16 @@ export function mmeOracle(design: Design, varU: number[], varE: number): MmeOrac
       lambdas.push(varE / varU[k]);
     }
   });
+  return { names, ...solveDense(cols, design.y, lambdas, varE) };
+}
+
+/**
+ * The dense MME of columns W with ridge λ_a on column a: solution of (W'W + diag λ) θ = W'y and
+ * σ²e·(W'W + diag λ)⁻¹.
+ */
+export function solveDense(cols: readonly Float64Array[], y: Float64Array, lambdas: readonly number[], varE: number): { mean: Float64Array; cov: Float64Array; dim: number } {
   const dim = cols.length;
+  const n = y.length;
   const lhs = new Float64Array(dim * dim);
   const rhs = new Float64Array(dim);
   for (let a = 0; a < dim; a++) {
@@ -45,7 +54,7 @@ export function mmeOracle(design: Design, varU: number[], varE: number): MmeOrac
       lhs[a * dim + b] = s + (a === b ? lambdas[a] : 0);
     }
     let s = 0;
-    for (let i = 0; i < n; i++) s += cols[a][i] * design.y[i];
+    for (let i = 0; i < n; i++) s += cols[a][i] * y[i];
     rhs[a] = s;
   }
   const inv = invertSPD(lhs, dim);
@@ -55,5 +64,5 @@ export function mmeOracle(design: Design, varU: number[], varE: number): MmeOrac
     for (let b = 0; b < dim; b++) s += inv[a * dim + b] * rhs[b];
     mean[a] = s;
   }
-  return { names, mean, cov: inv.map((v) => v * varE), dim };
+  return { mean, cov: inv.map((v) => v * varE), dim };
 }

@@ -8,16 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/fit.js';
 import { invertSPD } from '../../src/linalg/dense.js';
 import { mcseMean, mean } from '../../src/diagnostics/kernels.js';
+import { WALSH_SIRES } from '../helpers/data.js';
 
-/** Example 10.10: offspring of three sires in two environments. */
-const walshRows = [
-  { sire: 1, env: 1, y: 9 },
-  { sire: 1, env: 2, y: 12 },
-  { sire: 2, env: 1, y: 11 },
-  { sire: 2, env: 1, y: 6 },
-  { sire: 3, env: 1, y: 7 },
-  { sire: 3, env: 2, y: 14 },
-];
 
 function paramChains(res: Awaited<ReturnType<typeof fit>>, name: string): Float64Array[] {
   const j = res.params.indexOf(name);
@@ -28,7 +20,7 @@ function paramChains(res: Awaited<ReturnType<typeof fit>>, name: string): Float6
 describe('Walsh & Lynch Examples 10.10/10.14/10.15 (sire model, σ²s = 2, σ²e = 6)', async () => {
   const res = await fit(
     {
-      data: walshRows,
+      data: WALSH_SIRES,
       formula: 'y ~ 0 + env + (1|sire)',
       factors: ['env', 'sire'],
       fixedVariances: { sire: 2, residual: 6 },

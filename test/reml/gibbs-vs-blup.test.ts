@@ -97,3 +97,22 @@ describe('covariance input errors', () => {
     expect(() => prepare({ data: [{ g: 'a', y: 1 }, { g: 'b', y: 2 }], formula: 'y ~ 1 + (1|g)', covariance: { h: { pedigree: 'x.csv' } } })).toThrowError(/covariance given for 'h', which is not a random term/);
   });
 });
+
+describe('sparse REML (minimum-degree Cholesky + selected inverse) = dense REML', () => {
+  it('on the animal model and on Dyestuff, REML and ML', () => {
+    const { rows, file } = animalModel(tempDir());
+    for (const spec of [{ data: rows, formula: 'y ~ 1 + sex + (1|animal)', pedigree: file }, { data: fixturePath('dyestuff.csv'), formula: 'Yield ~ 1 + (1|Batch)' }]) {
+      const design = prepare(spec).design;
+      for (const method of ['REML', 'ML'] as const) {
+        const d = reml(design, { method });
+        const s = reml(design, { method, sparse: true });
+        expect(Math.abs(s.logLik - d.logLik)).toBeLessThan(1e-8);
+        s.varianceComponents.forEach((v, k) => expect(Math.abs(v.estimate - d.varianceComponents[k].estimate) / d.varianceComponents[k].estimate).toBeLessThan(1e-8));
+        s.random.forEach((u, k) => {
+          expect(u.blup).toBeCloseTo(d.random[k].blup, 8);
+          expect(u.pev).toBeCloseTo(d.random[k].pev, 8);
+        });
+      }
+    }
+  });
+});

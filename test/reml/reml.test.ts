@@ -12,18 +12,11 @@ import { invertSPD } from '../../src/linalg/dense.js';
 import { fixturePath, readJson } from '../helpers/fixtures.js';
 import { simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
+import { WALSH_SIRES } from '../helpers/data.js';
 
-const walsh = [
-  { sire: 1, env: 1, y: 9 },
-  { sire: 1, env: 2, y: 12 },
-  { sire: 2, env: 1, y: 11 },
-  { sire: 2, env: 1, y: 6 },
-  { sire: 3, env: 1, y: 7 },
-  { sire: 3, env: 2, y: 14 },
-];
 
 describe('Walsh & Lynch 10.11/10.14/10.15', () => {
-  const design = prepare({ data: walsh, formula: 'y ~ 0 + env + (1|sire)', factors: ['env', 'sire'] }).design;
+  const design = prepare({ data: WALSH_SIRES, formula: 'y ~ 0 + env + (1|sire)', factors: ['env', 'sire'] }).design;
   const res = blup(design, { sire: 2, residual: 6 }, 'cholesky');
   // the MME with 1/6 factored out, A (Example 10.14); its inverse times σ²e = 6 is the covariance
   const A = Float64Array.from([4, 0, 1, 2, 1, 0, 2, 1, 0, 1, 1, 1, 5, 0, 0, 2, 0, 0, 5, 0, 1, 1, 0, 0, 5]);
