@@ -56,6 +56,12 @@ export interface RunSpec {
   pedigree?: string;
   /** Shorthand: a relationship matrix CSV for the term 'animal' (or the only random term). */
   relationship?: string;
+  /**
+   * MME solver for `mixmc reml`: 'auto' (default: dense Cholesky up to 3,000 unknowns, sparse beyond),
+   * 'cholesky', or an iterative one ('pcg', 'gauss-seidel'), which gives BLUE/BLUP when every variance
+   * is fixed (fixedVariances) and no SE/PEV.
+   */
+  solver?: 'auto' | 'cholesky' | 'pcg' | 'gauss-seidel';
 }
 
 /** One row of a posterior summary (DESIGN.md). Undefined statistics are NaN. */

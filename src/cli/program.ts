@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { fit, prepare, resumeFit } from '../fit.js';
-import { reml } from '../reml/reml.js';
+import { blup, reml } from '../reml/reml.js';
 import { compare } from '../reml/compare.js';
 import { Progress } from './progress.js';
 import { MixmcError, isUserError } from '../errors.js';
@@ -176,6 +176,22 @@ export function buildProgram(): Command {
 function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void {
   const { spec, baseDir } = readConfig(config);
   const model = prepare(spec, { baseDir });
+  const solver = spec.solver ?? 'auto';
+  const terms = [...model.design.random.map((r) => r.term), ...(model.design.markers ? ['markers'] : []), 'residual'];
+  const missing = terms.filter((t) => model.resolved.fixedVariances[t] === undefined);
+  if (missing.length === 0) {
+    // every variance known: BLUE/BLUP with the chosen solver (SE and PEV with Cholesky only)
+    const b = blup(model.design, model.resolved.fixedVariances, solver, { markers: Boolean(model.design.markers) });
+    const out = { fixed: b.fixed, random: b.random, solver: b.solver, iterations: b.solverIterations };
+    process.stdout.write(flags.json ? toJson(out) : `BLUE/BLUP at the fixed variances (${b.solver}${b.solverIterations ? `, ${b.solverIterations} iterations` : ''})\n\n${alignRows([['fixed', 'estimate', 'se'], ...b.fixed.map((f) => [f.variable, fmt(f.estimate, 6), fmt(f.se, 4)])])}\n\n${alignRows([['random', 'blup', 'pev'], ...b.random.slice(0, 20).map((u) => [u.variable, fmt(u.blup, 5), fmt(u.pev, 4)])])}\n`);
+    return;
+  }
+  if (solver === 'pcg' || solver === 'gauss-seidel') {
+    throw new MixmcError(`solver '${solver}' solves the MME for known variances: give fixedVariances for ${missing.join(', ')} (REML needs "solver": "cholesky" or "auto")`, { term: 'solver' });
+  }
+  if (missing.length < terms.length) {
+    throw new MixmcError(`REML estimates every variance component: fixedVariances must hold all of them (for BLUP) or none (missing: ${missing.join(', ')})`, { term: 'fixedVariances' });
+  }
   const r = reml(model.design, { method: flags.ml ? 'ML' : 'REML', markers: Boolean(model.design.markers) });
   const out = {
     varianceComponents: r.varianceComponents.map((v) => ({ term: v.term, estimate: v.estimate, se: v.se, boundary: v.boundary })),

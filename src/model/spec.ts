@@ -52,7 +52,7 @@ export interface ResolvedSpec {
 export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overrides: McmcConfig = {}): ResolvedSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MixmcError('the run spec must be a JSON object', { term: 'spec' });
   const spec = raw as RunSpec;
-  const known = new Set(['data', 'id', 'formula', 'factors', 'priors', 'fixedVariances', 'mcmc', 'markers', 'pedigree', 'relationship', 'covariance', '$schema', 'description']);
+  const known = new Set(['data', 'id', 'formula', 'factors', 'priors', 'fixedVariances', 'mcmc', 'markers', 'pedigree', 'relationship', 'covariance', 'solver', '$schema', 'description']);
   for (const key of Object.keys(spec)) {
     if (!known.has(key)) throw new MixmcError(`unknown key '${key}' in the run spec; expected one of ${[...known].filter((k) => !k.startsWith('$')).join(', ')}`, { term: key });
   }
@@ -68,6 +68,9 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   const priors = checkPriors(spec.priors, varianceTerms);
   const fixedVariances = checkFixed(spec.fixedVariances, varianceTerms);
   const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...stripUndefined(overrides) });
+  if (spec.solver !== undefined && !['auto', 'cholesky', 'pcg', 'gauss-seidel'].includes(spec.solver)) {
+    throw new MixmcError(`solver must be one of auto, cholesky, pcg, gauss-seidel (got ${JSON.stringify(spec.solver)})`, { term: 'solver' });
+  }
   const markers = spec.markers === undefined ? undefined : checkMarkers(spec.markers, baseDir);
   const covariance = checkCovariance(spec, formula.random.map((r) => r.group));
   if (markers && spec.id === undefined) throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });

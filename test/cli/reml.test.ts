@@ -69,3 +69,33 @@ describe('compare kernels', () => {
     expect(a.topRankCorrelation).toBeCloseTo(1, 12);
   });
 });
+
+describe('"solver" in the spec', () => {
+  it('pcg and gauss-seidel give BLUE/BLUP at fixed variances, equal to Cholesky', async () => {
+    const dir = tempDir();
+    copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'd.csv'));
+    const results = [];
+    for (const solver of ['cholesky', 'pcg', 'gauss-seidel']) {
+      const f = join(dir, `${solver}.json`);
+      writeFileSync(f, JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', solver, fixedVariances: { Batch: 1764.05, residual: 2451.25 } }));
+      const r = await runCli(['reml', f, '--json']);
+      expect(r.code).toBe(0);
+      results.push(JSON.parse(r.stdout));
+    }
+    // the variances are lme4's REML estimates to 6 digits, so the BLUPs are lme4's to about 1e-5
+    const ref = readJson<{ reml: { refined: { random: Record<string, { blup: number }> } } }>('reml-dyestuff.json');
+    for (const r of results) for (const u of r.random) expect(Math.abs(u.blup - ref.reml.refined.random[u.variable].blup)).toBeLessThan(1e-4);
+    expect(results[0].random[0].pev).toBeGreaterThan(0);
+    results[1].random.forEach((u: { blup: number }, k: number) => expect(u.blup).toBeCloseTo(results[0].random[k].blup, 8));
+  });
+
+  it('an iterative solver without fixed variances is a clear error', async () => {
+    const dir = tempDir();
+    copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'd.csv'));
+    const f = join(dir, 'c.json');
+    writeFileSync(f, JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', solver: 'pcg' }));
+    const r = await runCli(['reml', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/solver 'pcg' solves the MME for known variances: give fixedVariances for Batch, residual/);
+  });
+});
