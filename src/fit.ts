@@ -10,7 +10,7 @@ import { keptDraws, type ProgressEvent, type Sampler } from './mcmc/runChain.js'
 import type { ChainState } from './mcmc/state.js';
 import { RunningMoments } from './output/moments.js';
 import { momentRow, type DrawSet } from './diagnostics/summary.js';
-import { summarize } from './summarize.js';
+import { summarizeParallel } from './summarize.js';
 import type { McmcConfig, PriorReport, RunSpec, RunWarning, SummaryRow } from './types.js';
 import { readGenotypes } from './io/genotypes.js';
 import { columnIndex, isMissing } from './io/csv.js';
@@ -209,7 +209,7 @@ async function run(model: PreparedModel, options: FitOptions, resume: boolean): 
   }
   const ok = results.filter((r): r is ChainResult => !(r instanceof ChainError));
   const failures = results.filter((r): r is ChainError => r instanceof ChainError).map((e) => ({ chain: e.chain, seed: e.seed, message: e.message }));
-  const res = finish(model, ok, failures, options.prob);
+  const res = await finish(model, ok, failures, options.prob);
   if (record && options.outDir) {
     writeRunJson(options.outDir, {
       ...record,
@@ -246,7 +246,7 @@ function runRecord(model: PreparedModel, options: FitOptions, started: string, w
 }
 
 /** Summaries and warnings from the chains' draws and moments. */
-export function finish(model: PreparedModel, results: ChainResult[], failures: FitResult['failures'], prob?: number): FitResult {
+export async function finish(model: PreparedModel, results: ChainResult[], failures: FitResult['failures'], prob?: number): Promise<FitResult> {
   const { resolved, design, priors } = model;
   const sampler = makeSampler(model);
   const chains: ChainDraws[] = results.map((r) => ({ chain: r.chain, seed: r.seed, iterations: r.iterations, draws: r.draws, completed: r.completed, interrupted: r.interrupted, effects: r.effects }));
@@ -260,7 +260,7 @@ export function finish(model: PreparedModel, results: ChainResult[], failures: F
   const used = trimToCommonLength(chains);
   const drawSet: DrawSet = { names: sampler.params, chains: used.map((c) => c.draws) };
   const heldFixed = Object.keys(resolved.fixedVariances).map((t) => `var[${t}]`);
-  const s = summarize(drawSet, { prob, heldFixed, geneticTerms: geneticTerms(design) });
+  const s = await summarizeParallel(drawSet, { prob, heldFixed, geneticTerms: geneticTerms(design) });
   const summary = s.parameters;
   // Random-effect levels that are not traced are summarised from their running moments.
   const traced = new Set(sampler.params);

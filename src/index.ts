@@ -9,6 +9,6 @@ export { parseFormula } from './model/formula.js';
 export type * from './types.js';
 export { predict, type Prediction } from './predict.js';
 export { readGenotypes, type GenotypeTable } from './io/genotypes.js';
-export { summarize, type Summary, type SummarizeOptions, type DrawsInput } from './summarize.js';
+export { summarize, summarizeParallel, type Summary, type SummarizeOptions, type DrawsInput } from './summarize.js';
 export { reml, blup, type RemlResult, type BlupResult, type RemlOptions, type Solver } from './reml/reml.js';
 export { compare, type CompareResult } from './reml/compare.js';

@@ -3,6 +3,9 @@
  * (also one still running or interrupted: what has been flushed), CSV files, or plain arrays.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { workerFile } from './parallel/pool.js';
 import { join } from 'node:path';
 import { MixmcError } from './errors.js';
 import { readDraws } from './io/draws.js';
@@ -71,6 +74,42 @@ export function globToRegExp(glob: string): RegExp {
  * // s.parameters[0].variable === 'mu'
  */
 export function summarize(input: DrawsInput, opts: SummarizeOptions = {}): Summary {
+  const job = summaryJob(input, opts);
+  return job.finish(summarizeDrawSet(job.draws, { prob: opts.prob }));
+}
+
+/** Without an explicit `threads`, draw sets of at least this many values use every core (smaller ones are not worth starting threads for). */
+export const PARALLEL_SUMMARY_VALUES = 2_000_000;
+
+/**
+ * summarize() with the per-parameter statistics computed in worker threads (one slice of the
+ * parameters each); the same result, for large draw sets.
+ */
+export async function summarizeParallel(input: DrawsInput, opts: SummarizeOptions & { threads?: number } = {}): Promise<Summary> {
+  const job = summaryJob(input, opts);
+  const values = job.draws.chains.reduce((a, c) => a + c.length * (c[0]?.length ?? 0), 0);
+  const auto = values >= PARALLEL_SUMMARY_VALUES ? availableParallelism() : 1;
+  const threads = Math.max(1, Math.min(opts.threads ?? auto, job.draws.names.length));
+  if (threads === 1) return job.finish(summarizeDrawSet(job.draws, { prob: opts.prob }));
+  const pool = new Piscina({ filename: workerFile('summary.worker.js'), minThreads: threads, maxThreads: threads });
+  try {
+    const size = Math.ceil(job.draws.names.length / threads);
+    const parts = await Promise.all(
+      Array.from({ length: threads }, (_, t) => {
+        const from = t * size;
+        const to = Math.min(job.draws.names.length, from + size);
+        const slice: DrawSet = { names: job.draws.names.slice(from, to), chains: job.draws.chains.map((c) => c.slice(from, to)) };
+        return pool.run({ draws: slice, prob: opts.prob }) as Promise<SummaryRow[]>;
+      }),
+    );
+    return job.finish(parts.flat());
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** The draw set to summarise (trimmed, with derived quantities, filtered) and how to finish the summary. */
+function summaryJob(input: DrawsInput, opts: SummarizeOptions): { draws: DrawSet; finish: (rows: SummaryRow[]) => Summary } {
   let draws = toDrawSet(input);
   const fromFiles = typeof input === 'string' || (Array.isArray(input) && typeof input[0] === 'string');
   const warnings: RunWarning[] = [];
@@ -88,10 +127,15 @@ export function summarize(input: DrawsInput, opts: SummarizeOptions = {}): Summa
     const keep = draws.names.map((n, j) => (res.some((r) => r.test(n)) ? j : -1)).filter((j) => j >= 0);
     draws = { names: keep.map((j) => draws.names[j]), chains: draws.chains.map((c) => keep.map((j) => c[j])) };
   }
-  const rows = summarizeDrawSet(draws, { prob: opts.prob });
   const fixedVars = new Set([...(opts.heldFixed ?? []), ...heldFixed(input)]);
-  warnings.push(...convergenceWarnings(rows, draws, fixedVars));
-  return { parameters: rows, warnings: warnings.sort((a, b) => b.severity - a.severity), meta: { chains: draws.chains.length, drawsPerChain: lengths, usedDraws: used } };
+  const finalDraws = draws;
+  return {
+    draws: finalDraws,
+    finish: (rows) => {
+      warnings.push(...convergenceWarnings(rows, finalDraws, fixedVars));
+      return { parameters: rows, warnings: warnings.sort((a, b) => b.severity - a.severity), meta: { chains: finalDraws.chains.length, drawsPerChain: lengths, usedDraws: used } };
+    },
+  };
 }
 
 /** The genetic terms recorded with a fit or a run directory (run.json), if any. */

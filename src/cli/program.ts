@@ -10,7 +10,7 @@ import { compare } from '../reml/compare.js';
 import { Progress } from './progress.js';
 import { MixmcError, isUserError } from '../errors.js';
 import { toJson } from '../output/runDir.js';
-import { summarize } from '../summarize.js';
+import { summarizeParallel } from '../summarize.js';
 import { csvField, csvNumber, writeFileAtomic } from '../output/files.js';
 import { predict } from '../predict.js';
 import { VERSION } from '../version.js';
@@ -257,8 +257,9 @@ function parseProb(v: string): number {
 
 const SUMMARY_COLUMNS = ['variable', 'mean', 'sd', 'median', 'lower', 'upper', 'hpdLower', 'hpdUpper', 'rhat', 'essBulk', 'essTail', 'mcseMean'] as const;
 
-function runSummary(paths: string[], flags: SummaryFlags): void {
-  const s = summarize(paths.length === 1 ? resolve(paths[0]) : paths.map((p) => resolve(p)), { prob: flags.prob, vars: flags.vars });
+async function runSummary(paths: string[], flags: SummaryFlags): Promise<void> {
+  const input = paths.length === 1 ? resolve(paths[0]) : paths.map((p) => resolve(p));
+  const s = await summarizeParallel(input, { prob: flags.prob, vars: flags.vars });
   if (flags.json) {
     process.stdout.write(toJson(s));
     return;

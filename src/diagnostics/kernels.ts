@@ -160,11 +160,30 @@ export function splitChains(chains: Chains): Float64Array[] {
   return out;
 }
 
+/** Φ⁻¹((r − 3/8)/(S + 1/4)) for r = 1..S, cached by S: every parameter of a run has the same S. */
+const zTables = new Map<number, Float64Array>();
+
+function zTable(S: number): Float64Array {
+  let t = zTables.get(S);
+  if (!t) {
+    t = new Float64Array(S + 1);
+    for (let r = 1; r <= S; r++) t[r] = qnorm((r - 3 / 8) / (S - 3 / 4 + 1));
+    if (zTables.size > 16) zTables.clear();
+    zTables.set(S, t);
+  }
+  return t;
+}
+
 /** Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for every rank r (posterior's z_scale, Blom's offset). */
 function ranksToZ(ranks: Float64Array): Float64Array {
   const S = ranks.length;
+  const table = zTable(S);
   const z = new Float64Array(S);
-  for (let i = 0; i < S; i++) z[i] = qnorm((ranks[i] - 3 / 8) / (S - 3 / 4 + 1));
+  for (let i = 0; i < S; i++) {
+    const r = ranks[i];
+    // tied draws have half-integer average ranks, which the table does not hold
+    z[i] = Number.isInteger(r) ? table[r] : qnorm((r - 3 / 8) / (S - 3 / 4 + 1));
+  }
   return z;
 }
 
@@ -305,11 +324,20 @@ class MeanAutocovariance {
   private full: Float64Array | undefined;
   private readonly breakEven: number;
 
+  /** Chain means (a plain sum is accurate enough here: the deviations, not the means, carry the result). */
+  readonly means: Float64Array;
+
   constructor(chains: Chains) {
     this.n = chains[0].length;
-    this.ys = chains.map((x) => {
-      const m = mean(x);
-      return x.map((v) => v - m);
+    this.means = new Float64Array(chains.length);
+    this.ys = chains.map((x, c) => {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) s += x[i];
+      const m = s / x.length;
+      this.means[c] = m;
+      const y = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) y[i] = x[i] - m;
+      return y;
     });
     this.scale = fftNextGoodSize(this.n) / this.n / this.n;
     this.direct = new Float64Array(this.n + 1);
@@ -432,7 +460,7 @@ export function essBasicUnsplit(chains: Chains): number {
   if (isConstant(chains)) return m * n;
   const acov = new MeanAutocovariance(chains);
   const meanAcov = (t: number): number => acov.at(t);
-  const chainMeans = Float64Array.from(chains, (c) => mean(c));
+  const chainMeans = acov.means;
   const meanVar = (meanAcov(0) * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;
   if (m > 1) varPlus += variance(chainMeans);

@@ -12,15 +12,15 @@ import { chainKey } from '../rng/rng.js';
 import type { ProgressEvent } from '../mcmc/runChain.js';
 import { executeChain, type ChainResult, type ChainTask } from './chainTask.js';
 
-/** The compiled worker entry, dist/workers/chain.worker.js, found from the package root. */
-export function workerFile(): string {
+/** A compiled worker entry (dist/workers/NAME), found from the package root. */
+export function workerFile(name = 'chain.worker.js'): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let k = 0; k < 6; k++) {
-    const candidate = join(dir, 'dist', 'workers', 'chain.worker.js');
+    const candidate = join(dir, 'dist', 'workers', name);
     if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new Error('cannot find dist/workers/chain.worker.js: run `npm run build` first');
+  throw new Error(`cannot find dist/workers/${name}: run \`npm run build\` first`);
 }
 
 /** A pool of chain workers that several fits can share (examples/many-runs.ts). */

@@ -9,6 +9,7 @@ import { createState } from '../../src/mcmc/state.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import { summarizeDrawSet } from '../../src/diagnostics/summary.js';
+import { summarizeParallel } from '../../src/summarize.js';
 import type { DrawSink } from '../../src/output/sink.js';
 import type { DataRow } from '../../src/types.js';
 import { MemorySink } from '../../src/output/sink.js';
@@ -17,7 +18,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fit } from '../../src/fit.js';
-import { reml } from '../../src/reml/reml.js';
+import { DENSE_REML_LIMIT, reml } from '../../src/reml/reml.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,8 +70,8 @@ function core(): void {
   ]);
 }
 
-/** Summarising 4 chains × 10,000 draws × 200 parameters (issue 5's benchmark). */
-function summary(): void {
+/** Summarising 4 chains × 10,000 draws × 200 parameters (issue 5's benchmark), on one thread and on all cores. */
+async function summary(): Promise<void> {
   const rng = chainRng(7, 0);
   const chains = 4;
   const draws = 10000;
@@ -91,7 +92,18 @@ function summary(): void {
   const t0 = performance.now();
   summarizeDrawSet({ names, chains: data });
   const s = (performance.now() - t0) / 1000;
-  table('summary: 4 chains × 10,000 draws × 200 parameters (AR(1), φ = 0 … 0.9)', [{ 'seconds': s.toFixed(3), 'ms/parameter': ((s * 1000) / params).toFixed(2) }]);
+  const shared = data.map((c) => c.map((x) => {
+    const y = new Float64Array(new SharedArrayBuffer(x.byteLength));
+    y.set(x);
+    return y;
+  }));
+  const t1 = performance.now();
+  await summarizeParallel({ names, chains: shared });
+  const sp = (performance.now() - t1) / 1000;
+  table('summary: 4 chains × 10,000 draws × 200 parameters (AR(1), φ = 0 … 0.9)', [
+    { mode: 'summarize (one thread)', seconds: s.toFixed(3), 'ms/parameter': ((s * 1000) / params).toFixed(2) },
+    { mode: `summarizeParallel (${availableParallelism()} threads, incl. pool start)`, seconds: sp.toFixed(3), 'ms/parameter': ((sp * 1000) / params).toFixed(2) },
+  ]);
 }
 
 /** Time per iteration of every marker prior on a design (after a short warm-up), plus ESS/s of var[genetic]. */
@@ -204,7 +216,8 @@ function remlBench(): void {
     const t1 = performance.now();
     const r = reml(model.design);
     const t2 = performance.now();
-    out.push(remlRow(`animal model: ${model.design.random[0].q} animals, ${model.design.n} records, 100 herds (sparse)`, model.design.fixed.p + model.design.random[0].q, t0, t1, t2, r));
+    const unknowns = model.design.fixed.p + model.design.random[0].q;
+    out.push(remlRow(`animal model: ${model.design.random[0].q} animals, ${model.design.n} records, 100 herds (${unknowns > DENSE_REML_LIMIT ? 'sparse' : 'dense'})`, unknowns, t0, t1, t2, r));
   }
   {
     const n = 2000;
@@ -261,7 +274,7 @@ function simulateAnimalModel(dir: string, animals: number, seed: number): { rows
   return { rows, pedFile };
 }
 
-const benches: Record<string, () => void> = { core, summary, markers, chains, reml: remlBench };
+const benches: Record<string, () => void | Promise<void>> = { core, summary, markers, chains, reml: remlBench };
 const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (args[0] === 'chains-run') {
   await chainsRun(args[1], Number(args[2]));
@@ -273,6 +286,6 @@ if (args[0] === 'chains-run') {
       process.exitCode = 2;
       continue;
     }
-    b();
+    await b();
   }
 }
