@@ -12,3 +12,5 @@ export { readGenotypes, type GenotypeTable } from './io/genotypes.js';
 export { summarize, summarizeParallel, type Summary, type SummarizeOptions, type DrawsInput } from './summarize.js';
 export { reml, blup, type RemlResult, type BlupResult, type RemlOptions, type Solver } from './reml/reml.js';
 export { compare, type CompareResult } from './reml/compare.js';
+/** The diagnostic kernels (R-hat, ESS, MCSE, HPD, Gelman–Rubin, Geweke, coda's effectiveSize, …) over chain × draw arrays. */
+export * as diagnostics from './diagnostics/kernels.js';

@@ -93,9 +93,11 @@ export async function summarizeParallel(input: DrawsInput, opts: SummarizeOption
   if (threads === 1) return job.finish(summarizeDrawSet(job.draws, { prob: opts.prob }));
   const pool = new Piscina({ filename: workerFile('summary.worker.js'), minThreads: threads, maxThreads: threads });
   try {
-    const size = Math.ceil(job.draws.names.length / threads);
+    // a few slices per thread, so that a slow slice does not leave a core idle
+    const slices = Math.min(job.draws.names.length, 4 * threads);
+    const size = Math.ceil(job.draws.names.length / slices);
     const parts = await Promise.all(
-      Array.from({ length: threads }, (_, t) => {
+      Array.from({ length: Math.ceil(job.draws.names.length / size) }, (_, t) => {
         const from = t * size;
         const to = Math.min(job.draws.names.length, from + size);
         const slice: DrawSet = { names: job.draws.names.slice(from, to), chains: job.draws.chains.map((c) => c.slice(from, to)) };

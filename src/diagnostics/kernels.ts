@@ -51,10 +51,17 @@ function compensatedSum(x: ArrayLike<number>, shift: number): number {
 export function variance(x: ArrayLike<number>): number {
   const n = x.length;
   if (n < 2) return NaN;
+  // Σ(x − m)² by Neumaier's compensated summation (as accurate as R's long-double sum), no temporary
   const m = mean(x);
-  const sq = new Float64Array(n);
-  for (let i = 0; i < n; i++) sq[i] = (x[i] - m) * (x[i] - m);
-  return compensatedSum(sq, 0) / (n - 1);
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (x[i] - m) * (x[i] - m);
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return (s + c) / (n - 1);
 }
 
 export function sd(x: ArrayLike<number>): number {
@@ -517,7 +524,11 @@ export function essQuantile(chains: Chains, prob: number, sortedDraws?: Float64A
   if (chains.length === 0 || anyNonFinite(chains)) return NaN;
   if (isConstant(chains)) return essBasicUnsplit(splitChains(chains));
   const q = quantileSorted(sortedDraws ?? sorted(pooled(chains)), prob);
-  const ind = splitChains(chains).map((c) => c.map((v) => (v <= q ? 1 : 0)));
+  const ind = splitChains(chains).map((c) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = c[i] <= q ? 1 : 0;
+    return out;
+  });
   return essBasicUnsplit(ind);
 }
 

@@ -1,6 +1,6 @@
 /**
- * Sorting doubles with their original positions: an LSD radix sort on the IEEE-754 bits (eight
- * 8-bit digits), faster than Float64Array.prototype.sort on 40,000 draws, and it
+ * Sorting doubles with their original positions: an LSD radix sort on the IEEE-754 bits (six
+ * 11-bit digits), faster than Float64Array.prototype.sort on 40,000 draws, and it
  * gives the permutation (hence ranks) at no extra cost. Inputs must be free of NaN; −0 is treated as 0.
  */
 
@@ -11,8 +11,11 @@ export interface SortedWithIndex {
   index: Uint32Array;
 }
 
-const RADIX = 1 << 8;
-const PASSES = 8;
+/** Three digits per 32-bit word: bits 0–10, 11–21 and 22–31 (2,048 buckets keep the counts in L1). */
+const RADIX = 1 << 11;
+const SHIFTS = [0, 11, 22, 0, 11, 22];
+const MASKS = [0x7ff, 0x7ff, 0x3ff, 0x7ff, 0x7ff, 0x3ff];
+const PASSES = 6;
 
 /** Ascending sort of x, with the permutation. */
 export function argsort(x: ArrayLike<number>): SortedWithIndex {
@@ -34,14 +37,12 @@ export function argsort(x: ArrayLike<number>): SortedWithIndex {
     hi[i] = kh;
     lo[i] = kl;
     idx[i] = i;
-    counts[kl & 0xff]++;
-    counts[RADIX + ((kl >>> 8) & 0xff)]++;
-    counts[2 * RADIX + ((kl >>> 16) & 0xff)]++;
-    counts[3 * RADIX + (kl >>> 24)]++;
-    counts[4 * RADIX + (kh & 0xff)]++;
-    counts[5 * RADIX + ((kh >>> 8) & 0xff)]++;
-    counts[6 * RADIX + ((kh >>> 16) & 0xff)]++;
-    counts[7 * RADIX + (kh >>> 24)]++;
+    counts[kl & 0x7ff]++;
+    counts[RADIX + ((kl >>> 11) & 0x7ff)]++;
+    counts[2 * RADIX + (kl >>> 22)]++;
+    counts[3 * RADIX + (kh & 0x7ff)]++;
+    counts[4 * RADIX + ((kh >>> 11) & 0x7ff)]++;
+    counts[5 * RADIX + (kh >>> 22)]++;
   }
   let hi2 = new Uint32Array(n);
   let lo2 = new Uint32Array(n);
@@ -49,10 +50,11 @@ export function argsort(x: ArrayLike<number>): SortedWithIndex {
   for (let d = 0; d < PASSES; d++) {
     const base = d * RADIX;
     if (!prefixSums(counts, base, n)) continue;
-    const src = d < 4 ? lo : hi;
-    const shift = 8 * (d % 4);
+    const src = d < 3 ? lo : hi;
+    const shift = SHIFTS[d];
+    const mask = MASKS[d];
     for (let i = 0; i < n; i++) {
-      const to = counts[base + ((src[i] >>> shift) & 0xff)]++;
+      const to = counts[base + ((src[i] >>> shift) & mask)]++;
       hi2[to] = hi[i];
       lo2[to] = lo[i];
       idx2[to] = idx[i];

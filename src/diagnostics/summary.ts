@@ -20,7 +20,9 @@ export interface SummaryOptions {
 export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95): SummaryRow {
   k.checkChains(chains);
   const x = k.pooled(chains);
-  if (x.length === 0 || !x.every(Number.isFinite)) {
+  let finite = x.length > 0;
+  for (let i = 0; i < x.length && finite; i++) finite = Number.isFinite(x[i]);
+  if (!finite) {
     return { variable, mean: x.length ? k.mean(x) : NaN, sd: NaN, median: NaN, lower: NaN, upper: NaN, hpdLower: NaN, hpdUpper: NaN, rhat: NaN, essBulk: NaN, essTail: NaN, mcseMean: NaN };
   }
   const prepared = k.prepare(chains);

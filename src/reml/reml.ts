@@ -17,7 +17,7 @@
 import { choleskyInPlace, cholSolve, inverseFromCholesky, invertSPD } from '../linalg/dense.js';
 import { SparseCholesky } from '../linalg/sparseCholesky.js';
 import type { SparseSym } from '../linalg/sparse.js';
-import { pcg, gaussSeidel, toDense } from '../linalg/sparse.js';
+import { pcg, gaussSeidel } from '../linalg/sparse.js';
 import { MixmcError } from '../errors.js';
 import type { Design } from '../model/design.js';
 import { buildMme, crossW, denseC, residuals, sparseC, type Mme } from './mme.js';
@@ -367,13 +367,4 @@ export function blup(design: Design, variances: Record<string, number>, solver: 
   const r = chosen === 'pcg' ? pcg(c, mme.rhs, 1e-12) : gaussSeidel(c, mme.rhs, 1e-12);
   if (!r.converged) throw new MixmcError(`${chosen} did not converge (relative residual ${r.relativeResidual.toExponential(2)} after ${r.iterations} iterations)`, { term: 'solver' });
   return { ...blupFrom(design, mme, theta, r.x, undefined), solver: chosen, solverIterations: r.iterations };
-}
-
-/** The MME coefficient matrix as dense (for tests and small problems). */
-export function coefficientMatrix(design: Design, variances: Record<string, number>): { c: Float64Array; m: number; names: string[] } {
-  const mme = buildMme(design);
-  const names = thetaNames(mme);
-  const K = mme.terms.length;
-  const lambdas = mme.terms.map((_, k) => variances[names[K]] / variances[names[k]]);
-  return { c: toDense(sparseC(mme, lambdas)), m: mme.m, names: mme.names };
 }

@@ -64,11 +64,6 @@ export function scaledInvChiSquare(rng: UniformSource, df: number, scale: number
   return (df * scale) / chiSquare(rng, df);
 }
 
-/** Exponential(rate). */
-export function exponential(rng: UniformSource, rate: number): number {
-  return -Math.log(rng.uniform()) / rate;
-}
-
 /**
  * Inverse Gaussian(mu, lambda) by Michael, Schucany & Haas (1976). Used by the Bayesian LASSO
  * (Park & Casella 2008) for 1/τ².

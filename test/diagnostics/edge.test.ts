@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import * as k from '../../src/diagnostics/kernels.js';
 import { summarize } from '../../src/summarize.js';
+import { chainRng as chainRngFor } from '../../src/rng/rng.js';
+import { normal as normalFor } from '../../src/rng/dist.js';
 
 const f = (...x: number[]): Float64Array => Float64Array.from(x);
 
@@ -50,5 +52,28 @@ describe('edge cases', () => {
   it('chains of unequal length are an error', () => {
     expect(() => summarize([[1, 2, 3, 4], [1, 2, 3]])).toThrowError(/chains have unequal lengths \(4, 3\)/);
     expect(() => k.rhat([f(1, 2, 3, 4), f(1, 2, 3)])).toThrowError(/unequal lengths/);
+  });
+});
+
+describe('Geweke z-score per chain (coda::geweke.diag, first 10% vs last 50%)', () => {
+  it('is about N(0,1) for a stationary chain and large for a chain that drifts', () => {
+    const rng = chainRngFor(5, 0);
+    const iid = Float64Array.from({ length: 2000 }, () => normalFor(rng));
+    expect(Math.abs(k.geweke(iid))).toBeLessThan(4);
+    // a chain whose first 10% sits 1 sd higher
+    const drift = iid.map((v, i) => (i < 200 ? v + 1 : v));
+    expect(k.geweke(drift)).toBeGreaterThan(5);
+    expect(k.geweke(f(1, 2, 3))).toBeNaN();
+  });
+
+  it('matches its definition: (mean(first 10%) − mean(last 50%)) / sqrt(S_a(0)/n_a + S_b(0)/n_b)', () => {
+    const rng = chainRngFor(6, 0);
+    const x = Float64Array.from({ length: 1000 }, () => normalFor(rng));
+    const a = x.subarray(0, Math.ceil(1 + 0.1 * 999));
+    const b = x.subarray(Math.floor(1000 - 0.5 * 999) - 1);
+    const z = (k.mean(a) - k.mean(b)) / Math.sqrt(k.spectrum0Ar(a) / a.length + k.spectrum0Ar(b) / b.length);
+    expect(k.geweke(x)).toBeCloseTo(z, 12);
+    expect(a.length).toBe(101);
+    expect(b.length).toBe(501);
   });
 });
