@@ -27,7 +27,7 @@ export type Solver = 'auto' | 'cholesky' | 'pcg' | 'gauss-seidel';
 export interface RemlOptions {
   method?: 'REML' | 'ML';
   maxIterations?: number;
-  /** Converged when |Δℓ| < tol and every component changes by < sqrt(tol) relative. */
+  /** Converged when |Δℓ| < tol·max(1, |ℓ|) and every component changes by < sqrt(tol) relative (default 1e-9). */
   tol?: number;
   emIterations?: number;
   /** Starting variances by term ('residual' included); default var(y)/(K + 1) each. */
@@ -307,7 +307,8 @@ export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
     theta.set(trial);
     ev = next;
     history.push({ iteration: history.length + 1, logLik: ev.logLik, change, step, kind: 'AI' });
-    if (Math.abs(change) < tol && relMove < Math.sqrt(tol)) {
+    // |Δℓ| relative to |ℓ|: the log-determinant of a large system carries rounding of order 1e-12·|ℓ|
+    if (Math.abs(change) < tol * Math.max(1, Math.abs(ev.logLik)) && relMove < Math.sqrt(tol)) {
       converged = true;
       break;
     }
