@@ -227,16 +227,26 @@ function foldedRanks(s: SortedWithIndex, median: number): Float64Array {
   while (j < n && values[j] < median) j++;
   let left = j - 1;
   let right = j;
-  for (let t = 0; t < n; t++) {
-    const dl = left >= 0 ? Math.abs(values[left] - median) : Infinity;
-    const dr = right < n ? Math.abs(values[right] - median) : Infinity;
+  let t = 0;
+  // |x − m| is m − x below the median and x − m at or above it (exactly, as rounding is symmetric)
+  while (left >= 0 && right < n) {
+    const dl = median - values[left];
+    const dr = values[right] - median;
     if (dl <= dr) {
       fv[t] = dl;
-      fi[t] = index[left--];
+      fi[t++] = index[left--];
     } else {
       fv[t] = dr;
-      fi[t] = index[right++];
+      fi[t++] = index[right++];
     }
+  }
+  for (; left >= 0; left--) {
+    fv[t] = median - values[left];
+    fi[t++] = index[left];
+  }
+  for (; right < n; right++) {
+    fv[t] = values[right] - median;
+    fi[t++] = index[right];
   }
   return averageRanks({ values: fv, index: fi });
 }
