@@ -36,8 +36,22 @@ export class ChainPool {
   /** Run one task; progress events arrive through a message port. */
   run(task: ChainTask, onProgress?: (e: ProgressEvent) => void): Promise<ChainResult> {
     const { port1, port2 } = new MessageChannel();
-    if (onProgress) port1.on('message', (e: ProgressEvent) => onProgress(e));
-    return (this.piscina.run({ task, port: port2 }, { transferList: [port2] }) as Promise<ChainResult>).finally(() => port1.close());
+    // a 'message' listener also starts the port, without which it would never emit 'close'
+    port1.on('message', (e: ProgressEvent) => onProgress?.(e));
+    // The worker closes its end when the chain stops; this end still delivers what was queued (the
+    // last progress event may arrive after the task's result) and then emits 'close'.
+    const portClosed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
+    const done = this.piscina.run({ task, port: port2 }, { transferList: [port2] }) as Promise<ChainResult>;
+    return done.then(
+      async (r) => {
+        await portClosed;
+        return r;
+      },
+      (err) => {
+        port1.close();
+        throw err;
+      },
+    );
   }
 
   async close(): Promise<void> {
