@@ -1,0 +1,57 @@
+/**
+ * Prediction of new individuals from the saved posterior: predict(fit, genotypes) and
+ * `mixmc predict RUN_DIR --geno FILE` give the GEBVs (mean ± SD over the saved draws of β), with the
+ * training centring. Genotyped individuals left out of the training records get the same GEBVs from
+ * the fit itself (its gebv tracker) as from predict on their genotypes.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fit } from '../../src/fit.js';
+import { predict } from '../../src/predict.js';
+import { simulateMarkers } from '../helpers/markers.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+describe('predict', () => {
+  it('equals the fit’s own GEBVs for held-out genotyped individuals, from the API and the CLI', async () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 80, 60, 4, 0.5, 91);
+    const out = join(dir, 'run');
+    // records for the first 60 individuals only; the other 20 are genotyped without a record
+    const res = await fit(
+      { data: sim.rows.slice(0, 60), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesCpi', saveEffects: 1 }, mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 } },
+      { outDir: out, workers: 2 },
+    );
+    const gebv = res.effects.find((e) => e.name === 'gebv')!;
+    expect(gebv.labels.slice(60)).toEqual(Array.from({ length: 20 }, (_, i) => `ind${60 + i}`));
+    // the genotypes of the held-out individuals, as a new file
+    const header = 'id,' + Array.from({ length: 60 }, (_, j) => `m${j}`).join(',');
+    const lines = sim.codes.slice(60).map((c, i) => `ind${60 + i},${c.join(',')}`);
+    const newFile = join(dir, 'new.csv');
+    writeFileSync(newFile, [header, ...lines].join('\n') + '\n');
+    const api = predict(res, newFile);
+    expect(api.draws).toBe(1000);
+    api.ids.forEach((id, i) => {
+      // Float32 effect draws against the Float64 tracker: agreement to ~1e-6 relative
+      expect(Math.abs(api.mean[i] - gebv.mean[60 + i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(gebv.mean[60 + i])));
+      expect(Math.abs(api.sd[i] - gebv.sd[60 + i])).toBeLessThan(1e-4 * gebv.sd[60 + i] + 1e-6);
+    });
+    const r = await runCli(['predict', out, '--geno', newFile, '--out', join(dir, 'pred.csv')]);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    rows.forEach((row, i) => {
+      expect(row[0]).toBe(api.ids[i]);
+      expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
+      expect(Number(row[2])).toBeCloseTo(api.sd[i], 12);
+    });
+  });
+
+  it('new genotypes missing a marker of the model are an error naming it', async () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 30, 10, 2, 0.5, 92);
+    const res = await fit({ data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR', saveEffects: 1 }, mcmc: { chains: 1, iterations: 50, burnin: 10, thin: 1 } }, { workers: 0 });
+    const f = join(dir, 'partial.csv');
+    writeFileSync(f, 'id,m0,m1\nx,0,1\n');
+    expect(() => predict(res, f)).toThrowError(/8 marker\(s\) of the fitted model are not in the new genotypes, e\.g\. m2, m3/);
+  });
+});
