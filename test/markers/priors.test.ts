@@ -2,6 +2,7 @@
  * Every marker prior: the residual invariant after every sweep, one-step replay checks of the
  * sweeps' full conditionals, and the id matching rules.
  */
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit, prepare, makeSampler } from '../../src/fit.js';
 import { chainRng } from '../../src/rng/rng.js';
@@ -153,5 +154,35 @@ describe('matching records to genotypes', () => {
 
   it('an unknown prior names the choices', () => {
     expect(() => prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesZ' } })).toThrowError(/unknown marker prior 'BayesZ'; expected one of BRR, BayesA/);
+  });
+});
+
+describe('genotype preprocessing and reported defaults', () => {
+  it('imputes missing genotypes by the column mean and drops monomorphic markers, counting both', () => {
+    const d = tempDir();
+    const file = `${d}/g.csv`;
+    const rows = Array.from({ length: 12 }, (_, i) => `i${i},${i % 3},1,${i === 4 ? 'NA' : (i * 7) % 3},${i === 2 ? '' : i % 2}`);
+    writeFileSync(file, 'id,a,mono,b,c\n' + rows.join('\n') + '\n');
+    const data = Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, y: i * 0.3 }));
+    const model = prepare({ data, id: 'id', formula: 'y ~ 1', markers: { file, prior: 'BRR' } });
+    const md = model.design.markers!;
+    expect(md.markers.map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    expect(md.imputed).toBe(2);
+    expect(model.design.warnings.map((w) => w.message)).toEqual(expect.arrayContaining(['2 missing genotype(s) imputed with the column mean', '1 monomorphic marker(s) dropped']));
+    // the imputed entry is the column mean, so its centred value is 0
+    expect(md.x[1 * md.n + 4]).toBe(0);
+  });
+
+  it('reports the default marker prior with its rule and values (BGLR: mode = var(y)·R²/MSx)', () => {
+    const model = prepare({ ...base, markers: { file: sim.genoFile, prior: 'BRR' } });
+    const p = model.priors.find((r) => r.term === 'markers')!;
+    const md = model.design.markers!;
+    const mode = (model.design.varY * 0.5) / md.msx;
+    expect(p.source).toBe('default');
+    expect(p.df).toBe(5);
+    expect(p.scale).toBeCloseTo((mode * 7) / 5, 12);
+    expect(p.rule).toMatch(/prior mode = var\(y\)·R²\/MSx/);
+    const resid = model.priors.find((r) => r.term === 'residual')!;
+    expect(resid.scale).toBeCloseTo((model.design.varY * 0.5 * 7) / 5, 12);
   });
 });
