@@ -9,6 +9,7 @@
 import { fit, prepare, type FitOptions, type FitResult } from '../fit.js';
 import { MixmcError } from '../errors.js';
 import { quantileSorted, sorted } from '../diagnostics/kernels.js';
+import { argsort, averageRanks } from '../diagnostics/sort.js';
 import type { RunSpec } from '../types.js';
 import { reml, type RemlOptions, type RemlResult } from './reml.js';
 
@@ -83,19 +84,6 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sab / Math.sqrt(saa * sbb);
 }
 
-function ranks(x: readonly number[]): number[] {
-  const order = x.map((v, i) => ({ v, i })).sort((p, q) => p.v - q.v);
-  const r = new Array<number>(x.length);
-  let j = 0;
-  while (j < order.length) {
-    let k = j + 1;
-    while (k < order.length && order[k].v === order[j].v) k++;
-    for (let t = j; t < k; t++) r[order[t].i] = (j + k + 1) / 2;
-    j = k;
-  }
-  return r;
-}
-
 /** Agreement of posterior means with BLUPs. */
 export function agreement(post: readonly number[], blup: readonly number[]): { correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number } {
   const n = blup.length;
@@ -110,6 +98,7 @@ export function agreement(post: readonly number[], blup: readonly number[]): { c
     maxAbsDiff = Math.max(maxAbsDiff, Math.abs(post[i] - blup[i]));
   }
   const top = blup.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.max(2, Math.ceil(n / 10)));
+  const ranks = (x: number[]): Float64Array => averageRanks(argsort(x));
   const topRankCorrelation = top.length >= 2 ? pearson(ranks(top.map((t) => post[t.i])), ranks(top.map((t) => t.v))) : NaN;
   return { correlation: pearson(post, blup), slope: sxy / sxx, maxAbsDiff, topRankCorrelation };
 }

@@ -1,5 +1,7 @@
 import type { Design } from '../../src/model/design.js';
 import type { ChainState } from '../../src/mcmc/state.js';
+import { fit, prepare, type FitResult } from '../../src/fit.js';
+import type { RunSpec } from '../../src/types.js';
 
 /** y − Xb − Σ Z_k u_k − Mβ computed from scratch, for checking the residual the blocks maintain. */
 export function recomputeResidual(design: Design, state: ChainState): Float64Array {
@@ -25,4 +27,23 @@ export function maxRelDiff(a: Float64Array, b: Float64Array): number {
     s = Math.max(s, Math.abs(b[i]));
   }
   return d / s;
+}
+
+/**
+ * Fit `spec` in-process and check the residual after every sweep of every chain: returns the largest
+ * relative deviation of e from y − fitted, the number of sweeps, and the fit.
+ */
+export async function residualInvariant(spec: RunSpec, mcmc: { chains: number; iterations: number; burnin: number }): Promise<{ worst: number; sweeps: number; res: FitResult }> {
+  const model = prepare(spec);
+  let worst = 0;
+  let sweeps = 0;
+  const res = await fit(spec, {
+    ...mcmc,
+    thin: 1,
+    afterSweep: (state) => {
+      worst = Math.max(worst, maxRelDiff(state.e, recomputeResidual(model.design, state)));
+      sweeps++;
+    },
+  });
+  return { worst, sweeps, res };
 }

@@ -8,7 +8,7 @@ import { fit, prepare, makeSampler } from '../../src/fit.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import { mixtureSweep, normalSweep, ResidualUpdates } from '../../src/blocks/markers/kernel.js';
-import { maxRelDiff, recomputeResidual } from '../helpers/residual.js';
+import { maxRelDiff, residualInvariant } from '../helpers/residual.js';
 import { RecordingRng, ReplayRng } from '../helpers/rng.js';
 import { simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
@@ -22,19 +22,7 @@ describe('residual invariant e = y − fitted, every sweep, every prior', () => 
   for (const prior of PRIORS) {
     it(prior, async () => {
       const spec = { ...base, markers: { file: sim.genoFile, prior } };
-      const model = prepare(spec);
-      let worst = 0;
-      let sweeps = 0;
-      const res = await fit(spec, {
-        chains: 1,
-        iterations: 120,
-        burnin: 20,
-        thin: 1,
-        afterSweep: (state) => {
-          worst = Math.max(worst, maxRelDiff(state.e, recomputeResidual(model.design, state)));
-          sweeps++;
-        },
-      });
+      const { worst, sweeps, res } = await residualInvariant(spec, { chains: 1, iterations: 120, burnin: 20 });
       expect(sweeps).toBe(120);
       // Float32 columns: each residual update rounds x to 24 bits, still far below 1e-9 of |y|
       expect(worst).toBeLessThan(1e-9);

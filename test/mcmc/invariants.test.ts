@@ -11,7 +11,7 @@ import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import type { DrawSink } from '../../src/output/sink.js';
 import type { DataRow } from '../../src/types.js';
-import { maxRelDiff, recomputeResidual } from '../helpers/residual.js';
+import { residualInvariant } from '../helpers/residual.js';
 
 function simulated(n = 300): DataRow[] {
   const rng = chainRng(5, 0);
@@ -31,19 +31,7 @@ const spec = { data: simulated(), id: 'id', formula: 'y ~ 1 + sex + age + (1|her
 
 describe('sampler invariants', () => {
   it('e = y − fitted after every sweep (1e-9 relative)', async () => {
-    const model = prepare(spec);
-    let worst = 0;
-    let sweeps = 0;
-    await fit(spec, {
-      chains: 2,
-      iterations: 300,
-      burnin: 50,
-      thin: 1,
-      afterSweep: (state) => {
-        worst = Math.max(worst, maxRelDiff(state.e, recomputeResidual(model.design, state)));
-        sweeps++;
-      },
-    });
+    const { worst, sweeps } = await residualInvariant(spec, { chains: 2, iterations: 300, burnin: 50 });
     expect(sweeps).toBe(600);
     expect(worst).toBeLessThan(1e-9);
   });

@@ -9,10 +9,9 @@
  * Traced: scale[markers] = S/ν (the s² of the {df, scale} convention).
  */
 import { DEFAULT_DF, markerScale } from '../../model/defaults.js';
-import { chiSquare } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
-import { gammaRate, MarkerBlockBase, normalSweep, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import { MarkerBlockBase, normalSweep, scalar, SpecificVariances, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
 
 /** Hyper-parameters of marker-specific variances (BayesA and BayesB share the rule). */
 export function specificVarianceHyper(ctx: MarkerContext, prior: string, probIn: number, extraRules: string[]): MarkerHyper {
@@ -29,19 +28,11 @@ export function specificVarianceHyper(ctx: MarkerContext, prior: string, probIn:
 }
 
 class BayesABlock extends MarkerBlockBase {
-  private readonly df: number;
-  private readonly S0: number;
-  private readonly shape: number;
-  private readonly rate: number;
-  private readonly fixedS: number | undefined;
+  private readonly variances: SpecificVariances;
 
   constructor(ctx: MarkerContext, hyper: MarkerHyper) {
     super(ctx.design, ['scale[markers]'], false);
-    this.df = hyper.report.df;
-    this.S0 = hyper.report.df * hyper.report.scale;
-    this.shape = hyper.values.shape as number;
-    this.rate = hyper.values.rate as number;
-    this.fixedS = ctx.fixedVariance === undefined ? undefined : ctx.fixedVariance * hyper.report.df;
+    this.variances = new SpecificVariances(ctx, hyper);
   }
 
   allocate(): MarkerState {
@@ -51,8 +42,7 @@ class BayesABlock extends MarkerBlockBase {
   /** σ²_j start at the prior mode S/(ν + 2). Mutates: varJ, S. */
   init(state: ChainState): void {
     const { varJ, S } = state.markers!.extra;
-    S[0] = this.fixedS ?? this.S0;
-    varJ.fill(S[0] / (this.df + 2));
+    this.variances.init(varJ, S);
   }
 
   /** Mutates: β, varJ, S, e. */
@@ -60,16 +50,11 @@ class BayesABlock extends MarkerBlockBase {
     const { beta, extra } = state.markers!;
     const { varJ, S } = extra;
     normalSweep(this.md, state.e, beta, varJ, false, state.varE[0], rng, this.updates);
-    let sumInv = 0;
-    for (let j = 0; j < beta.length; j++) {
-      varJ[j] = (S[0] + beta[j] * beta[j]) / chiSquare(rng, this.df + 1);
-      sumInv += 1 / varJ[j];
-    }
-    if (this.fixedS === undefined) S[0] = gammaRate(rng, this.shape + (beta.length * this.df) / 2, this.rate + sumInv / 2);
+    this.variances.update(beta, varJ, S, rng);
   }
 
   protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    row[offset] = state.markers!.extra.S[0] / this.df;
+    row[offset] = state.markers!.extra.S[0] / this.variances.df;
   }
 }
 

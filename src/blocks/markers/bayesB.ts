@@ -8,27 +8,18 @@
  *   S | σ²     ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j))
  *   π | δ      ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
-import { chiSquare } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { specificVarianceHyper } from './bayesA.js';
-import { drawPi, gammaRate, MarkerBlockBase, mixtureSweep, resolvePi, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
+import { drawPi, MarkerBlockBase, mixtureSweep, resolvePi, scalar, SpecificVariances, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
 
 class BayesBBlock extends MarkerBlockBase {
-  private readonly df: number;
-  private readonly S0: number;
-  private readonly shape: number;
-  private readonly rate: number;
-  private readonly fixedS: number | undefined;
+  private readonly variances: SpecificVariances;
   private readonly pi: PiSetting;
 
   constructor(ctx: MarkerContext, hyper: MarkerHyper, pi: PiSetting) {
     super(ctx.design, pi.estimate ? ['scale[markers]', 'pi'] : ['scale[markers]'], true);
-    this.df = hyper.report.df;
-    this.S0 = hyper.report.df * hyper.report.scale;
-    this.shape = hyper.values.shape as number;
-    this.rate = hyper.values.rate as number;
-    this.fixedS = ctx.fixedVariance === undefined ? undefined : ctx.fixedVariance * hyper.report.df;
+    this.variances = new SpecificVariances(ctx, hyper);
     this.pi = pi;
   }
 
@@ -40,8 +31,7 @@ class BayesBBlock extends MarkerBlockBase {
   /** All markers out, b = 0, σ²_j at the prior mode, π at its starting value. Mutates: extra arrays. */
   init(state: ChainState): void {
     const { varJ, S, pi } = state.markers!.extra;
-    S[0] = this.fixedS ?? this.S0;
-    varJ.fill(S[0] / (this.df + 2));
+    this.variances.init(varJ, S);
     pi[0] = this.pi.pi;
   }
 
@@ -50,12 +40,7 @@ class BayesBBlock extends MarkerBlockBase {
     const { beta, extra } = state.markers!;
     const { b, delta, varJ, S, pi } = extra;
     mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng, this.updates);
-    let sumInv = 0;
-    for (let j = 0; j < b.length; j++) {
-      varJ[j] = (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1);
-      sumInv += 1 / varJ[j];
-    }
-    if (this.fixedS === undefined) S[0] = gammaRate(rng, this.shape + (b.length * this.df) / 2, this.rate + sumInv / 2);
+    this.variances.update(b, varJ, S, rng);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
 
@@ -64,7 +49,7 @@ class BayesBBlock extends MarkerBlockBase {
   }
 
   protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    row[offset] = state.markers!.extra.S[0] / this.df;
+    row[offset] = state.markers!.extra.S[0] / this.variances.df;
     if (this.pi.estimate) row[offset + 1] = state.markers!.extra.pi[0];
   }
 }

@@ -8,22 +8,17 @@
  *   π | δ   ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
 import { DEFAULT_DF, markerScale } from '../../model/defaults.js';
-import { chiSquare } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
-import { drawPi, MarkerBlockBase, mixtureSweep, resolvePi, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
+import { CommonVariance, drawPi, MarkerBlockBase, mixtureSweep, resolvePi, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
 
 class BayesCBlock extends MarkerBlockBase {
-  private readonly df: number;
-  private readonly scale: number;
-  private readonly fixed: number | undefined;
+  private readonly variance: CommonVariance;
   private readonly pi: PiSetting;
 
   constructor(ctx: MarkerContext, hyper: MarkerHyper, pi: PiSetting) {
     super(ctx.design, pi.estimate ? ['var[markers]', 'pi'] : ['var[markers]'], true);
-    this.df = hyper.report.df;
-    this.scale = hyper.report.scale;
-    this.fixed = ctx.fixedVariance;
+    this.variance = new CommonVariance(ctx, hyper);
     this.pi = pi;
   }
 
@@ -35,7 +30,7 @@ class BayesCBlock extends MarkerBlockBase {
   /** All markers out, σ²β at its prior scale, π at its starting value. Mutates: varB, π. */
   init(state: ChainState): void {
     const { varB, pi } = state.markers!.extra;
-    varB[0] = this.fixed ?? this.scale;
+    varB[0] = this.variance.start();
     pi[0] = this.pi.pi;
   }
 
@@ -44,11 +39,7 @@ class BayesCBlock extends MarkerBlockBase {
     const { beta, extra } = state.markers!;
     const { b, delta, varB, pi } = extra;
     mixtureSweep(this.md, state.e, beta, b, delta, varB, true, state.varE[0], pi[0], rng, this.updates);
-    if (this.fixed === undefined) {
-      let ss = 0;
-      for (let j = 0; j < b.length; j++) ss += b[j] * b[j];
-      varB[0] = (this.df * this.scale + ss) / chiSquare(rng, this.df + b.length);
-    }
+    varB[0] = this.variance.draw(b, varB[0], rng);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
 

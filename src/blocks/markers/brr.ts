@@ -8,21 +8,16 @@
  * solution.
  */
 import { markerScale, DEFAULT_DF } from '../../model/defaults.js';
-import { chiSquare } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
-import { MarkerBlockBase, normalSweep, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import { CommonVariance, MarkerBlockBase, normalSweep, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
 
 class BrrBlock extends MarkerBlockBase {
-  private readonly df: number;
-  private readonly scale: number;
-  private readonly fixed: number | undefined;
+  private readonly variance: CommonVariance;
 
   constructor(ctx: MarkerContext, hyper: MarkerHyper) {
     super(ctx.design, ['var[markers]'], false);
-    this.df = hyper.report.df;
-    this.scale = hyper.report.scale;
-    this.fixed = ctx.fixedVariance;
+    this.variance = new CommonVariance(ctx, hyper);
   }
 
   allocate(): MarkerState {
@@ -31,20 +26,15 @@ class BrrBlock extends MarkerBlockBase {
 
   /** Start at β = 0 and σ²β at its prior scale (or the fixed value). Mutates: varB. */
   init(state: ChainState): void {
-    state.markers!.extra.varB[0] = this.fixed ?? this.scale;
+    state.markers!.extra.varB[0] = this.variance.start();
   }
 
   /** Mutates: β, varB, e. */
   update(state: ChainState, rng: UniformSource): void {
-    const p = this.md.p;
     const beta = state.markers!.beta;
     const varB = state.markers!.extra.varB;
     normalSweep(this.md, state.e, beta, varB, true, state.varE[0], rng, this.updates);
-    if (this.fixed === undefined) {
-      let ss = 0;
-      for (let j = 0; j < p; j++) ss += beta[j] * beta[j];
-      varB[0] = (this.df * this.scale + ss) / chiSquare(rng, this.df + p);
-    }
+    varB[0] = this.variance.draw(beta, varB[0], rng);
   }
 
   protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {

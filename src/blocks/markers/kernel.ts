@@ -16,7 +16,7 @@ import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { Stage, type Block, type Tracker } from '../../mcmc/updater.js';
 import type { PriorReport } from '../../types.js';
-import { beta, gamma, normal } from '../../rng/dist.js';
+import { beta, chiSquare, gamma, normal } from '../../rng/dist.js';
 
 /** x_j'e for column j (offset off = j·n) of a column-major Float32 matrix. */
 export function dotCol(x: Float32Array, off: number, e: Float64Array, n: number): number {
@@ -392,4 +392,70 @@ function fmt(x: number): string {
 /** Draw from Gamma(shape, rate). */
 export function gammaRate(rng: UniformSource, shape: number, rate: number): number {
   return gamma(rng, shape) / rate;
+}
+
+/**
+ * A common marker variance σ²β ~ Scaled-Inv-χ²(ν, s²) (BRR, BayesC), or held fixed:
+ *   σ²β | b ~ (ν s² + b'b)/χ²(ν + p).
+ */
+export class CommonVariance {
+  private readonly df: number;
+  private readonly scale: number;
+  private readonly fixed: number | undefined;
+
+  constructor(ctx: MarkerContext, hyper: MarkerHyper) {
+    this.df = hyper.report.df;
+    this.scale = hyper.report.scale;
+    this.fixed = ctx.fixedVariance;
+  }
+
+  /** The starting value: the prior scale, or the fixed value. */
+  start(): number {
+    return this.fixed ?? this.scale;
+  }
+
+  /** A draw of σ²β given the effects b (b from the prior for markers out of a mixture), or the fixed value. */
+  draw(b: Float64Array, current: number, rng: UniformSource): number {
+    if (this.fixed !== undefined) return current;
+    let ss = 0;
+    for (let j = 0; j < b.length; j++) ss += b[j] * b[j];
+    return (this.df * this.scale + ss) / chiSquare(rng, this.df + b.length);
+  }
+}
+
+/**
+ * Marker-specific variances σ²_j ~ S·Inv-χ²(ν) with S ~ Gamma(shape, rate) (BayesA, BayesB; BGLR's
+ * parameterisation), or S held fixed:
+ *   σ²_j | b_j ~ (S + b_j²)/χ²(ν + 1),   S | σ² ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j)).
+ */
+export class SpecificVariances {
+  readonly df: number;
+  private readonly S0: number;
+  private readonly shape: number;
+  private readonly rate: number;
+  private readonly fixedS: number | undefined;
+
+  constructor(ctx: MarkerContext, hyper: MarkerHyper) {
+    this.df = hyper.report.df;
+    this.S0 = hyper.report.df * hyper.report.scale;
+    this.shape = hyper.values.shape as number;
+    this.rate = hyper.values.rate as number;
+    this.fixedS = ctx.fixedVariance === undefined ? undefined : ctx.fixedVariance * hyper.report.df;
+  }
+
+  /** S at its prior value (or fixed), every σ²_j at the prior mode S/(ν + 2). Mutates: varJ, S. */
+  init(varJ: Float64Array, S: Float64Array): void {
+    S[0] = this.fixedS ?? this.S0;
+    varJ.fill(S[0] / (this.df + 2));
+  }
+
+  /** Mutates: varJ, S. */
+  update(b: Float64Array, varJ: Float64Array, S: Float64Array, rng: UniformSource): void {
+    let sumInv = 0;
+    for (let j = 0; j < b.length; j++) {
+      varJ[j] = (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1);
+      sumInv += 1 / varJ[j];
+    }
+    if (this.fixedS === undefined) S[0] = gammaRate(rng, this.shape + (b.length * this.df) / 2, this.rate + sumInv / 2);
+  }
 }
