@@ -6,7 +6,7 @@
  * undefined cases: they return NaN as posterior returns NA.
  */
 import { qbeta, qf, qnorm } from './special.js';
-import { argsort, averageRanks, sortValues, type SortedWithIndex } from './sort.js';
+import { argsort, sortValues, type SortedWithIndex } from './sort.js';
 
 export type Chains = readonly Float64Array[];
 
@@ -181,15 +181,24 @@ function zTable(S: number): Float64Array {
   return t;
 }
 
-/** Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for every rank r (posterior's z_scale, Blom's offset). */
-function ranksToZ(ranks: Float64Array): Float64Array {
-  const S = ranks.length;
+/**
+ * Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for the average rank r of every draw (posterior's z_scale, Blom's
+ * offset), straight from the argsort: tied draws share their average rank.
+ */
+function normalScores(s: SortedWithIndex): Float64Array {
+  const { values, index } = s;
+  const S = values.length;
   const table = zTable(S);
   const z = new Float64Array(S);
-  for (let i = 0; i < S; i++) {
-    const r = ranks[i];
+  let j = 0;
+  while (j < S) {
+    let k = j + 1;
+    while (k < S && values[k] === values[j]) k++;
+    const r = (j + 1 + k) / 2;
     // tied draws have half-integer average ranks, which the table does not hold
-    z[i] = Number.isInteger(r) ? table[r] : qnorm((r - 3 / 8) / (S - 3 / 4 + 1));
+    const v = Number.isInteger(r) ? table[r] : qnorm((r - 3 / 8) / (S - 3 / 4 + 1));
+    for (let t = j; t < k; t++) z[index[t]] = v;
+    j = k;
   }
   return z;
 }
@@ -210,15 +219,15 @@ function unpool(x: Float64Array, lengths: readonly number[]): Float64Array[] {
  * (ties averaged) among all S draws (Vehtari et al. 2021 eq. 14).
  */
 export function zScale(chains: Chains): Float64Array[] {
-  return unpool(ranksToZ(averageRanks(argsort(pooled(chains)))), chains.map((c) => c.length));
+  return unpool(normalScores(argsort(pooled(chains))), chains.map((c) => c.length));
 }
 
 /**
- * Ranks of the folded draws |x − median| from the argsort of x, without another sort: below the
+ * The argsort of the folded draws |x − median| from the argsort of x, without another sort: below the
  * median the distance grows as x falls, above it as x rises, so the folded order is a merge of the
  * two sides walked outward from the median.
  */
-function foldedRanks(s: SortedWithIndex, median: number): Float64Array {
+function foldedArgsort(s: SortedWithIndex, median: number): SortedWithIndex {
   const { values, index } = s;
   const n = values.length;
   const fv = new Float64Array(n);
@@ -248,7 +257,7 @@ function foldedRanks(s: SortedWithIndex, median: number): Float64Array {
     fv[t] = values[right] - median;
     fi[t++] = index[right];
   }
-  return averageRanks({ values: fv, index: fi });
+  return { values: fv, index: fi };
 }
 
 /**
@@ -270,7 +279,7 @@ export function prepare(chains: Chains): Prepared {
   if (n % 2 === 0) {
     // splitting an even chain keeps every draw, so ranks among the split draws are ranks among all
     const lengths = chains.flatMap(() => [n / 2, n / 2]);
-    return { sorted: s.values, zBulk: unpool(ranksToZ(averageRanks(s)), lengths), zFold: unpool(ranksToZ(foldedRanks(s, median)), lengths) };
+    return { sorted: s.values, zBulk: unpool(normalScores(s), lengths), zFold: unpool(normalScores(foldedArgsort(s, median)), lengths) };
   }
   const split = splitChains(chains);
   return { sorted: s.values, zBulk: zScale(split), zFold: zScale(split.map((c) => c.map((v) => Math.abs(v - median)))) };
@@ -285,7 +294,11 @@ export function prepare(chains: Chains): Prepared {
 export function rhatBasic(chains: Chains, split = true): number {
   checkChains(chains);
   if (chains.length === 0 || anyNonFinite(chains) || isConstant(chains)) return NaN;
-  const x = split ? splitChains(chains) : chains.slice();
+  return rhatOfValid(split ? splitChains(chains) : chains);
+}
+
+/** {@link rhatBasic} of chains already split, checked, finite and not constant. */
+function rhatOfValid(x: Chains): number {
   const n = x[0].length;
   if (n < 2 || x.length < 2) return NaN;
   const means = new Float64Array(x.length);
@@ -307,7 +320,7 @@ export function rhat(chains: Chains, prepared?: Prepared): number {
   checkChains(chains);
   if (chains.length === 0 || anyNonFinite(chains) || isConstant(chains)) return NaN;
   const p = prepared ?? prepare(chains);
-  return Math.max(rhatBasic(p.zBulk, false), rhatBasic(p.zFold, false));
+  return Math.max(rhatOfValid(p.zBulk), rhatOfValid(p.zFold));
 }
 
 // ---------------------------------------------------------------- ESS
@@ -329,7 +342,7 @@ export function fftNextGoodSize(n: number): number {
  * The mean over chains of each chain's autocovariance at a lag, as posterior's FFT-based
  * autocovariance gives them: the biased estimate (1/N)Σ y_t y_{t+k} times M/N, where
  * M = fftNextGoodSize(N) (posterior pads to 2M and divides by 2N²; the factor M/N is kept so that
- * results agree). Lags are computed directly, two per pass, while that is cheaper than an FFT of
+ * results agree). Lags are computed directly, four per pass, while that is cheaper than an FFT of
  * every chain; past that point all lags come from one FFT per chain.
  */
 class MeanAutocovariance {
@@ -357,7 +370,7 @@ class MeanAutocovariance {
       return y;
     });
     this.scale = fftNextGoodSize(this.n) / this.n / this.n;
-    this.direct = new Float64Array(this.n + 1);
+    this.direct = new Float64Array(this.n + 4);
     let size = 1;
     while (size < 2 * this.n) size <<= 1;
     // an FFT pair costs about 10·size·log2(size) flops per chain; a direct lag costs 2·N
@@ -379,25 +392,50 @@ class MeanAutocovariance {
       return full[lag];
     }
     while (this.computed <= lag) {
+      // lags t … t + 3 in one pass: four independent sums keep the adder busy
       const t = this.computed;
       let s0 = 0;
       let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       for (const y of this.ys) {
         let a0 = 0;
         let a1 = 0;
-        const last = n - t - 1;
-        for (let i = 0; i < last; i++) {
-          const yi = y[i];
-          a0 += yi * y[i + t];
-          a1 += yi * y[i + t + 1];
+        let a2 = 0;
+        let a3 = 0;
+        const last = n - t - 3;
+        if (last > 0) {
+          // w0 … w3 = y[i + t] … y[i + t + 3], slid along so that each step loads one new value
+          let w0 = y[t];
+          let w1 = y[t + 1];
+          let w2 = y[t + 2];
+          for (let i = 0; i < last; i++) {
+            const yi = y[i];
+            const w3 = y[i + t + 3];
+            a0 += yi * w0;
+            a1 += yi * w1;
+            a2 += yi * w2;
+            a3 += yi * w3;
+            w0 = w1;
+            w1 = w2;
+            w2 = w3;
+          }
         }
-        if (last >= 0) a0 += y[last] * y[last + t];
+        // the products the shorter lags still have: i from max(last, 0) to n − lag − 1
+        for (let i = Math.max(last, 0); i < n - t; i++) a0 += y[i] * y[i + t];
+        for (let i = Math.max(last, 0); i < n - t - 1; i++) a1 += y[i] * y[i + t + 1];
+        for (let i = Math.max(last, 0); i < n - t - 2; i++) a2 += y[i] * y[i + t + 2];
         s0 += a0;
         s1 += a1;
+        s2 += a2;
+        s3 += a3;
       }
-      this.direct[t] = (s0 * this.scale) / this.ys.length;
-      this.direct[t + 1] = (s1 * this.scale) / this.ys.length;
-      this.computed += 2;
+      const f = this.scale / this.ys.length;
+      this.direct[t] = s0 * f;
+      this.direct[t + 1] = s1 * f;
+      this.direct[t + 2] = s2 * f;
+      this.direct[t + 3] = s3 * f;
+      this.computed += 4;
     }
     return this.direct[lag];
   }
@@ -475,6 +513,13 @@ export function essBasicUnsplit(chains: Chains): number {
   const n = chains[0].length;
   if (n < 3 || anyNonFinite(chains)) return NaN;
   if (isConstant(chains)) return m * n;
+  return essOfValid(chains);
+}
+
+/** {@link essBasicUnsplit} of chains already checked: ≥ 3 finite draws each, not constant. */
+function essOfValid(chains: Chains): number {
+  const m = chains.length;
+  const n = chains[0].length;
   const acov = new MeanAutocovariance(chains);
   const meanAcov = (t: number): number => acov.at(t);
   const chainMeans = acov.means;
@@ -533,13 +578,25 @@ export function essQuantile(chains: Chains, prob: number, sortedDraws?: Float64A
   checkChains(chains);
   if (chains.length === 0 || anyNonFinite(chains)) return NaN;
   if (isConstant(chains)) return essBasicUnsplit(splitChains(chains));
-  const q = quantileSorted(sortedDraws ?? sorted(pooled(chains)), prob);
-  const ind = splitChains(chains).map((c) => {
+  return essQuantileOfValid(splitChains(chains), quantileSorted(sortedDraws ?? sorted(pooled(chains)), prob));
+}
+
+/** ESS of the indicator x ≤ q on split chains of finite, non-constant draws. */
+function essQuantileOfValid(split: Chains, q: number): number {
+  let ones = 0;
+  const ind = split.map((c) => {
     const out = new Float64Array(c.length);
-    for (let i = 0; i < c.length; i++) out[i] = c[i] <= q ? 1 : 0;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i] <= q) {
+        out[i] = 1;
+        ones++;
+      }
+    }
     return out;
   });
-  return essBasicUnsplit(ind);
+  const S = split.length * split[0].length;
+  if (split[0].length < 3) return NaN;
+  return ones === 0 || ones === S ? S : essOfValid(ind);
 }
 
 /** posterior::ess_tail: the smaller of the 5% and 95% quantile ESS. */
@@ -549,6 +606,26 @@ export function essTail(chains: Chains, sortedDraws?: Float64Array): number {
 }
 
 // ---------------------------------------------------------------- MCSE
+
+/**
+ * R-hat, bulk and tail ESS and the MCSE of the mean of one parameter, for the summary table: the
+ * same values as {@link rhat}, {@link essBulk}, {@link essTail} and {@link mcseMean}, with the
+ * checks done once. The chains must be checked, finite and of equal length; `sd` is sd(pooled draws).
+ */
+export function convergence(chains: Chains, prepared: Prepared, sd: number): { rhat: number; essBulk: number; essTail: number; mcseMean: number } {
+  if (chains.length === 0 || isConstant(chains)) {
+    return { rhat: rhat(chains, prepared), essBulk: essBulk(chains, prepared), essTail: essTail(chains, prepared.sorted), mcseMean: mcseMean(chains) };
+  }
+  const split = splitChains(chains);
+  const n = split[0].length;
+  const s = prepared.sorted;
+  return {
+    rhat: Math.max(rhatOfValid(prepared.zBulk), rhatOfValid(prepared.zFold)),
+    essBulk: n < 3 ? NaN : essOfValid(prepared.zBulk),
+    essTail: Math.min(essQuantileOfValid(split, quantileSorted(s, 0.05)), essQuantileOfValid(split, quantileSorted(s, 0.95))),
+    mcseMean: n < 3 ? NaN : sd / Math.sqrt(isConstant(split) ? split.length * n : essOfValid(split)),
+  };
+}
 
 /** posterior::mcse_mean: sd(x)/sqrt(ess_mean(x)). */
 export function mcseMean(chains: Chains): number {

@@ -28,19 +28,17 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
   const prepared = k.prepare(chains);
   const s = prepared.sorted;
   const [hpdLower, hpdUpper] = k.hpdSorted(s, prob);
+  const sd = k.sd(x);
   return {
     variable,
     mean: k.mean(x),
-    sd: k.sd(x),
+    sd,
     median: k.quantileSorted(s, 0.5),
     lower: k.quantileSorted(s, (1 - prob) / 2),
     upper: k.quantileSorted(s, 1 - (1 - prob) / 2),
     hpdLower,
     hpdUpper,
-    rhat: k.rhat(chains, prepared),
-    essBulk: k.essBulk(chains, prepared),
-    essTail: k.essTail(chains, s),
-    mcseMean: k.mcseMean(chains),
+    ...k.convergence(chains, prepared, sd),
   };
 }
 

@@ -49,6 +49,24 @@ describe('edge cases', () => {
     expect(row.rhat).toBeNaN();
   });
 
+  it('the summary row equals the standalone kernels (shared checks), on ordinary and degenerate draws', () => {
+    const rng = chainRngFor(8, 0);
+    const draws = (n: number): Float64Array => Float64Array.from({ length: n }, () => normalFor(rng));
+    const cases: Float64Array[][] = [
+      [draws(101), draws(101), draws(101)],
+      [draws(400)],
+      [draws(3), draws(3)],
+      [draws(4), draws(4)],
+      [f(1, 2), f(3, 4)],
+      [f(...new Array(20).fill(0), 5), f(...new Array(21).fill(0))],
+      [f(...new Array(9).fill(2)), f(...new Array(9).fill(2))],
+    ];
+    for (const x of cases) {
+      const row = summarize({ x }).parameters[0];
+      expect([row.rhat, row.essBulk, row.essTail, row.mcseMean]).toEqual([k.rhat(x), k.essBulk(x), k.essTail(x), k.mcseMean(x)]);
+    }
+  });
+
   it('chains of unequal length are an error', () => {
     expect(() => summarize([[1, 2, 3, 4], [1, 2, 3]])).toThrowError(/chains have unequal lengths \(4, 3\)/);
     expect(() => k.rhat([f(1, 2, 3, 4), f(1, 2, 3)])).toThrowError(/unequal lengths/);
