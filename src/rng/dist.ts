@@ -66,12 +66,21 @@ export function scaledInvChiSquare(rng: UniformSource, df: number, scale: number
 
 /**
  * Inverse Gaussian(mu, lambda) by Michael, Schucany & Haas (1976). Used by the Bayesian LASSO
- * (Park & Casella 2008) for 1/τ².
+ * (Park & Casella 2008) for 1/τ², where mu = sqrt(λ²σ²e/β²) is huge for β near 0.
+ *
+ * Their smaller root x = mu + mu²y/(2λ) − (mu/(2λ))·sqrt(4muλy + mu²y²), y ~ χ²₁, cancels
+ * catastrophically when mu·y ≫ λ (it can come out 0 or negative, and a negative 1/τ² makes the next
+ * β draw NaN). It is computed here as x = 4mu²λy/(s + mu·y)², s = sqrt(mu²y² + 4muλy), the same
+ * number without the subtraction; for mu = ∞ this is the Lévy limit λ/y.
  */
 export function inverseGaussian(rng: UniformSource, mu: number, lambda: number): number {
   const z = normal(rng);
   const y = z * z;
-  const x = mu + (mu * mu * y) / (2 * lambda) - (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
+  if (!Number.isFinite(mu)) return lambda / y;
+  if (y === 0) return mu;
+  const my = mu * y;
+  const s = Math.sqrt(my * my + 4 * mu * lambda * y);
+  const x = (4 * mu * mu * lambda * y) / ((s + my) * (s + my));
   return rng.uniform() <= mu / (mu + x) ? x : (mu * mu) / x;
 }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { chainKey, chainRng, Rng } from '../../src/rng/rng.js';
-import { beta, chiSquare, gamma, normal, scaledInvChiSquare } from '../../src/rng/dist.js';
+import { beta, chiSquare, gamma, inverseGaussian, normal, scaledInvChiSquare } from '../../src/rng/dist.js';
+import jstatModule from 'jstat';
+
+const jStat = (jstatModule as { jStat?: { normal: { cdf(x: number, m: number, s: number): number } } }).jStat ?? (jstatModule as { normal: { cdf(x: number, m: number, s: number): number } });
+const pnorm = (x: number): number => jStat.normal.cdf(x, 0, 1);
 
 describe('per-chain streams', () => {
   it('chain k of seed s is xor4096 keyed "mixmc:s:k", as documented', () => {
@@ -56,5 +60,17 @@ describe('distributions (moments within 4 standard errors, n = 200000)', () => {
     const mean = (nu * s2) / (nu - 2);
     const variance = (2 * nu * nu * s2 * s2) / ((nu - 2) ** 2 * (nu - 4));
     check(() => scaledInvChiSquare(rng, nu, s2), mean, variance);
+  });
+  it('inverse Gaussian(mu 2, λ 3): mean mu, variance mu³/λ', () => check(() => inverseGaussian(rng, 2, 3), 2, 8 / 3));
+  it('inverse Gaussian far in the tail (mu 1e12, λ 500, as for β ≈ 0 in the Bayesian LASSO): positive, finite, Lévy-distributed below mu', () => {
+    // for x ≪ mu the IG(mu, λ) density tends to the Lévy density of λ/χ²₁: P(x ≤ t) = 2(1 − Φ(sqrt(λ/t)))
+    const draws = Float64Array.from({ length: n }, () => inverseGaussian(rng, 1e12, 500));
+    expect(draws.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    for (const t of [100, 1000, 1e5]) {
+      const p = 2 * (1 - pnorm(Math.sqrt(500 / t)));
+      const hat = draws.filter((v) => v <= t).length / n;
+      expect(Math.abs(hat - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    }
+    expect(inverseGaussian(rng, Infinity, 500)).toBeGreaterThan(0);
   });
 });
