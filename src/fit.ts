@@ -6,7 +6,7 @@ import { resolveSpec, type ResolvedMcmc, type ResolvedSpec } from './model/spec.
 import { buildDesign, type Design } from './model/design.js';
 import { DEFAULT_R2, resolvePriors } from './model/defaults.js';
 import { buildSampler, type SamplerSettings } from './mcmc/sampler.js';
-import { keptDraws, type ProgressEvent, type Sampler } from './mcmc/runChain.js';
+import { type ProgressEvent, type Sampler } from './mcmc/runChain.js';
 import type { ChainState } from './mcmc/state.js';
 import { RunningMoments } from './output/moments.js';
 import { momentRow, type DrawSet } from './diagnostics/summary.js';
@@ -88,9 +88,6 @@ export interface FitResult {
   interrupted: boolean;
 }
 
-/** At most this many marker-effect values are kept per chain by default (80 MB as Float32). */
-export const AUTO_EFFECT_VALUES = 2e7;
-
 /** Everything needed to run chains of a spec: its resolution, the design, the priors and the sampler settings. */
 export interface PreparedModel {
   resolved: ResolvedSpec;
@@ -128,8 +125,8 @@ export function prepare(spec: RunSpec, options: FitOptions = {}): PreparedModel 
     const hyper = markerPrior(ms.prior).hyper({ design, md, varY: design.varY, ...plan });
     priors.splice(priors.length - 1, 0, hyper.report);
     markers = { ...plan, hyper };
-    // every kept draw while p·draws ≤ AUTO_EFFECT_VALUES, else thinned to fit (markers.saveEffects overrides)
-    saveEvery = ms.saveEffects ?? Math.max(1, Math.ceil((md.p * keptDraws(resolved.mcmc)) / AUTO_EFFECT_VALUES));
+    // β is kept per draw only when asked (markers.saveEffects = k keeps every k-th kept draw)
+    saveEvery = ms.saveEffects ?? 0;
   }
   const priorMap = Object.fromEntries(priors.filter((p) => p.term !== 'markers').map((p) => [p.term, { df: p.df, scale: p.scale }]));
   const settings: SamplerSettings = { priors: priorMap, fixedVariances: resolved.fixedVariances, traceLevels: resolved.mcmc.traceLevels, markers };

@@ -1,7 +1,9 @@
 /**
  * Genomic prediction for new individuals from a fitted marker model: GEBV_i = x_i'β, with x_i
- * centred by the training column means (missing genotypes imputed by the training means), computed
- * for every saved draw of β, so that the posterior SD includes the uncertainty of the effects.
+ * centred by the training column means (missing genotypes imputed by the training means). With saved
+ * draws of β (markers.saveEffects) it is computed for every draw, so that the posterior SD includes
+ * the uncertainty of the effects; without them the mean is x_i'E[β] (exact, as the GEBV is linear in
+ * β) and the SD, which needs the posterior covariance of β, is NaN.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ export interface Prediction {
   ids: string[];
   mean: Float64Array;
   sd: Float64Array;
-  /** Number of posterior draws of β used. */
+  /** Number of posterior draws of β used (0: means only, from the posterior mean of β). */
   draws: number;
 }
 
@@ -27,6 +29,8 @@ export interface EffectLayout {
   every: number;
   /** Saved draws per chain file effects/chain-K.f32 (K = 1, 2, …), each p Float32 values. */
   rows: number[];
+  /** Posterior mean of every marker effect (all kept draws of all chains). */
+  betaMean: number[];
 }
 
 interface EffectSource {
@@ -34,13 +38,15 @@ interface EffectSource {
   means: Float64Array;
   center: Float64Array;
   chains: Float32Array[];
+  betaMean: Float64Array;
 }
 
 function fromFit(fit: FitResult): EffectSource {
   const md = fit.design.markers;
   if (!md) throw new MixmcError('the fit has no marker term to predict from', { term: 'markers' });
   const chains = fit.chains.map((c) => (c.effects ? c.effects.values.subarray(0, c.effects.rows * c.effects.size) : new Float32Array(0)));
-  return { markers: md.markers, means: md.means, center: md.center, chains };
+  const snp = fit.effects.find((e) => e.name === 'snp')!;
+  return { markers: md.markers, means: md.means, center: md.center, chains, betaMean: snp.mean };
 }
 
 function fromRunDir(dir: string): EffectSource {
@@ -49,16 +55,17 @@ function fromRunDir(dir: string): EffectSource {
   try {
     layout = JSON.parse(readFileSync(file, 'utf8')) as EffectLayout;
   } catch (err) {
-    throw new MixmcError(`no saved marker effects in this run directory (${(err as Error).message}); fit a marker model with markers.saveEffects > 0`, { file });
+    throw new MixmcError(`not the run directory of a finished marker model fit (${(err as Error).message})`, { file });
   }
   const p = layout.markers.length;
   const chains = layout.rows.map((rows, k) => {
+    if (rows === 0) return new Float32Array(0);
     const f = join(dir, 'effects', `chain-${k + 1}.f32`);
     const buf = readFileSync(f);
     if (buf.length < rows * p * 4) throw new MixmcError(`expected ${rows} draws of ${p} effects (${rows * p * 4} bytes), found ${buf.length} bytes`, { file: f });
     return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + rows * p * 4));
   });
-  return { markers: layout.markers, means: Float64Array.from(layout.means), center: Float64Array.from(layout.center), chains };
+  return { markers: layout.markers, means: Float64Array.from(layout.means), center: Float64Array.from(layout.center), chains, betaMean: Float64Array.from(layout.betaMean) };
 }
 
 /**
@@ -78,19 +85,27 @@ export function predict(source: FitResult | string, genotypes: string | Genotype
   for (const values of src.chains) {
     const rows = values.length / p;
     for (let r = 0; r < rows; r++) {
-      gebv.fill(0);
-      for (let j = 0; j < p; j++) {
-        const bj = values[r * p + j];
-        if (bj === 0) continue;
-        const off = j * m;
-        for (let i = 0; i < m; i++) gebv[i] += x[off + i] * bj;
-      }
+      linearPredictor(x, m, values.subarray(r * p, (r + 1) * p), gebv);
       moments.push(gebv);
       draws++;
     }
   }
-  if (draws === 0) throw new MixmcError('the fit kept no draws of the marker effects (markers.saveEffects = 0?)', { term: 'markers.saveEffects' });
+  if (draws === 0) {
+    linearPredictor(x, m, src.betaMean, gebv);
+    return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws };
+  }
   const sd = new Float64Array(m);
   for (let i = 0; i < m; i++) sd[i] = moments.sd(i);
   return { ids, mean: moments.mean, sd, draws };
+}
+
+/** out = Xβ for the m × p column-major centred genotypes X. Mutates: out. */
+function linearPredictor(x: Float64Array | Float32Array, m: number, beta: ArrayLike<number>, out: Float64Array): void {
+  out.fill(0);
+  for (let j = 0; j < beta.length; j++) {
+    const bj = beta[j];
+    if (bj === 0) continue;
+    const off = j * m;
+    for (let i = 0; i < m; i++) out[i] += x[off + i] * bj;
+  }
 }

@@ -109,13 +109,13 @@ function writeMarkerFiles(dir: string, res: FitResult): void {
   gebv.labels.forEach((id, i) => g.push([csvField(id), csvNumber(gebv.mean[i]), csvNumber(gebv.sd[i])].join(',')));
   writeFileAtomic(join(dir, 'gebv.csv'), g.join('\n') + '\n');
   const saved = res.chains.map((c) => c.effects);
-  if (saved.every((s) => s === undefined || s.rows === 0)) return;
   const layout: EffectLayout = {
     markers: md.markers.map((m) => ({ ...m })),
     means: Array.from(md.means),
     center: Array.from(md.center),
     every: saved.find((s) => s)?.every ?? 0,
     rows: saved.map((s) => s?.rows ?? 0),
+    betaMean: Array.from(snp.mean),
   };
   writeFileAtomic(join(dir, 'effects', 'layout.json'), toJson(layout));
 }

@@ -1,7 +1,7 @@
 /**
  * Prediction of new individuals from the saved posterior: predict(fit, genotypes) and
- * `mixmc predict RUN_DIR --geno FILE` give the GEBVs (mean ± SD over the saved draws of β), with the
- * training centring. Genotyped individuals left out of the training records get the same GEBVs from
+ * `mixmc predict RUN_DIR --geno FILE` give the GEBVs (mean ± SD over the saved draws of β, or the
+ * mean x'E[β] alone when no draws were saved), with the training centring. Genotyped individuals left out of the training records get the same GEBVs from
  * the fit itself (its gebv tracker) as from predict on their genotypes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +43,32 @@ describe('predict', () => {
       expect(row[0]).toBe(api.ids[i]);
       expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
       expect(Number(row[2])).toBeCloseTo(api.sd[i], 12);
+    });
+  });
+
+  it('without saved effect draws (the default) gives x\'E[β], equal to the fit’s own GEBV means, and SD NA', async () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 50, 40, 3, 0.5, 93);
+    const out = join(dir, 'run');
+    const res = await fit({ data: sim.rows.slice(0, 40), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesA' }, mcmc: { chains: 2, iterations: 300, burnin: 50, thin: 1, seed: 5 } }, { outDir: out, workers: 0 });
+    expect(res.chains.every((c) => !c.effects || c.effects.rows === 0)).toBe(true);
+    const gebv = res.effects.find((e) => e.name === 'gebv')!;
+    const newFile = join(dir, 'new.csv');
+    writeFileSync(newFile, ['id,' + Array.from({ length: 40 }, (_, j) => `m${j}`).join(','), ...sim.codes.slice(40).map((c, i) => `ind${40 + i},${c.join(',')}`)].join('\n') + '\n');
+    const api = predict(res, newFile);
+    expect(api.draws).toBe(0);
+    api.ids.forEach((id, i) => {
+      // the mean of x'β over draws = x'(mean of β); Float32 genotypes bound the agreement
+      expect(Math.abs(api.mean[i] - gebv.mean[40 + i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(gebv.mean[40 + i])));
+      expect(api.sd[i]).toBeNaN();
+    });
+    const r = await runCli(['predict', out, '--geno', newFile, '--out', join(dir, 'pred.csv')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/kept no draws of the marker effects.*saveEffects/);
+    const rows = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    rows.forEach((row, i) => {
+      expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
+      expect(row[2]).toBe('NA');
     });
   });
 
