@@ -3,7 +3,7 @@
  * random sparse SPD matrix (and on A⁻¹ of a pedigree), to 1e-10.
  */
 import { describe, expect, it } from 'vitest';
-import { SparseCholesky } from '../../src/linalg/sparseCholesky.js';
+import { SparseCholesky, SymbolicCholesky } from '../../src/linalg/sparseCholesky.js';
 import { choleskyInPlace, invertSPD } from '../../src/linalg/dense.js';
 import { toDense, type SparseSym } from '../../src/linalg/sparse.js';
 import { chainRng } from '../../src/rng/rng.js';
@@ -37,10 +37,10 @@ function randomSpd(n: number, density: number, seed: number): SparseSym {
   return { n, rowPtr, colIdx, values };
 }
 
-function check(a: SparseSym): void {
+function check(a: SparseSym, factor: (a: SparseSym) => SparseCholesky | undefined = SparseCholesky.factor): void {
   const n = a.n;
   const dense = toDense(a);
-  const f = SparseCholesky.factor(a)!;
+  const f = factor(a)!;
   expect(f).toBeDefined();
   const l = Float64Array.from(dense);
   choleskyInPlace(l, n);
@@ -69,6 +69,33 @@ describe('sparse Cholesky and selected inverse', () => {
     const dams = new Set(rows.map((r) => r.dam).filter(Boolean) as string[]);
     const ped = buildPedigree([...rows.map((r) => ({ ...r, dam: r.dam })), ...[...dams].map((d) => ({ id: d }))].filter((r, k, all) => all.findIndex((x) => x.id === r.id) === k));
     check(aInverse(ped).ainv);
+  });
+  it('a dense matrix (the elimination graph is one clique) and a sparse one with a dense block', () => {
+    check(randomSpd(40, 1, 4));
+    const a = randomSpd(120, 0.02, 5);
+    const rows = Array.from({ length: 120 }, (_, i) => new Map(Array.from({ length: a.rowPtr[i + 1] - a.rowPtr[i] }, (_, t) => [a.colIdx[a.rowPtr[i] + t], a.values[a.rowPtr[i] + t]] as [number, number])));
+    // the last 30 rows and columns joined to each other, diagonal kept dominant
+    for (let i = 90; i < 120; i++) for (let j = 90; j < 120; j++) if (i !== j) rows[i].set(j, 0.01);
+    for (let i = 90; i < 120; i++) rows[i].set(i, rows[i].get(i)! + 0.3);
+    const rowPtr = new Int32Array(121);
+    rows.forEach((r, i) => (rowPtr[i + 1] = rowPtr[i] + r.size));
+    const sorted = rows.map((r) => [...r.entries()].sort((x, y) => x[0] - y[0]));
+    check({ n: 120, rowPtr, colIdx: Int32Array.from(sorted.flat().map((e) => e[0])), values: Float64Array.from(sorted.flat().map((e) => e[1])) });
+  });
+  it('one symbolic analysis serves every matrix of its pattern, and knows other patterns', () => {
+    const a = randomSpd(150, 0.03, 6);
+    const sym = SymbolicCholesky.analyze(a);
+    // new symmetric values (still diagonally dominant) through the kept analysis
+    const scaled = { ...a, values: Float64Array.from(a.values) };
+    for (let i = 0; i < scaled.n; i++) {
+      for (let t = scaled.rowPtr[i]; t < scaled.rowPtr[i + 1]; t++) {
+        const j = scaled.colIdx[t];
+        scaled.values[t] = j === i ? scaled.values[t] + 1 : scaled.values[t] * (1 + 0.1 * Math.sin(i + j));
+      }
+    }
+    expect(sym.matches(scaled)).toBe(true);
+    check(scaled, (m) => sym.factor(m));
+    expect(sym.matches(randomSpd(150, 0.03, 7))).toBe(false);
   });
   it('a matrix that is not positive definite gives undefined', () => {
     const a: SparseSym = { n: 2, rowPtr: Int32Array.of(0, 2, 4), colIdx: Int32Array.of(0, 1, 0, 1), values: Float64Array.of(1, 2, 2, 1) };
