@@ -93,3 +93,25 @@ export function dirichlet(rng: UniformSource, alpha: ArrayLike<number>, out: Flo
   }
   for (let k = 0; k < alpha.length; k++) out[k] /= sum;
 }
+
+/**
+ * One slice-sampling update of a scalar x with log density logf (Neal 2003, "Slice sampling", Ann.
+ * Statist. 31:705, figs. 3 and 5: stepping out with width w and at most maxSteps steps, then
+ * shrinkage). It leaves the distribution invariant, so it can stand in for an exact draw in a Gibbs
+ * sampler. logf must be finite at x0.
+ */
+export function sliceSample(rng: UniformSource, x0: number, logf: (x: number) => number, w: number, maxSteps = 32): number {
+  const y = logf(x0) + Math.log(rng.uniform());
+  let left = x0 - w * rng.uniform();
+  let right = left + w;
+  let j = Math.floor(maxSteps * rng.uniform());
+  let k = maxSteps - 1 - j;
+  while (j-- > 0 && logf(left) > y) left -= w;
+  while (k-- > 0 && logf(right) > y) right += w;
+  for (;;) {
+    const x1 = left + rng.uniform() * (right - left);
+    if (logf(x1) > y) return x1;
+    if (x1 < x0) left = x1;
+    else right = x1;
+  }
+}

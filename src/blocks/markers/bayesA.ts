@@ -4,8 +4,8 @@
  *
  * Full conditionals (Pérez & de los Campos 2014):
  *   β_j | rest  ~ N( r_j/c_j, σ²e/c_j ),  c_j = x_j'x_j + σ²e/σ²_j
- *   σ²_j | β_j  ~ (S + β_j²)/χ²(ν + 1)
- *   S | σ²      ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j))
+ *   (S, σ²) | β as one block (SpecificVariances in kernel.ts): S | β with σ² integrated out, by
+ *   slice sampling, then σ²_j | β_j, S ~ (S + β_j²)/χ²(ν + 1)
  * Traced: scale[markers] = S/ν (the s² of the {df, scale} convention).
  */
 import { DEFAULT_DF, markerScale } from '../../model/defaults.js';

@@ -4,8 +4,8 @@
  * when estimated.
  *
  * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (see mixtureSweep in kernel.ts), then
- *   σ²_j | b_j ~ (S + b_j²)/χ²(ν + 1)
- *   S | σ²     ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j))
+ *   (S, σ²) | b as one block (SpecificVariances in kernel.ts): S | b with σ² integrated out, by
+ *   slice sampling, then σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1)
  *   π | δ      ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
 import type { UniformSource } from '../../rng/rng.js';
