@@ -1,7 +1,8 @@
 /**
- * The (S, σ²) block of BayesA and BayesB (SpecificVariances): with the effects b held fixed, the
+ * The collapsed hyper-parameter draws. BayesA and BayesB (SpecificVariances): with the effects b fixed, the
  * slice-sampled S must follow p(S | b) ∝ S^(shape − 1 + pν/2) e^(−rate·S) Π_j (S + b_j²)^(−(ν+1)/2),
- * whose mean and median the test computes by quadrature. Tolerances: 4 MCSE, the MCSE from the
+ * and the Bayesian LASSO's λ must follow p(λ | β, σ²e) ∝ λ^(2·shape − 1 + p)·exp(−rate·λ² − λ·Σ|β_j|/σe),
+ * whose means and medians the test computes by quadrature. Tolerances: 4 MCSE, the MCSE from the
  * chain's own ESS (posterior's ess_mean; for the median, the binomial SD of the indicator at the ESS).
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { SpecificVariances, type MarkerContext, type MarkerHyper } from '../../s
 import { chainRng } from '../../src/rng/rng.js';
 import { normal, chiSquare } from '../../src/rng/dist.js';
 import { essBasic } from '../../src/diagnostics/kernels.js';
+import { lambdaGivenEffects } from '../../src/blocks/markers/lasso.js';
 
 describe('BayesA/BayesB scale S given the effects', () => {
   it('the slice-sampled S follows p(S | b) (mean and median by quadrature, within 4 MCSE)', () => {
@@ -62,5 +64,43 @@ describe('BayesA/BayesB scale S given the effects', () => {
     expect(Math.abs(below - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
     // σ²_j | b_j, S: the last draw is (S + b_j²)/χ²(ν + 1), positive and finite
     expect(varJ.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+  });
+});
+
+describe('Bayesian LASSO λ given the effects', () => {
+  it('the slice-sampled λ follows p(λ | β, σ²e) ∝ λ^(2·shape − 1 + p)·exp(−rate·λ² − λ·Σ|β|/σe) (quadrature, 4 MCSE)', () => {
+    const rng = chainRng(43, 0);
+    const p = 500;
+    const shape = 1.1;
+    const rate = 0.1 / 400;
+    const a = 25; // Σ|β_j|/σe
+    const grid = 4000;
+    const lo = 0.1;
+    const hi = 200;
+    const dl = (hi - lo) / grid;
+    const at = (i: number): number => lo + (i + 0.5) * dl;
+    const logd = Float64Array.from({ length: grid }, (_, i) => (2 * shape - 1 + p) * Math.log(at(i)) - rate * at(i) ** 2 - a * at(i));
+    const mx = Math.max(...logd);
+    const w = logd.map((v) => Math.exp(v - mx));
+    const total = w.reduce((s, v) => s + v, 0);
+    expect(w[0] / total).toBeLessThan(1e-12);
+    expect(w[grid - 1] / total).toBeLessThan(1e-12);
+    let mean = 0;
+    for (let i = 0; i < grid; i++) mean += (w[i] / total) * at(i);
+    let cum = 0;
+    let median = NaN;
+    for (let i = 0; i < grid && Number.isNaN(median); i++) {
+      cum += w[i] / total;
+      if (cum >= 0.5) median = lo + (i + 1 - (cum - 0.5) / (w[i] / total)) * dl;
+    }
+    const n = 20000;
+    const draws = new Float64Array(n);
+    let lambda = 5;
+    for (let t = 0; t < n; t++) draws[t] = lambda = lambdaGivenEffects(rng, lambda, a, p, shape, rate);
+    const ess = essBasic([draws]);
+    const m = draws.reduce((s, v) => s + v, 0) / n;
+    const sd = Math.sqrt(draws.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1));
+    expect(Math.abs(m - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
+    expect(Math.abs(draws.filter((v) => v <= median).length / n - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
   });
 });

@@ -16,7 +16,7 @@ import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { Stage, type Block, type Tracker } from '../../mcmc/updater.js';
 import type { PriorReport } from '../../types.js';
-import { beta, chiSquare, gamma, normal, sliceSample } from '../../rng/dist.js';
+import { beta, chiSquare, normal, sliceSample } from '../../rng/dist.js';
 
 /** x_j'e for column j (offset off = j·n) of a column-major Float32 matrix. */
 export function dotCol(x: Float32Array, off: number, e: Float64Array, n: number): number {
@@ -387,11 +387,6 @@ export function resolvePi(spec: MarkerSpec, estimateByDefault: boolean): PiSetti
 
 function fmt(x: number): string {
   return Number(x.toPrecision(6)).toString();
-}
-
-/** Draw from Gamma(shape, rate). */
-export function gammaRate(rng: UniformSource, shape: number, rate: number): number {
-  return gamma(rng, shape) / rate;
 }
 
 /**

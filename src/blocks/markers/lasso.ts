@@ -4,16 +4,19 @@
  *
  * Full conditionals (Park & Casella 2008, §2):
  *   β_j | rest      ~ N( r_j/c_j, σ²e/c_j ),  c_j = x_j'x_j + 1/τ²_j
- *   1/τ²_j | β_j    ~ Inverse-Gaussian( sqrt(λ² σ²e/β_j²), λ² )
- *   λ² | τ²         ~ Gamma(shape + p, rate + Σ_j τ²_j/2)
+ *   (λ, τ²) | β, σ²e as one block: λ with τ² integrated out (β_j | λ, σ²e is Laplace with rate λ/σe),
+ *     p(λ | β, σ²e) ∝ λ^(2·shape − 1 + p) · exp(−rate·λ² − λ·Σ_j|β_j|/σe), by slice sampling on
+ *     log λ (Neal 2003); then 1/τ²_j | β_j, λ ~ Inverse-Gaussian( sqrt(λ² σ²e/β_j²), λ² ).
+ *   (Park & Casella draw λ² | τ² ~ Gamma(shape + p, rate + Σ_j τ²_j/2), the same stationary
+ *   distribution, but τ² and λ pin each other down and λ then moves slowly.)
  * and, because the prior of β scales with σ²e, the residual variance's full conditional gains
  * SS += Σ_j β_j²/τ²_j and df += p (residualContribution).
  */
-import { inverseGaussian, normal } from '../../rng/dist.js';
+import { inverseGaussian, normal, sliceSample } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { MixmcError } from '../../errors.js';
-import { gammaRate, MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import { MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
 
 class LassoBlock extends MarkerBlockBase {
   private readonly lambda0: number;
@@ -56,13 +59,16 @@ class LassoBlock extends MarkerBlockBase {
       beta[j] = bNew;
     }
     this.updates.flush(x, e, n);
-    let sumTau2 = 0;
+    if (this.estimate) {
+      let abs = 0;
+      for (let j = 0; j < p; j++) abs += Math.abs(beta[j]);
+      const lambda = lambdaGivenEffects(rng, Math.sqrt(lambda2[0]), abs / Math.sqrt(varE), p, this.shape, this.rate);
+      lambda2[0] = lambda * lambda;
+    }
     for (let j = 0; j < p; j++) {
       const mu = Math.sqrt((lambda2[0] * varE) / (beta[j] * beta[j]));
       tau2[j] = 1 / inverseGaussian(rng, mu, lambda2[0]);
-      sumTau2 += tau2[j];
     }
-    if (this.estimate) lambda2[0] = gammaRate(rng, this.shape + p, this.rate + sumTau2 / 2);
   }
 
   residualContribution(state: ChainState): { ss: number; df: number } {
@@ -75,6 +81,17 @@ class LassoBlock extends MarkerBlockBase {
   protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
     row[offset] = Math.sqrt(state.markers!.extra.lambda2[0]);
   }
+}
+
+/**
+ * A slice-sampling update of λ from p(λ | β, σ²e) ∝ λ^(2·shape − 1 + p) · exp(−rate·λ² − λ·a), with
+ * a = Σ_j|β_j|/σe and λ² ~ Gamma(shape, rate) a priori; on v = log λ the log density
+ * (2·shape + p)·v − rate·e^(2v) − a·e^v is concave.
+ */
+export function lambdaGivenEffects(rng: UniformSource, lambda: number, a: number, p: number, shape: number, rate: number): number {
+  const k = 2 * shape + p;
+  const logf = (v: number): number => k * v - rate * Math.exp(2 * v) - a * Math.exp(v);
+  return Math.exp(sliceSample(rng, Math.log(lambda), logf, 2 / Math.sqrt(k)));
 }
 
 export const lasso: MarkerPriorModule = {
