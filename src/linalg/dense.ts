@@ -11,16 +11,11 @@
  */
 export function choleskyInPlace(a: Float64Array, n: number): number {
   for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    const d = a[j * n + j] - dot(a, j * n, a, j * n, j);
     if (!(d > 0)) return j;
     const ljj = Math.sqrt(d);
     a[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / ljj;
-    }
+    for (let i = j + 1; i < n; i++) a[i * n + j] = (a[i * n + j] - dot(a, i * n, a, j * n, j)) / ljj;
     for (let i = 0; i < j; i++) a[i * n + j] = 0;
   }
   return -1;
@@ -60,22 +55,15 @@ export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
   for (let j = 0; j < n; j++) {
     const row = j * n;
     wt[row + j] = 1 / l[j * n + j];
-    for (let k = j + 1; k < n; k++) {
-      let s = 0;
-      const lk = k * n;
-      for (let t = j; t < k; t++) s += l[lk + t] * wt[row + t];
-      wt[row + k] = -s / l[lk + k];
-    }
+    for (let k = j + 1; k < n; k++) wt[row + k] = -dot(l, k * n + j, wt, row + j, k - j) / l[k * n + k];
   }
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      let s = 0;
-      for (let k = i; k < n; k++) s += wt[ri + k] * wt[rj + k];
+      const s = dot(wt, ri + i, wt, j * n + i, n - i);
       inv[ri + j] = s;
-      inv[rj + i] = s;
+      inv[j * n + i] = s;
     }
   }
   return inv;
@@ -90,4 +78,21 @@ export function invertSPD(a: Float64Array, n: number): Float64Array {
   const bad = choleskyInPlace(l, n);
   if (bad >= 0) throw new Error(`matrix is not positive definite (pivot ${bad})`);
   return inverseFromCholesky(l, n);
+}
+
+/** Σ_{t < len} x[xo + t]·y[yo + t], with four running sums so that the adds do not wait on each other. */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t = 0;
+  for (; t + 3 < len; t += 4) {
+    s0 += x[xo + t] * y[yo + t];
+    s1 += x[xo + t + 1] * y[yo + t + 1];
+    s2 += x[xo + t + 2] * y[yo + t + 2];
+    s3 += x[xo + t + 3] * y[yo + t + 3];
+  }
+  for (; t < len; t++) s0 += x[xo + t] * y[yo + t];
+  return s0 + s1 + s2 + s3;
 }
