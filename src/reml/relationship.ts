@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { parseNumber, readTable } from '../io/csv.js';
 import { readGenotypes } from '../io/genotypes.js';
-import { choleskyInPlace, invertSPD } from '../linalg/dense.js';
+import { choleskyInPlace, inverseFromCholesky } from '../linalg/dense.js';
 import type { SparseSym } from '../linalg/sparse.js';
 import { aInverse, readPedigree } from './pedigree.js';
 
@@ -100,19 +100,25 @@ export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
   let filled = 0;
   let denom = 0;
   const flush = (): void => {
-    for (let a = 0; a < n; a++) {
+    // rows a and a + 1 together, so that each loaded value of row b serves two products
+    for (let a = 0; a < n; a += 2) {
       const ra = a * BLOCK;
-      for (let b = a; b < n; b++) {
+      let d = 0;
+      for (let k = 0; k < filled; k++) d += zb[ra + k] * zb[ra + k];
+      g[a * n + a] += d;
+      if (a + 1 === n) break;
+      const rc = ra + BLOCK;
+      for (let b = a + 1; b < n; b++) {
         const rb = b * BLOCK;
         let s0 = 0;
         let s1 = 0;
-        let k = 0;
-        for (; k + 1 < filled; k += 2) {
-          s0 += zb[ra + k] * zb[rb + k];
-          s1 += zb[ra + k + 1] * zb[rb + k + 1];
+        for (let k = 0; k < filled; k++) {
+          const v = zb[rb + k];
+          s0 += zb[ra + k] * v;
+          s1 += zb[rc + k] * v;
         }
-        if (k < filled) s0 += zb[ra + k] * zb[rb + k];
-        g[a * n + b] += s0 + s1;
+        g[a * n + b] += s0;
+        g[(a + 1) * n + b] += s1;
       }
     }
     filled = 0;
@@ -167,7 +173,7 @@ function fromDense(kind: 'relationship' | 'genomic', file: string, term: string,
     logDet += 2 * Math.log(l[i * n + i]);
     diag += k[i * n + i];
   }
-  const inv = invertSPD(k, n);
+  const inv = inverseFromCholesky(l, n);
   return { kind, file, levels: ids, kinv: denseToSparse(inv, n), logDet, meanDiag: diag / n, diagK: Float64Array.from({ length: n }, (_, i) => k[i * n + i]) };
 }
 

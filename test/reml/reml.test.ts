@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { prepare } from '../../src/fit.js';
 import { blup, reml } from '../../src/reml/reml.js';
 import { invertSPD } from '../../src/linalg/dense.js';
+import { vanRaden } from '../../src/reml/relationship.js';
 import { fixturePath, readJson } from '../helpers/fixtures.js';
 import { simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
@@ -127,5 +128,22 @@ describe('GBLUP = SNP-BLUP', () => {
     const denom = p.reduce((s, f) => s + 2 * f * (1 - f), 0);
     const g00 = sim.codes[0].reduce((s, c, j) => s + (c - 2 * p[j]) ** 2, 0) / denom;
     expect(cov.diagK[0]).toBeCloseTo(0.95 * g00 + 0.05, 10);
+  });
+
+  it("VanRaden's G entry by entry (odd n, markers over several blocks of the accumulation)", () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 21, 300, 3, 0.5, 23);
+    const { ids, g } = vanRaden(sim.genoFile);
+    const n = ids.length;
+    const p = sim.codes[0].map((_, j) => sim.codes.reduce((s, c) => s + c[j], 0) / (2 * n));
+    const used = p.map((f) => f > 0 && f < 1);
+    const denom = p.reduce((s, f, j) => s + (used[j] ? 2 * f * (1 - f) : 0), 0);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        let s = 0;
+        for (let j = 0; j < p.length; j++) if (used[j]) s += (sim.codes[a][j] - 2 * p[j]) * (sim.codes[b][j] - 2 * p[j]);
+        expect(Math.abs(g[a * n + b] - s / denom)).toBeLessThan(1e-12 * Math.max(1, Math.abs(s / denom)));
+      }
+    }
   });
 });
