@@ -29,8 +29,8 @@ export interface EffectLayout {
   every: number;
   /** Saved draws per chain file effects/chain-K.f32 (K = 1, 2, …), each p Float32 values. */
   rows: number[];
-  /** Posterior mean of every marker effect (all kept draws of all chains). */
-  betaMean: number[];
+  /** Posterior mean of every marker effect (all kept draws of all chains); absent before mixmc 0.1's default saveEffects = 0. */
+  betaMean?: number[];
 }
 
 interface EffectSource {
@@ -38,7 +38,7 @@ interface EffectSource {
   means: Float64Array;
   center: Float64Array;
   chains: Float32Array[];
-  betaMean: Float64Array;
+  betaMean: Float64Array | undefined;
 }
 
 function fromFit(fit: FitResult): EffectSource {
@@ -65,7 +65,7 @@ function fromRunDir(dir: string): EffectSource {
     if (buf.length < rows * p * 4) throw new MixmcError(`expected ${rows} draws of ${p} effects (${rows * p * 4} bytes), found ${buf.length} bytes`, { file: f });
     return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + rows * p * 4));
   });
-  return { markers: layout.markers, means: Float64Array.from(layout.means), center: Float64Array.from(layout.center), chains, betaMean: Float64Array.from(layout.betaMean) };
+  return { markers: layout.markers, means: Float64Array.from(layout.means), center: Float64Array.from(layout.center), chains, betaMean: layout.betaMean && Float64Array.from(layout.betaMean) };
 }
 
 /**
@@ -91,6 +91,7 @@ export function predict(source: FitResult | string, genotypes: string | Genotype
     }
   }
   if (draws === 0) {
+    if (!src.betaMean) throw new MixmcError('the run directory has neither saved effect draws nor their posterior means; refit it with this version', { term: 'effects/layout.json' });
     linearPredictor(x, m, src.betaMean, gebv);
     return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws };
   }
