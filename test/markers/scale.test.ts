@@ -6,65 +6,76 @@
  * chain's own ESS (posterior's ess_mean; for the median, the binomial SD of the indicator at the ESS).
  */
 import { describe, expect, it } from 'vitest';
-import { SpecificVariances, type MarkerContext, type MarkerHyper } from '../../src/blocks/markers/kernel.js';
+import { CommonVariance, SpecificVariances, type MarkerContext, type MarkerHyper } from '../../src/blocks/markers/kernel.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal, chiSquare } from '../../src/rng/dist.js';
 import { essBasic } from '../../src/diagnostics/kernels.js';
 import { lambdaGivenEffects } from '../../src/blocks/markers/lasso.js';
 
 describe('BayesA/BayesB scale S given the effects', () => {
-  it('the slice-sampled S follows p(S | b) (mean and median by quadrature, within 4 MCSE)', () => {
-    const rng = chainRng(41, 0);
-    const p = 300;
-    const df = 5;
-    const shape = 1.1;
-    const S0 = 0.02;
-    const rate = (shape - 1) / S0;
-    // effects from the model itself at S = 0.01: b_j = sqrt(S/χ²_ν)·z
-    const b = Float64Array.from({ length: p }, () => Math.sqrt(0.01 / chiSquare(rng, df)) * normal(rng));
-    const hyper = { prior: 'BayesA', values: { df, scale: S0 / df, shape, rate }, rules: [], report: { term: 'markers', df, scale: S0 / df, source: 'default' } } as unknown as MarkerHyper;
-    const sv = new SpecificVariances({ fixedVariance: undefined } as unknown as MarkerContext, hyper);
-    // the exact density on a log-S grid wide enough to hold all its mass
-    const grid = 4000;
-    const lo = Math.log(1e-4);
-    const hi = Math.log(1);
-    const du = (hi - lo) / grid;
-    const logd = Float64Array.from({ length: grid }, (_, i) => {
-      const u = lo + (i + 0.5) * du;
-      let s = 0;
-      for (const v of b) s += Math.log(Math.exp(u) + v * v);
-      return (shape + (p * df) / 2) * u - rate * Math.exp(u) - ((df + 1) / 2) * s;
+  for (const mixture of [false, true]) {
+    it(`the slice-sampled S follows p(S | b${mixture ? '_in' : ''}) (mean and median by quadrature, within 4 MCSE)${mixture ? ': BayesB, the markers out ignored' : ''}`, () => {
+      const rng = chainRng(41, 0);
+      const p = 300;
+      const df = 5;
+      const shape = 1.1;
+      const S0 = 0.02;
+      const rate = (shape - 1) / S0;
+      // effects from the model itself at S = 0.01: b_j = sqrt(S/χ²_ν)·z; in BayesB a third are out,
+      // and their b_j (here deliberately large) must not matter
+      const delta = Float64Array.from({ length: p }, (_, j) => (mixture && j % 3 === 0 ? 0 : 1));
+      const b = Float64Array.from({ length: p }, (_, j) => (delta[j] ? Math.sqrt(0.01 / chiSquare(rng, df)) * normal(rng) : 10));
+      const m = delta.reduce((a, v) => a + v, 0);
+      const hyper = { prior: 'BayesA', values: { df, scale: S0 / df, shape, rate }, rules: [], report: { term: 'markers', df, scale: S0 / df, source: 'default' } } as unknown as MarkerHyper;
+      const sv = new SpecificVariances({ fixedVariance: undefined } as unknown as MarkerContext, hyper);
+      // the exact density on a log-S grid wide enough to hold all its mass
+      const grid = 4000;
+      const lo = Math.log(1e-4);
+      const hi = Math.log(1);
+      const du = (hi - lo) / grid;
+      const logd = Float64Array.from({ length: grid }, (_, i) => {
+        const u = lo + (i + 0.5) * du;
+        let s = 0;
+        b.forEach((v, j) => {
+          if (delta[j]) s += Math.log(Math.exp(u) + v * v);
+        });
+        return (shape + (m * df) / 2) * u - rate * Math.exp(u) - ((df + 1) / 2) * s;
+      });
+      const mx = Math.max(...logd);
+      const w = logd.map((v) => Math.exp(v - mx));
+      const total = w.reduce((a, v) => a + v, 0);
+      expect(w[0] / total).toBeLessThan(1e-12);
+      expect(w[grid - 1] / total).toBeLessThan(1e-12);
+      let mean = 0;
+      for (let i = 0; i < grid; i++) mean += (w[i] / total) * Math.exp(lo + (i + 0.5) * du);
+      let cum = 0;
+      let median = NaN;
+      for (let i = 0; i < grid && Number.isNaN(median); i++) {
+        cum += w[i] / total;
+        if (cum >= 0.5) median = Math.exp(lo + (i + 1 - (cum - 0.5) / (w[i] / total)) * du);
+      }
+      const S = Float64Array.of(S0);
+      const varJ = new Float64Array(p);
+      const n = 20000;
+      const draws = new Float64Array(n);
+      let outMean = 0;
+      for (let t = 0; t < n; t++) {
+        sv.update(b, varJ, S, rng, mixture ? delta : undefined);
+        draws[t] = S[0];
+        // σ²_j of a marker out is a prior draw S/χ²_ν: E[σ²_j/S] = 1/(ν − 2)
+        if (mixture) outMean += varJ[0] / S[0] / n;
+      }
+      const ess = essBasic([draws]);
+      const mm = draws.reduce((a, v) => a + v, 0) / n;
+      const sd = Math.sqrt(draws.reduce((a, v) => a + (v - mm) ** 2, 0) / (n - 1));
+      expect(Math.abs(mm - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
+      const below = draws.filter((v) => v <= median).length / n;
+      expect(Math.abs(below - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
+      expect(varJ.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+      // 1/χ²_5 has mean 1/3 and variance 2/(9·1) = 2/9
+      if (mixture) expect(Math.abs(outMean - 1 / 3)).toBeLessThan(4 * Math.sqrt(2 / 9 / n));
     });
-    const mx = Math.max(...logd);
-    const w = logd.map((v) => Math.exp(v - mx));
-    const total = w.reduce((a, v) => a + v, 0);
-    expect(w[0] / total).toBeLessThan(1e-12);
-    expect(w[grid - 1] / total).toBeLessThan(1e-12);
-    let mean = 0;
-    for (let i = 0; i < grid; i++) mean += (w[i] / total) * Math.exp(lo + (i + 0.5) * du);
-    let cum = 0;
-    let median = NaN;
-    for (let i = 0; i < grid && Number.isNaN(median); i++) {
-      cum += w[i] / total;
-      if (cum >= 0.5) median = Math.exp(lo + (i + 1 - (cum - 0.5) / (w[i] / total)) * du);
-    }
-    const S = Float64Array.of(S0);
-    const varJ = new Float64Array(p);
-    const n = 20000;
-    const draws = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      sv.update(b, varJ, S, rng);
-      draws[t] = S[0];
-    }
-    const ess = essBasic([draws]);
-    const m = draws.reduce((a, v) => a + v, 0) / n;
-    const sd = Math.sqrt(draws.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1));
-    expect(Math.abs(m - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
-    const below = draws.filter((v) => v <= median).length / n;
-    expect(Math.abs(below - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
-    // σ²_j | b_j, S: the last draw is (S + b_j²)/χ²(ν + 1), positive and finite
-    expect(varJ.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
-  });
+  }
 });
 
 describe('Bayesian LASSO λ given the effects', () => {
@@ -102,5 +113,26 @@ describe('Bayesian LASSO λ given the effects', () => {
     const sd = Math.sqrt(draws.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1));
     expect(Math.abs(m - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
     expect(Math.abs(draws.filter((v) => v <= median).length / n - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
+  });
+});
+
+describe('BayesC common variance given the effects in the model', () => {
+  it('σ²β ~ (ν s² + Σ_in β_j²)/χ²(ν + m): the markers out (β_j = 0) add no degrees of freedom', () => {
+    const rng = chainRng(44, 0);
+    const df = 5;
+    const scale = 0.002;
+    const hyper = { prior: 'BayesC', values: {}, rules: [], report: { term: 'markers', df, scale, source: 'default' } } as unknown as MarkerHyper;
+    const cv = new CommonVariance({ fixedVariance: undefined } as unknown as MarkerContext, hyper);
+    // 40 markers in, 160 out
+    const beta = Float64Array.from({ length: 200 }, (_, j) => (j < 40 ? 0.05 * normal(rng) : 0));
+    const m = 40;
+    const ss = beta.reduce((a, v) => a + v * v, 0);
+    const nu = df + m;
+    const mean = (df * scale + ss) / (nu - 2);
+    const variance = (2 * mean * mean) / (nu - 4);
+    const n = 100000;
+    let sum = 0;
+    for (let t = 0; t < n; t++) sum += cv.draw(beta, 0, rng, m);
+    expect(Math.abs(sum / n - mean)).toBeLessThan(4 * Math.sqrt(variance / n));
   });
 });

@@ -4,8 +4,9 @@
  * when estimated.
  *
  * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (see mixtureSweep in kernel.ts), then
- *   (S, σ²) | b as one block (SpecificVariances in kernel.ts): S | b with σ² integrated out, by
- *   slice sampling, then σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1)
+ *   (S, σ²) | b, δ as one block (SpecificVariances in kernel.ts): S | b_in with σ² and the b_j of the
+ *   markers out integrated out, by slice sampling, then σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1) for the
+ *   markers in and S/χ²(ν) for those out
  *   π | δ      ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
 import type { UniformSource } from '../../rng/rng.js';
@@ -40,7 +41,7 @@ class BayesBBlock extends MarkerBlockBase {
     const { beta, extra } = state.markers!;
     const { b, delta, varJ, S, pi } = extra;
     mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng, this.updates);
-    this.variances.update(b, varJ, S, rng);
+    this.variances.update(b, varJ, S, rng, delta);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
 

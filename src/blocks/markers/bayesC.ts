@@ -4,7 +4,8 @@
  * BayesCπ also draws π ~ Beta(a, b).
  *
  * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (mixtureSweep in kernel.ts), then
- *   σ²β | b ~ Scaled-Inv-χ²(ν + p, (ν s² + b'b)/(ν + p))
+ *   σ²β | β, δ ~ (ν s² + Σ_{δ_j = 1} b_j²)/χ²(ν + m), m = Σ δ_j (the prior draws b_j of the markers
+ *   out integrated out; see CommonVariance)
  *   π | δ   ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
 import { DEFAULT_DF, markerScale } from '../../model/defaults.js';
@@ -39,7 +40,9 @@ class BayesCBlock extends MarkerBlockBase {
     const { beta, extra } = state.markers!;
     const { b, delta, varB, pi } = extra;
     mixtureSweep(this.md, state.e, beta, b, delta, varB, true, state.varE[0], pi[0], rng, this.updates);
-    varB[0] = this.variance.draw(b, varB[0], rng);
+    let m = 0;
+    for (let j = 0; j < delta.length; j++) m += delta[j];
+    varB[0] = this.variance.draw(beta, varB[0], rng, m);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
 

@@ -409,21 +409,27 @@ export class CommonVariance {
     return this.fixed ?? this.scale;
   }
 
-  /** A draw of σ²β given the effects b (b from the prior for markers out of a mixture), or the fixed value. */
-  draw(b: Float64Array, current: number, rng: UniformSource): number {
+  /**
+   * A draw of σ²β ~ (ν s² + Σ β_j²)/χ²(ν + m) given the m effects in the model, or the fixed value.
+   * In a mixture, `beta` is zero for the markers out and `m` counts those in: their effects, prior
+   * draws that carry no information, are integrated out (as JWAS does) rather than drawn and then
+   * conditioned on (BGLR), which would tie σ²β to p − m prior draws and slow its chain.
+   */
+  draw(beta: Float64Array, current: number, rng: UniformSource, m = beta.length): number {
     if (this.fixed !== undefined) return current;
     let ss = 0;
-    for (let j = 0; j < b.length; j++) ss += b[j] * b[j];
-    return (this.df * this.scale + ss) / chiSquare(rng, this.df + b.length);
+    for (let j = 0; j < beta.length; j++) ss += beta[j] * beta[j];
+    return (this.df * this.scale + ss) / chiSquare(rng, this.df + m);
   }
 }
 
 /**
  * Marker-specific variances σ²_j ~ S·Inv-χ²(ν) with S ~ Gamma(shape, rate) (BayesA, BayesB; BGLR's
- * parameterisation), or S held fixed. (S, σ²) are drawn as one block given the effects b:
- *   S | b     ∝ S^(shape − 1 + pν/2) · exp(−rate·S) · Π_j (S + b_j²)^(−(ν+1)/2)   (σ² integrated out:
- *               b_j | S is Student-t), by slice sampling on log S (Neal 2003);
- *   σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1).
+ * parameterisation), or S held fixed. (S, σ²) are drawn as one block given the m effects b_j in the
+ * model (all p for BayesA; δ_j = 1 for BayesB, whose other b_j are prior draws and are integrated out):
+ *   S | b     ∝ S^(shape − 1 + mν/2) · exp(−rate·S) · Π_{j in} (S + b_j²)^(−(ν+1)/2)   (σ² integrated
+ *               out: b_j | S is Student-t), by slice sampling on log S (Neal 2003);
+ *   σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1) for the markers in, S/χ²(ν) (the prior) for those out.
  * BGLR draws S | σ² ~ Gamma(shape + pν/2, rate + Σ_j 1/(2σ²_j)) instead, which has the same stationary
  * distribution but moves S by about 1/sqrt(pν/2) of itself per iteration, because σ² and S pin each
  * other down; integrating σ² out removes that coupling (var[genetic] mixed at ESS ≈ 3 per 1,000
@@ -435,8 +441,10 @@ export class SpecificVariances {
   private readonly shape: number;
   private readonly rate: number;
   private readonly fixedS: number | undefined;
-  /** The effects the log density of log S is evaluated for (set by update). */
+  /** The effects and inclusion indicators the log density of log S is evaluated for (set by update). */
   private b: Float64Array = new Float64Array(0);
+  private inModel: Float64Array | undefined;
+  private m = 0;
   private readonly logDensity = (u: number): number => this.logScaleDensity(u);
 
   constructor(ctx: MarkerContext, hyper: MarkerHyper) {
@@ -453,23 +461,32 @@ export class SpecificVariances {
     varJ.fill(S[0] / (this.df + 2));
   }
 
-  /** Mutates: varJ, S. */
-  update(b: Float64Array, varJ: Float64Array, S: Float64Array, rng: UniformSource): void {
+  /** `inModel` (δ, 0/1 per marker) when only some b_j are in the model. Mutates: varJ, S. */
+  update(b: Float64Array, varJ: Float64Array, S: Float64Array, rng: UniformSource, inModel?: Float64Array): void {
+    let m = b.length;
+    if (inModel) {
+      m = 0;
+      for (let j = 0; j < inModel.length; j++) m += inModel[j];
+    }
     if (this.fixedS === undefined) {
       this.b = b;
-      // the posterior SD of log S is about 1/sqrt(shape + pν/2): the slice width starts at twice that
-      const w = 2 / Math.sqrt(this.shape + (b.length * this.df) / 2);
+      this.inModel = inModel;
+      this.m = m;
+      // the posterior SD of log S is about 1/sqrt(shape + mν/2): the slice width starts at twice that
+      const w = 2 / Math.sqrt(this.shape + (m * this.df) / 2);
       S[0] = Math.exp(sliceSample(rng, Math.log(S[0]), this.logDensity, w));
     }
-    for (let j = 0; j < b.length; j++) varJ[j] = (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1);
+    for (let j = 0; j < b.length; j++) {
+      varJ[j] = !inModel || inModel[j] === 1 ? (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1) : S[0] / chiSquare(rng, this.df);
+    }
   }
 
   /** log p(log S = u | b) up to a constant (the Jacobian S included). */
   logScaleDensity(u: number): number {
     const S = Math.exp(u);
-    const b = this.b;
+    const { b, inModel } = this;
     let sum = 0;
-    for (let j = 0; j < b.length; j++) sum += Math.log(S + b[j] * b[j]);
-    return (this.shape + (b.length * this.df) / 2) * u - this.rate * S - ((this.df + 1) / 2) * sum;
+    for (let j = 0; j < b.length; j++) if (!inModel || inModel[j] === 1) sum += Math.log(S + b[j] * b[j]);
+    return (this.shape + (this.m * this.df) / 2) * u - this.rate * S - ((this.df + 1) / 2) * sum;
   }
 }
