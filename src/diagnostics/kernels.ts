@@ -6,7 +6,7 @@
  * undefined cases: they return NaN as posterior returns NA.
  */
 import { qbeta, qf, qnorm } from './special.js';
-import { argsort, sortValues, type SortedWithIndex } from './sort.js';
+import { argsort, rankScores, sortValues, type SortedWithIndex } from './sort.js';
 
 export type Chains = readonly Float64Array[];
 
@@ -186,21 +186,10 @@ function zTable(S: number): Float64Array {
  * offset), straight from the argsort: tied draws share their average rank.
  */
 function normalScores(s: SortedWithIndex): Float64Array {
-  const { values, index } = s;
-  const S = values.length;
+  const S = s.values.length;
   const table = zTable(S);
-  const z = new Float64Array(S);
-  let j = 0;
-  while (j < S) {
-    let k = j + 1;
-    while (k < S && values[k] === values[j]) k++;
-    const r = (j + 1 + k) / 2;
-    // tied draws have half-integer average ranks, which the table does not hold
-    const v = Number.isInteger(r) ? table[r] : qnorm((r - 3 / 8) / (S - 3 / 4 + 1));
-    for (let t = j; t < k; t++) z[index[t]] = v;
-    j = k;
-  }
-  return z;
+  // tied draws have half-integer average ranks, which the table does not hold
+  return rankScores(s, (r) => (Number.isInteger(r) ? table[r] : qnorm((r - 3 / 8) / (S - 3 / 4 + 1))));
 }
 
 /** Cut pooled values back into chains of the given lengths (views, no copy). */

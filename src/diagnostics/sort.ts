@@ -173,16 +173,24 @@ export function sortValues(x: ArrayLike<number>): Float64Array {
  * the original array, from its argsort.
  */
 export function averageRanks(s: SortedWithIndex): Float64Array {
+  return rankScores(s, (r) => r);
+}
+
+/**
+ * score(r) for the average rank r of every element of the original array, from its argsort: each
+ * group of tied values gets one average rank, hence one score.
+ */
+export function rankScores(s: SortedWithIndex, score: (rank: number) => number): Float64Array {
   const { values, index } = s;
   const n = values.length;
-  const ranks = new Float64Array(n);
+  const out = new Float64Array(n);
   let j = 0;
   while (j < n) {
     let k = j + 1;
     while (k < n && values[k] === values[j]) k++;
-    const r = (j + 1 + k) / 2;
-    for (let t = j; t < k; t++) ranks[index[t]] = r;
+    const v = score((j + 1 + k) / 2);
+    for (let t = j; t < k; t++) out[index[t]] = v;
     j = k;
   }
-  return ranks;
+  return out;
 }

@@ -63,7 +63,8 @@ function lowerIndex(s: Float64Array, v: number): number {
   return lo;
 }
 
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Centred sums of squares and cross-products of two equally long series. */
+function crossMoments(a: ArrayLike<number>, b: ArrayLike<number>): { saa: number; sbb: number; sab: number } {
   const n = a.length;
   let ma = 0;
   let mb = 0;
@@ -81,26 +82,24 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
     saa += (a[i] - ma) ** 2;
     sbb += (b[i] - mb) ** 2;
   }
+  return { saa, sbb, sab };
+}
+
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const { saa, sbb, sab } = crossMoments(a, b);
   return sab / Math.sqrt(saa * sbb);
 }
 
 /** Agreement of posterior means with BLUPs. */
 export function agreement(post: readonly number[], blup: readonly number[]): { correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number } {
   const n = blup.length;
-  const mb = blup.reduce((a, b) => a + b, 0) / n;
-  const mp = post.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
   let maxAbsDiff = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (blup[i] - mb) * (post[i] - mp);
-    sxx += (blup[i] - mb) ** 2;
-    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(post[i] - blup[i]));
-  }
+  for (let i = 0; i < n; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(post[i] - blup[i]));
+  const m = crossMoments(blup, post);
   const top = blup.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.max(2, Math.ceil(n / 10)));
   const ranks = (x: number[]): Float64Array => averageRanks(argsort(x));
   const topRankCorrelation = top.length >= 2 ? pearson(ranks(top.map((t) => post[t.i])), ranks(top.map((t) => t.v))) : NaN;
-  return { correlation: pearson(post, blup), slope: sxy / sxx, maxAbsDiff, topRankCorrelation };
+  return { correlation: m.sab / Math.sqrt(m.saa * m.sbb), slope: m.sab / m.saa, maxAbsDiff, topRankCorrelation };
 }
 
 /** Compare a finished fit with a REML result on the same spec. */

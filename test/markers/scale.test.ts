@@ -12,6 +12,35 @@ import { normal, chiSquare } from '../../src/rng/dist.js';
 import { essBasic } from '../../src/diagnostics/kernels.js';
 import { lambdaGivenEffects } from '../../src/blocks/markers/lasso.js';
 
+/**
+ * Expect the draws of a chain to have the mean and median of the density exp(logDensity(x)) on
+ * [lo, hi] (midpoint rule, `grid` cells; the end cells must hold < 1e-12 of the mass), within 4 MCSE.
+ * `value` maps the grid variable to the drawn quantity (monotone increasing: exp for a log-scale grid).
+ */
+function expectDrawsFollow(draws: Float64Array, lo: number, hi: number, logDensity: (x: number) => number, value: (x: number) => number = (x) => x, grid = 4000): void {
+  const dx = (hi - lo) / grid;
+  const logd = Float64Array.from({ length: grid }, (_, i) => logDensity(lo + (i + 0.5) * dx));
+  const mx = Math.max(...logd);
+  const w = logd.map((v) => Math.exp(v - mx));
+  const total = w.reduce((a, v) => a + v, 0);
+  expect(w[0] / total).toBeLessThan(1e-12);
+  expect(w[grid - 1] / total).toBeLessThan(1e-12);
+  let mean = 0;
+  for (let i = 0; i < grid; i++) mean += (w[i] / total) * value(lo + (i + 0.5) * dx);
+  let cum = 0;
+  let median = NaN;
+  for (let i = 0; i < grid && Number.isNaN(median); i++) {
+    cum += w[i] / total;
+    if (cum >= 0.5) median = value(lo + (i + 1 - (cum - 0.5) / (w[i] / total)) * dx);
+  }
+  const n = draws.length;
+  const ess = essBasic([draws]);
+  const m = draws.reduce((a, v) => a + v, 0) / n;
+  const sd = Math.sqrt(draws.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1));
+  expect(Math.abs(m - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
+  expect(Math.abs(draws.filter((v) => v <= median).length / n - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
+}
+
 describe('BayesA/BayesB scale S given the effects', () => {
   for (const mixture of [false, true]) {
     it(`the slice-sampled S follows p(S | b${mixture ? '_in' : ''}) (mean and median by quadrature, within 4 MCSE)${mixture ? ': BayesB, the markers out ignored' : ''}`, () => {
@@ -28,32 +57,6 @@ describe('BayesA/BayesB scale S given the effects', () => {
       const m = delta.reduce((a, v) => a + v, 0);
       const hyper = { prior: 'BayesA', values: { df, scale: S0 / df, shape, rate }, rules: [], report: { term: 'markers', df, scale: S0 / df, source: 'default' } } as unknown as MarkerHyper;
       const sv = new SpecificVariances({ fixedVariance: undefined } as unknown as MarkerContext, hyper);
-      // the exact density on a log-S grid wide enough to hold all its mass
-      const grid = 4000;
-      const lo = Math.log(1e-4);
-      const hi = Math.log(1);
-      const du = (hi - lo) / grid;
-      const logd = Float64Array.from({ length: grid }, (_, i) => {
-        const u = lo + (i + 0.5) * du;
-        let s = 0;
-        b.forEach((v, j) => {
-          if (delta[j]) s += Math.log(Math.exp(u) + v * v);
-        });
-        return (shape + (m * df) / 2) * u - rate * Math.exp(u) - ((df + 1) / 2) * s;
-      });
-      const mx = Math.max(...logd);
-      const w = logd.map((v) => Math.exp(v - mx));
-      const total = w.reduce((a, v) => a + v, 0);
-      expect(w[0] / total).toBeLessThan(1e-12);
-      expect(w[grid - 1] / total).toBeLessThan(1e-12);
-      let mean = 0;
-      for (let i = 0; i < grid; i++) mean += (w[i] / total) * Math.exp(lo + (i + 0.5) * du);
-      let cum = 0;
-      let median = NaN;
-      for (let i = 0; i < grid && Number.isNaN(median); i++) {
-        cum += w[i] / total;
-        if (cum >= 0.5) median = Math.exp(lo + (i + 1 - (cum - 0.5) / (w[i] / total)) * du);
-      }
       const S = Float64Array.of(S0);
       const varJ = new Float64Array(p);
       const n = 20000;
@@ -65,12 +68,15 @@ describe('BayesA/BayesB scale S given the effects', () => {
         // σ²_j of a marker out is a prior draw S/χ²_ν: E[σ²_j/S] = 1/(ν − 2)
         if (mixture) outMean += varJ[0] / S[0] / n;
       }
-      const ess = essBasic([draws]);
-      const mm = draws.reduce((a, v) => a + v, 0) / n;
-      const sd = Math.sqrt(draws.reduce((a, v) => a + (v - mm) ** 2, 0) / (n - 1));
-      expect(Math.abs(mm - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
-      const below = draws.filter((v) => v <= median).length / n;
-      expect(Math.abs(below - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
+      // the exact density of u = log S (Jacobian included) on a grid wide enough to hold all its mass
+      const logDensity = (u: number): number => {
+        let s = 0;
+        b.forEach((v, j) => {
+          if (delta[j]) s += Math.log(Math.exp(u) + v * v);
+        });
+        return (shape + (m * df) / 2) * u - rate * Math.exp(u) - ((df + 1) / 2) * s;
+      };
+      expectDrawsFollow(draws, Math.log(1e-4), Math.log(1), logDensity, Math.exp);
       expect(varJ.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
       // 1/χ²_5 has mean 1/3 and variance 2/(9·1) = 2/9
       if (mixture) expect(Math.abs(outMean - 1 / 3)).toBeLessThan(4 * Math.sqrt(2 / 9 / n));
@@ -85,34 +91,11 @@ describe('Bayesian LASSO λ given the effects', () => {
     const shape = 1.1;
     const rate = 0.1 / 400;
     const a = 25; // Σ|β_j|/σe
-    const grid = 4000;
-    const lo = 0.1;
-    const hi = 200;
-    const dl = (hi - lo) / grid;
-    const at = (i: number): number => lo + (i + 0.5) * dl;
-    const logd = Float64Array.from({ length: grid }, (_, i) => (2 * shape - 1 + p) * Math.log(at(i)) - rate * at(i) ** 2 - a * at(i));
-    const mx = Math.max(...logd);
-    const w = logd.map((v) => Math.exp(v - mx));
-    const total = w.reduce((s, v) => s + v, 0);
-    expect(w[0] / total).toBeLessThan(1e-12);
-    expect(w[grid - 1] / total).toBeLessThan(1e-12);
-    let mean = 0;
-    for (let i = 0; i < grid; i++) mean += (w[i] / total) * at(i);
-    let cum = 0;
-    let median = NaN;
-    for (let i = 0; i < grid && Number.isNaN(median); i++) {
-      cum += w[i] / total;
-      if (cum >= 0.5) median = lo + (i + 1 - (cum - 0.5) / (w[i] / total)) * dl;
-    }
     const n = 20000;
     const draws = new Float64Array(n);
     let lambda = 5;
     for (let t = 0; t < n; t++) draws[t] = lambda = lambdaGivenEffects(rng, lambda, a, p, shape, rate);
-    const ess = essBasic([draws]);
-    const m = draws.reduce((s, v) => s + v, 0) / n;
-    const sd = Math.sqrt(draws.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1));
-    expect(Math.abs(m - mean)).toBeLessThan((4 * sd) / Math.sqrt(ess));
-    expect(Math.abs(draws.filter((v) => v <= median).length / n - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / ess));
+    expectDrawsFollow(draws, 0.1, 200, (l) => (2 * shape - 1 + p) * Math.log(l) - rate * l * l - a * l);
   });
 });
 
