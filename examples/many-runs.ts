@@ -28,7 +28,7 @@ try {
     ),
   );
   fits.forEach((res, k) => {
-    const h2 = res.summary.find((r) => r.variable === 'h2')!;
+    const h2 = res.summary.parameters.find((r) => r.variable === 'h2')!;
     console.log(`${traits[k]}: h2 ${h2.mean.toFixed(3)} [${h2.lower.toFixed(3)}, ${h2.upper.toFixed(3)}], R-hat ${h2.rhat.toFixed(3)}`);
   });
 } finally {

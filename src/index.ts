@@ -1,16 +1,28 @@
-/** The public API of mixmc. */
-export { fit, resumeFit, prepare, type FitOptions, type FitResult, type ChainDraws, type EffectSummary } from './fit.js';
-export { ChainPool, defaultWorkers } from './parallel/pool.js';
-export { MixmcError, isUserError } from './errors.js';
-export { chainRng, chainKey, Rng } from './rng/rng.js';
-export { summarizeChains, summarizeDrawSet, type DrawSet } from './diagnostics/summary.js';
-export { readTable } from './io/csv.js';
-export { parseFormula } from './model/formula.js';
-export type * from './types.js';
-export { predict, type Prediction } from './predict.js';
-export { readGenotypes, type GenotypeTable } from './io/genotypes.js';
-export { summarize, summarizeParallel, type Summary, type SummarizeOptions, type DrawsInput } from './summarize.js';
-export { reml, blup, type RemlResult, type BlupResult, type RemlOptions, type Solver } from './reml/reml.js';
-export { compare, type CompareResult } from './reml/compare.js';
+/** The public API of mixmc: everything a caller uses, and every type a caller sees. */
+export { compare, type CompareOptions } from './api/compare.js';
+export { fit, resumeFit, type ResumeOptions } from './api/fit.js';
+export { predict, type NewGenotypes } from './api/predict.js';
+export { summarize, summarizeParallel, type ArrayDraws, type DrawsInput, type SummarizeOptions } from './api/summarize.js';
+export { prepare, type PreparedModel, type PrepareOptions } from './blocks/plan.js';
+export type { MarkerPlan } from './blocks/registry.js';
+export type { ChainLayout, SamplerSettings, TrackerRoles } from './blocks/sampler.js';
+export { summarizeChains, summarizeDrawSet } from './diagnostics/summary.js';
 /** The diagnostic kernels (R-hat, ESS, MCSE, HPD, Gelman–Rubin, Geweke, coda's effectiveSize, …) over chain × draw arrays. */
 export * as diagnostics from './diagnostics/kernels.js';
+export { isUserError, MixmcError, type ErrorLocation } from './errors.js';
+export { readTable, type Table } from './io/csv.js';
+export { readGenotypes, type GenotypeTable } from './io/genotypes.js';
+export type { Covariance } from './model/covariance.js';
+export type { Design, FixedDesign, PredictDesign, RandomDesign } from './model/design.js';
+export { parseFormula, type FixedTerm, type Formula, type RandomTerm } from './model/formula.js';
+export type { MarkerDesign } from './model/markers.js';
+export type { ResolvedSpec } from './model/spec.js';
+export { csvField, csvNumber, writeFileAtomic } from './output/files.js';
+export { toJson } from './output/runDir.js';
+export { ChainPool, defaultWorkers } from './parallel/pool.js';
+export type { CompareResult } from './reml/compare.js';
+export { blup, reml, type BlupResult, type FixedEstimate, type RandomPrediction, type RemlOptions, type RemlResult, type VarianceComponent } from './reml/reml.js';
+export { chainKey, chainRng, Rng, type UniformSource } from './rng/rng.js';
+export type { FitOptions } from './run/fitModel.js';
+export type * from './types.js';
+export { VERSION } from './version.js';

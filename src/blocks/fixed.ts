@@ -3,8 +3,8 @@
  *
  *   b | rest ~ N(C⁻¹ X'(y − Σ Z_k u_k − Mβ), C⁻¹ σ²e),  C = X'X
  *
- * (Sorensen & Gianola 2002, ch. 13; the fixed-effect rows of Henderson's MME, seeds/003 eq. 10.27, with
- * no prior precision on b.) With the residual e = y − Xb − Σ Z_k u_k − Mβ we have
+ * (Sorensen & Gianola 2002, ch. 13; the fixed-effect rows of Henderson's mixed-model equations, Henderson
+ * 1975, Biometrics 31:423, with no prior precision on b.) With the residual e = y − Xb − Σ Z_k u_k − Mβ we have
  * X'(y − Σ Z_k u_k − Mβ) = X'e + C b, so the draw is b ← b + δ with
  *
  *   δ = C⁻¹X'e + σe · L⁻ᵀ z = L⁻ᵀ (L⁻¹ X'e + σe z),  C = L Lᵀ, z ~ N(0, I),
@@ -15,8 +15,8 @@ import type { Design } from '../model/design.js';
 import { backSolveTransposed, forwardSolve } from '../linalg/dense.js';
 import { normal } from '../rng/dist.js';
 import type { UniformSource } from '../rng/rng.js';
+import { Stage, type Block } from '../mcmc/block.js';
 import type { ChainState } from '../mcmc/state.js';
-import { Stage, type Block } from '../mcmc/updater.js';
 
 export class FixedBlock implements Block {
   readonly stage = Stage.Fixed;

@@ -5,15 +5,21 @@
  *
  *   u_j | rest ~ N( r_j / (n_j + λ), σ²e / (n_j + λ) ),  r_j = Σ_{i: level(i)=j} (e_i + u_j),  λ = σ²e/σ²u
  *
- * (the random-effect rows of Henderson's MME, seeds/003 eq. 10.27 with G = Iσ²u; Sorensen & Gianola
- * 2002, ch. 13), so all levels are drawn jointly in two O(n) passes: accumulate Σe per level, draw,
+ * (the random-effect rows of Henderson's mixed-model equations with G = Iσ²u, Henderson
+ * 1975, Biometrics 31:423; Sorensen & Gianola 2002, ch. 13), so all levels are drawn jointly in two O(n) passes: accumulate Σe per level, draw,
  * then e_i ← e_i − (u_j,new − u_j,old).
  */
 import type { Design, RandomDesign } from '../model/design.js';
 import { normal } from '../rng/dist.js';
 import type { UniformSource } from '../rng/rng.js';
+import { Stage, type Block, type Tracker } from '../mcmc/block.js';
 import type { ChainState } from '../mcmc/state.js';
-import { Stage, type Block, type Tracker } from '../mcmc/updater.js';
+import { levelName } from '../model/names.js';
+
+/** The names of a random term's levels, u[TERM:LEVEL]. */
+export function levelLabels(term: RandomDesign): string[] {
+  return term.levels.map((l) => levelName(term.term, l));
+}
 
 /** What every random-term block shares: its levels' names, recording and the running-moments tracker. */
 export abstract class RandomTermBlock implements Block {
@@ -21,6 +27,8 @@ export abstract class RandomTermBlock implements Block {
   readonly params: readonly string[];
   protected readonly term: RandomDesign;
   protected readonly k: number;
+  /** Running moments of every level. */
+  readonly tracker: Tracker;
 
   /**
    * @param k index of the term in design.random.
@@ -29,7 +37,9 @@ export abstract class RandomTermBlock implements Block {
   constructor(design: Design, k: number, traced: boolean) {
     this.term = design.random[k];
     this.k = k;
-    this.params = traced ? this.term.levels.map((l) => `u[${this.term.term}:${l}]`) : [];
+    const labels = levelLabels(this.term);
+    this.params = traced ? labels : [];
+    this.tracker = { labels, read: (state, out) => out.set(state.u[k]) };
   }
 
   /** Start at 0 (the state is created so). */
@@ -39,16 +49,6 @@ export abstract class RandomTermBlock implements Block {
 
   record(state: ChainState, row: Float64Array, offset: number): void {
     if (this.params.length > 0) row.set(state.u[this.k], offset);
-  }
-
-  /** Running moments of every level. */
-  tracker(): Tracker {
-    const k = this.k;
-    return {
-      name: `u[${this.term.term}]`,
-      labels: this.term.levels.map((l) => `u[${this.term.term}:${l}]`),
-      read: (state, out) => out.set(state.u[k]),
-    };
   }
 }
 

@@ -1,32 +1,59 @@
 /**
- * The registry of marker priors: the only place that switches on a prior's name (DESIGN.md).
- * Adding a prior means one new file in blocks/markers and one line here.
+ * The registry of marker priors: the only place that maps a prior's name to what it does
+ * (DESIGN.md). Adding a prior means one new file in blocks/markers, one entry in PriorMap and one
+ * here (and its name in src/model/priors.ts).
  */
-import { MixmcError } from '../errors.js';
+import type { MarkerDesign } from '../model/markers.js';
+import type { MarkerSetNames } from '../model/names.js';
+import type { BayesASpec, BayesBSpec, BayesCpiSpec, BayesCSpec, BayesRSpec, BrrSpec, LassoSpec, MarkerPriorName, PriorReport } from '../types.js';
 import { bayesA } from './markers/bayesA.js';
-import { bayesB } from './markers/bayesB.js';
-import { bayesC, bayesCpi } from './markers/bayesC.js';
+import { bayesB, type BayesBHyper } from './markers/bayesB.js';
+import { bayesC, bayesCpi, type BayesCHyper } from './markers/bayesC.js';
+import { bayesR, type BayesRHyper } from './markers/bayesR.js';
+import type { MarkerBlock, MarkerContext, MarkerParams, MarkerPriorModule, ResolvedPrior } from './markers/base.js';
 import { brr } from './markers/brr.js';
-import { lasso } from './markers/lasso.js';
-import { bayesR } from './markers/bayesR.js';
-import type { MarkerPriorModule } from './markers/kernel.js';
+import { lasso, type LassoHyper } from './markers/lasso.js';
+import type { CommonVarianceHyper, SpecificVarianceHyper } from './markers/variances.js';
 
-const PRIORS: Record<string, MarkerPriorModule> = {
-  brr,
-  bayesa: bayesA,
-  bayesb: bayesB,
-  bayesc: bayesC,
-  bayescpi: bayesCpi,
-  'bayescπ': bayesCpi,
-  bl: lasso,
-  lasso,
-  bayesianlasso: lasso,
-  bayesr: bayesR,
+/** Each prior's spec and resolved hyper-parameters. */
+interface PriorMap {
+  BRR: { spec: BrrSpec; hyper: CommonVarianceHyper };
+  BayesA: { spec: BayesASpec; hyper: SpecificVarianceHyper };
+  BayesB: { spec: BayesBSpec; hyper: BayesBHyper };
+  BayesC: { spec: BayesCSpec; hyper: BayesCHyper };
+  BayesCpi: { spec: BayesCpiSpec; hyper: BayesCHyper };
+  BL: { spec: LassoSpec; hyper: LassoHyper };
+  BayesR: { spec: BayesRSpec; hyper: BayesRHyper };
+}
+
+const PRIORS: { [K in MarkerPriorName]: MarkerPriorModule<PriorMap[K]['spec'], PriorMap[K]['hyper']> } = {
+  BRR: brr,
+  BayesA: bayesA,
+  BayesB: bayesB,
+  BayesC: bayesC,
+  BayesCpi: bayesCpi,
+  BL: lasso,
+  BayesR: bayesR,
 };
 
-/** The module of a prior name (case-insensitive; BayesCπ = BayesCpi, BL = LASSO = BayesianLasso). */
-export function markerPrior(name: string): MarkerPriorModule {
-  const m = PRIORS[String(name).toLowerCase()];
-  if (!m) throw new MixmcError(`unknown marker prior '${name}'; expected one of BRR, BayesA, BayesB, BayesC, BayesCpi, BL, BayesR`, { term: 'markers.prior' });
-  return m;
+/** A marker set's prior with its resolved hyper-parameters: plain data, sent to workers and written to run.json. */
+export interface MarkerPlan<K extends MarkerPriorName = MarkerPriorName> {
+  prior: K;
+  hyper: PriorMap[K]['hyper'];
+}
+
+/** Resolve the hyper-parameters of a set's prior (`prior` is its spec's canonical name). */
+export function planMarkerSet<K extends MarkerPriorName>(prior: K, ctx: MarkerContext<PriorMap[K]['spec']>): { plan: MarkerPlan<K>; report: PriorReport; rules: string[] } {
+  const r: ResolvedPrior<PriorMap[K]['hyper']> = PRIORS[prior].resolve(ctx);
+  return { plan: { prior, hyper: r.hyper }, report: r.report, rules: r.rules };
+}
+
+/** The parameters a set's block traces. */
+export function markerParams<K extends MarkerPriorName>(plan: MarkerPlan<K>, names: MarkerSetNames): MarkerParams {
+  return PRIORS[plan.prior].params(plan.hyper, names);
+}
+
+/** A set's block for one chain. */
+export function createMarkerBlock<K extends MarkerPriorName>(plan: MarkerPlan<K>, md: MarkerDesign, names: MarkerSetNames): MarkerBlock {
+  return PRIORS[plan.prior].create(md, plan.hyper, names);
 }

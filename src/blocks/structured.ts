@@ -5,8 +5,8 @@
  *   u_j | rest ~ N( (r_j − λ Σ_{l≠j} K⁻¹_jl u_l) / c_j, σ²e / c_j ),
  *   r_j = Σ_{i: level(i)=j} (e_i + u_j),  c_j = n_j + λ K⁻¹_jj,  λ = σ²e/σ²u
  *
- * (the u_j row of Henderson's MME with G⁻¹ = K⁻¹/σ²u, seeds/003 eq. 10.27; Sorensen & Gianola 2002,
- * §13.4). Levels are visited in order and e is updated for the records of each level as it moves.
+ * (the u_j row of Henderson's mixed-model equations with G⁻¹ = K⁻¹/σ²u, Henderson 1975, Biometrics
+ * 31:423; Sorensen & Gianola 2002, §13.4). Levels are visited in order and e is updated for the records of each level as it moves.
  */
 import type { Design } from '../model/design.js';
 import { normal } from '../rng/dist.js';

@@ -7,15 +7,16 @@
  * (Gelman et al., Bayesian Data Analysis, 3rd ed., §2.6 / §3.2; DESIGN.md conventions).
  * - a random term: SS = u_k'K⁻¹u_k (u_k'u_k when iid), q = number of levels;
  * - the residual: SS = e'e, q = n.
- * A variance held fixed by the spec has no block; its value is set once in the state.
+ * A variance held fixed by the spec is a FixedVarianceBlock, which sets it once and still traces it.
  */
 import type { Design } from '../model/design.js';
 import { chiSquare, normal } from '../rng/dist.js';
 import type { UniformSource } from '../rng/rng.js';
+import { Stage, type Block } from '../mcmc/block.js';
 import type { ChainState } from '../mcmc/state.js';
-import { Stage, type Block } from '../mcmc/updater.js';
-import type { VariancePrior } from '../types.js';
 import type { SparseSym } from '../linalg/sparse.js';
+import { VAR_RESIDUAL, varianceName } from '../model/names.js';
+import type { VariancePrior } from '../types.js';
 
 /** u'K⁻¹u. */
 function quadraticForm(a: SparseSym, u: Float64Array): number {
@@ -54,7 +55,7 @@ export class RandomVarianceBlock implements Block {
   constructor(design: Design, k: number, prior: VariancePrior) {
     this.k = k;
     this.prior = prior;
-    this.params = [`var[${design.random[k].term}]`];
+    this.params = [varianceName(design.random[k].term)];
     this.kinv = design.random[k].cov?.kinv;
   }
 
@@ -79,15 +80,15 @@ export class RandomVarianceBlock implements Block {
   }
 }
 
-/** Blocks whose prior scales with σ²e add to its full conditional (the Bayesian LASSO). */
+/** A block whose prior scales with σ²e adds to its full conditional (the Bayesian LASSO). */
 export interface ResidualContributor {
-  residualContribution?(state: ChainState): { ss: number; df: number };
+  residualContribution(): { ss: number; df: number };
 }
 
 /** σ²e, the residual variance. */
 export class ResidualVarianceBlock implements Block {
   readonly stage = Stage.Residual;
-  readonly params = ['var[residual]'] as const;
+  readonly params = [VAR_RESIDUAL];
   private readonly prior: VariancePrior;
   private readonly contributors: readonly ResidualContributor[];
 
@@ -110,7 +111,7 @@ export class ResidualVarianceBlock implements Block {
     let ss = df * scale + sumSquares(state.e);
     let dof = df + state.e.length;
     for (const c of this.contributors) {
-      const add = c.residualContribution!(state);
+      const add = c.residualContribution();
       ss += add.ss;
       dof += add.df;
     }
@@ -134,7 +135,7 @@ export class FixedVarianceBlock implements Block {
   private readonly value: number;
 
   constructor(name: string, value: number, target: (state: ChainState) => Float64Array, index: number) {
-    this.params = [`var[${name}]`];
+    this.params = [varianceName(name)];
     this.value = value;
     this.target = target;
     this.index = index;

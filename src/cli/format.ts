@@ -1,5 +1,5 @@
 /** Plain-text rendering of summaries for the terminal. No numerics beyond formatting. */
-import type { RunWarning, SummaryRow } from '../types.js';
+import type { RunWarning, SummaryRow } from '../index.js';
 
 export function fmt(x: number, digits: number): string {
   if (Number.isNaN(x)) return 'NA';

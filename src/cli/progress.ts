@@ -3,7 +3,7 @@
  * line every ~10 s or 10% otherwise (CI, logs). The library only emits events; this prints them.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from '../mcmc/runChain.js';
+import type { ProgressEvent } from '../index.js';
 
 export class Progress {
   private readonly tty = Boolean(process.stderr.isTTY);

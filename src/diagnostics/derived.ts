@@ -1,52 +1,49 @@
 /**
  * Derived quantities, computed draw by draw and then summarised like any parameter (never from
- * plug-in posterior means, which differ whenever the posterior is skewed):
- * - prop[TERM] = var[TERM] / (Σ_k var[k] + var[genetic] + var[residual]), the share of the
- *   phenotypic variance of every random term;
- * - ratio[TERM] = var[TERM] / var[residual];
- * - h2 = var[T] / (var[T] + var[residual]) for a genetic random term T (an animal or genomic term),
- *   when the sampler did not already trace h2 (marker models do).
+ * plug-in posterior means, which differ whenever the posterior is skewed): shares of the phenotypic
+ * variance, ratios to the residual variance, and h². Which columns they come from is the caller's
+ * (src/model/names.ts derivedSpec): this module only computes.
  */
-import type { DrawSet } from './summary.js';
+import type { DrawSet } from '../types.js';
 
-const NOT_RANDOM = new Set(['residual', 'genetic', 'markers']);
-
-export interface DerivedOptions {
-  /** Random terms whose variance is additive genetic (for h2). */
-  geneticTerms?: readonly string[];
+export interface DerivedSpec {
+  /** The residual variance's column. */
+  residual: string;
+  /** Random terms: prop = variance / total, ratio = variance / residual, where total = residual + extra + Σ variances. */
+  terms: readonly { variance: string; prop: string; ratio: string }[];
+  /** Further columns of the phenotypic variance (var[genetic]). */
+  extra: readonly string[];
+  /** `name` = variance/(variance + residual), per draw. */
+  h2?: { variance: string; name: string };
 }
 
 /** The draw set with the derived columns appended (chains share the input's arrays). */
-export function withDerived(draws: DrawSet, opts: DerivedOptions = {}): DrawSet {
+export function withDerived(draws: DrawSet, spec: DerivedSpec): DrawSet {
   const idx = (name: string): number => draws.names.indexOf(name);
-  const iRes = idx('var[residual]');
+  const iRes = idx(spec.residual);
   if (iRes < 0) return draws;
-  const terms = draws.names
-    .map((n) => /^var\[(.+)\]$/.exec(n)?.[1])
-    .filter((t): t is string => t !== undefined && !NOT_RANDOM.has(t));
-  const iGen = idx('var[genetic]');
+  const extra = spec.extra.map(idx).filter((i) => i >= 0);
+  const terms = spec.terms.map((t) => ({ ...t, i: idx(t.variance) })).filter((t) => t.i >= 0);
   const names: string[] = [];
   const make: ((c: readonly Float64Array[], t: number) => number)[] = [];
-  const termIdx = terms.map((t) => idx(`var[${t}]`));
   const total = (c: readonly Float64Array[], t: number): number => {
-    let s = c[iRes][t] + (iGen >= 0 ? c[iGen][t] : 0);
-    for (const k of termIdx) s += c[k][t];
+    let s = c[iRes][t];
+    for (const k of extra) s += c[k][t];
+    for (const term of terms) s += c[term.i][t];
     return s;
   };
-  terms.forEach((term, k) => {
-    const i = termIdx[k];
-    names.push(`prop[${term}]`);
+  for (const term of terms) {
+    const i = term.i;
+    names.push(term.prop);
     make.push((c, t) => c[i][t] / total(c, t));
-    names.push(`ratio[${term}]`);
+    names.push(term.ratio);
     make.push((c, t) => c[i][t] / c[iRes][t]);
-  });
-  if (idx('h2') < 0) {
-    const genetic = (opts.geneticTerms ?? []).map((t) => idx(`var[${t}]`)).filter((i) => i >= 0);
-    if (genetic.length === 1) {
-      const g = genetic[0];
-      names.push('h2');
-      make.push((c, t) => c[g][t] / (c[g][t] + c[iRes][t]));
-    }
+  }
+  const h2 = spec.h2;
+  const g = h2 ? idx(h2.variance) : -1;
+  if (h2 && g >= 0 && idx(h2.name) < 0) {
+    names.push(h2.name);
+    make.push((c, t) => c[g][t] / (c[g][t] + c[iRes][t]));
   }
   if (names.length === 0) return draws;
   const chains = draws.chains.map((c) => {

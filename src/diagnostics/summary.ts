@@ -2,14 +2,8 @@
  * The summary table: one row per parameter (DESIGN.md row format), computed from chain × draw arrays
  * by the pure kernels, plus the warnings users need to judge whether the chains can be trusted.
  */
-import type { RunWarning, SummaryRow } from '../types.js';
+import type { DrawSet, RunWarning, SummaryRow } from '../types.js';
 import * as k from './kernels.js';
-
-/** Draws of several parameters: chains[c][j] holds the draws of names[j] in chain c. */
-export interface DrawSet {
-  names: readonly string[];
-  chains: readonly (readonly Float64Array[])[];
-}
 
 export interface SummaryOptions {
   /** Mass of the central and HPD intervals (default 0.95). */
@@ -54,10 +48,10 @@ export function momentRow(variable: string, mean: number, sd: number): SummaryRo
 }
 
 /**
- * Convergence warnings, each naming its parameter (DESIGN.md; issue: R-hat > 1.01, ESS bulk or tail
- * below 100 per chain, a variance stuck near 0, constant draws). Severity orders them, worst first.
+ * Convergence warnings, each naming its parameter: R-hat > 1.01, ESS bulk or tail below 100 per
+ * chain, a variance (one of `variances`) stuck near 0, constant draws. Severity orders them, worst first.
  */
-export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet, heldFixed: ReadonlySet<string> = new Set()): RunWarning[] {
+export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet, heldFixed: ReadonlySet<string> = new Set(), variances: ReadonlySet<string> = new Set()): RunWarning[] {
   const out: RunWarning[] = [];
   const nChains = draws.chains.length;
   rows.forEach((r, j) => {
@@ -80,7 +74,7 @@ export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet,
       const which = r.essBulk <= r.essTail ? 'bulk' : 'tail';
       out.push({ subject: r.variable, severity: 2 + (100 * nChains - minEss) / (100 * nChains), message: `ESS ${which} = ${minEss.toFixed(0)} < ${100 * nChains} (100 per chain): too few effective draws for reliable intervals` });
     }
-    if (r.variable.startsWith('var[')) {
+    if (variances.has(r.variable)) {
       chains.forEach((c, ci) => {
         // a chain whose variance sits below 1e-6 of the pooled median for most of its draws is stuck
         const med = r.median;

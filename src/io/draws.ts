@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
-import type { DrawSet } from '../diagnostics/summary.js';
+import type { DrawSet } from '../types.js';
 import { parseNumber, parseTable, type Table } from './csv.js';
 
 /** Text of a file that may still be growing: anything after the last newline is an unfinished row. */

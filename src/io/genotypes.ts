@@ -6,13 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { MixmcError } from '../errors.js';
+import type { MarkerInfo } from '../types.js';
 import { isMissing, parseTable } from './csv.js';
-
-export interface MarkerInfo {
-  id: string;
-  chr: string;
-  pos: string;
-}
 
 export interface GenotypeTable {
   file: string;

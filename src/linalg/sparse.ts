@@ -1,6 +1,6 @@
 /**
  * Sparse symmetric matrices in CSR form (both triangles stored) and the iterative solvers of the MME:
- * Jacobi-preconditioned conjugate gradients, and Gauss–Seidel (seeds/002).
+ * Jacobi-preconditioned conjugate gradients, and Gauss–Seidel (Saad 2003, Iterative Methods for Sparse Linear Systems, ch. 4 and 9).
  */
 
 export interface SparseSym {

@@ -2,19 +2,19 @@
  * The single driver (DESIGN.md principle 1): burn-in, thinning, interrupt, progress and output live
  * here and nowhere else. Blocks only init/update/record.
  */
-import { RunningMoments } from '../output/moments.js';
-import type { DrawSink } from '../output/sink.js';
 import type { UniformSource } from '../rng/rng.js';
+import type { ProgressEvent } from '../types.js';
+import type { Block, Tracker } from './block.js';
+import { RunningMoments } from './moments.js';
+import type { DrawSink, TrackerSink } from './sink.js';
 import type { ChainState } from './state.js';
-import type { Block, Tracker } from './updater.js';
 
-/** A ready-to-run sampler: the blocks in sweep order, their traced names, and the trackers. */
+/** A ready-to-run sampler of one chain: the blocks in sweep order, their traced names, the trackers, and the state they update. */
 export interface Sampler {
   readonly blocks: readonly Block[];
   readonly params: readonly string[];
   readonly trackers: readonly Tracker[];
-  /** A fresh chain state with every block's arrays allocated. */
-  createState(): ChainState;
+  readonly state: ChainState;
 }
 
 export interface ChainSettings {
@@ -22,20 +22,6 @@ export interface ChainSettings {
   iterations: number;
   burnin: number;
   thin: number;
-}
-
-export interface ProgressEvent {
-  chain: number;
-  iteration: number;
-  iterations: number;
-}
-
-/** Where the draws of one high-dimensional tracker go (e.g. the marker effects), every `every`-th kept draw. */
-export interface TrackerSink {
-  readonly name: string;
-  readonly every: number;
-  /** `values` is reused by the driver: copy what is kept. */
-  push(values: Float64Array): void;
 }
 
 /** Something that says stop: an AbortSignal, or a flag shared with another thread. */
@@ -57,8 +43,8 @@ export interface RunChainOptions {
   signal?: StopFlag;
   /** Called after each sweep with the state (tests use it to check invariants). */
   afterSweep?: (state: ChainState, iteration: number) => void;
-  /** Keep the draws of one tracker (e.g. the marker effects). */
-  trackerSink?: TrackerSink;
+  /** Keep the draws of some trackers (e.g. the marker effects). */
+  trackerSinks?: readonly TrackerSink[];
   /** Called after each kept draw, once the sink and trackers have it (checkpointing hooks in here). */
   afterKeep?: (state: ChainState, iteration: number, moments: readonly RunningMoments[]) => void;
 }
@@ -87,7 +73,8 @@ export function keptBefore(s: ChainSettings, iteration: number): number {
  * (1-based iterations), so a resumed or extended chain keeps exactly the draws an uninterrupted
  * one would.
  */
-export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource, settings: ChainSettings, sink: DrawSink, opts: RunChainOptions = {}): ChainOutcome {
+export function runChain(sampler: Sampler, rng: UniformSource, settings: ChainSettings, sink: DrawSink, opts: RunChainOptions = {}): ChainOutcome {
+  const state = sampler.state;
   const { iterations, burnin, thin } = settings;
   const blocks = sampler.blocks;
   const trackers = sampler.trackers;
@@ -98,8 +85,7 @@ export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource
   for (let b = 1; b < blocks.length; b++) offsets[b] = offsets[b - 1] + blocks[b - 1].params.length;
   const chain = opts.chain ?? 0;
   const every = Math.max(1, opts.progressEvery ?? Math.ceil(iterations / 100));
-  const ts = opts.trackerSink;
-  const tsIndex = ts ? trackers.findIndex((t) => t.name === ts.name) : -1;
+  const sinks = opts.trackerSinks ?? [];
 
   let it = opts.startIteration ?? 0;
   let kept = keptBefore(settings, it);
@@ -122,7 +108,7 @@ export function runChain(sampler: Sampler, state: ChainState, rng: UniformSource
         moments[t].push(buffers[t]);
       }
       kept++;
-      if (ts && tsIndex >= 0 && kept % ts.every === 0) ts.push(buffers[tsIndex]);
+      for (const ts of sinks) if (kept % ts.every === 0) ts.push(buffers[ts.tracker]);
       if (opts.afterKeep) opts.afterKeep(state, it, moments);
     }
     if (opts.onProgress && (it % every === 0 || it === iterations)) opts.onProgress({ chain, iteration: it, iterations });

@@ -6,8 +6,16 @@
  */
 import type { Design } from '../model/design.js';
 
+/** The state of one marker set: the effects, and the arrays of its prior by name. */
+export interface MarkerSetState {
+  /** The effects that enter the model: the fitted value includes Mβ with this β. */
+  readonly beta: Float64Array;
+  /** The prior's own arrays (marker variances, indicators, scalars as length-1 arrays). */
+  readonly [array: string]: Float64Array;
+}
+
 export interface ChainState {
-  /** e = y − Xb − Σ Z_k u_k − Mβ, one entry per observed record. */
+  /** e = y − Xb − Σ Z_k u_k − Σ_s M_s β_s, one entry per observed record. */
   readonly e: Float64Array;
   /** Fixed effects. */
   readonly b: Float64Array;
@@ -17,23 +25,15 @@ export interface ChainState {
   readonly varU: Float64Array;
   /** Residual variance, [σ²e]. */
   readonly varE: Float64Array;
-  /** Marker effects and the arrays of their prior, when the model has markers. */
-  readonly markers?: MarkerState;
-}
-
-/** The state of a marker block. */
-export interface MarkerState {
-  /** The effects that enter the model: the fitted value includes Mβ with this β. */
-  readonly beta: Float64Array;
-  /** The prior's own arrays (marker variances, indicators, scalars as length-1 arrays), by name. */
-  readonly extra: Readonly<Record<string, Float64Array>>;
+  /** One state per marker set, allocated by the set's block. */
+  readonly markers: readonly MarkerSetState[];
 }
 
 /**
- * A zeroed state for `design`, with e = y (all effects 0); `markers` is the marker block's own
- * allocation. Blocks' `init` then set starting values.
+ * A zeroed state for `design`, with e = y (all effects 0); `markers` are the marker blocks' own
+ * allocations. Blocks' `init` then set starting values.
  */
-export function createState(design: Design, markers?: MarkerState): ChainState {
+export function createState(design: Design, markers: readonly MarkerSetState[] = []): ChainState {
   return {
     e: Float64Array.from(design.y),
     b: new Float64Array(design.fixed.p),
@@ -44,12 +44,12 @@ export function createState(design: Design, markers?: MarkerState): ChainState {
   };
 }
 
-/** Every typed array of a state, in a fixed order, for checkpointing and comparison. */
+/** Every typed array of a state, in a fixed order (each set's β, then its arrays by name), for checkpointing and comparison. */
 export function stateArrays(state: ChainState): Float64Array[] {
   const out = [state.e, state.b, ...state.u, state.varU, state.varE];
-  if (state.markers) {
-    out.push(state.markers.beta);
-    for (const key of Object.keys(state.markers.extra).sort()) out.push(state.markers.extra[key]);
+  for (const m of state.markers) {
+    out.push(m.beta);
+    for (const key of Object.keys(m).sort()) if (key !== 'beta') out.push(m[key]);
   }
   return out;
 }

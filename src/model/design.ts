@@ -9,7 +9,8 @@ import { choleskyInPlace, cholSolve } from '../linalg/dense.js';
 import type { RunWarning } from '../types.js';
 import type { Formula } from './formula.js';
 import type { MarkerDesign } from './markers.js';
-import type { Covariance } from '../reml/relationship.js';
+import type { Covariance } from './covariance.js';
+import { fixedName } from './names.js';
 
 export interface FixedDesign {
   /** Number of columns of X. */
@@ -64,8 +65,8 @@ export interface Design {
   readonly predict: PredictDesign;
   /** Data problems the user should know about (dropped rows, …). */
   readonly warnings: readonly RunWarning[];
-  /** Marker genotypes of the records, when the model has markers. */
-  readonly markers?: MarkerDesign;
+  /** The marker sets' genotypes of the records (empty without markers). */
+  readonly markers: readonly MarkerDesign[];
 }
 
 interface VarInfo {
@@ -252,6 +253,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     random,
     predict: { m, ids: predictRows.map(rowId), x: xPred, level: levelPred },
     warnings,
+    markers: [],
   };
 }
 
@@ -268,7 +270,7 @@ interface Column {
  */
 function fixedColumns(formula: Formula, info: Map<string, VarInfo>, levelsOf: Map<string, string[]>): Column[] {
   const cols: Column[] = [];
-  if (formula.intercept) cols.push({ name: 'b[(Intercept)]', value: () => 1 });
+  if (formula.intercept) cols.push({ name: fixedName('(Intercept)'), value: () => 1 });
   const termKeys = new Set(formula.fixed.map((t) => [...t.vars].sort().join(':')));
   const hasMargin = (vars: readonly string[], drop: string): boolean => {
     const rest = vars.filter((v) => v !== drop);
@@ -300,7 +302,7 @@ function fixedColumns(formula: Formula, info: Map<string, VarInfo>, levelsOf: Ma
       }
       parts = next;
     }
-    for (const pp of parts) cols.push({ name: `b[${pp.label}]`, value: pp.value });
+    for (const pp of parts) cols.push({ name: fixedName(pp.label), value: pp.value });
   }
   return cols;
 }

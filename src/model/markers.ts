@@ -4,9 +4,14 @@
  * SharedArrayBuffer, so that worker threads read it without copies), with x'x precomputed.
  */
 import { MixmcError } from '../errors.js';
-import type { GenotypeTable, MarkerInfo } from '../io/genotypes.js';
+import type { GenotypeTable } from '../io/genotypes.js';
+import type { MarkerInfo } from '../types.js';
+import { markerTerm } from './names.js';
 
 export interface MarkerDesign {
+  /** The set's name ('' for the one unnamed set) and term ('markers' or 'markers:NAME'). */
+  readonly name: string;
+  readonly term: string;
   readonly file: string;
   /** Markers kept (polymorphic), in file order. */
   readonly markers: readonly MarkerInfo[];
@@ -38,6 +43,8 @@ export function sharedFloat32(length: number): Float32Array {
 }
 
 export interface MarkerDesignOptions {
+  /** The set's name ('' for the one unnamed set). */
+  name?: string;
   /** Subtract column means (default true). */
   center?: boolean;
 }
@@ -107,7 +114,10 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
     msx += n > 1 ? (s2 - (s * s) / n) / (n - 1) : 0;
     for (let i = 0; i < m; i++) xPred[k * m + i] = value(codes[predRows[i].i]);
   }
+  const name = opts.name ?? '';
   return {
+    name,
+    term: markerTerm(name),
     file: g.file,
     markers: keep.map((j) => g.markers[j]),
     means: Float64Array.from(centers),

@@ -5,31 +5,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { parseTable, readTable, type Table } from '../io/csv.js';
-import type { DataRow, MarkerSpec, McmcConfig, RunSpec, VariancePrior } from '../types.js';
-import { markerPrior } from '../blocks/registry.js';
-import type { CovarianceSpec } from '../reml/relationship.js';
+import type { CovarianceSpec, DataRow, MarkerSpec, McmcConfig, ResolvedMcmc, RunSpec, VariancePrior } from '../types.js';
+import { DEFAULT_MCMC } from './defaults.js';
 import { parseFormula, type Formula } from './formula.js';
-
-/** Chain defaults, applied where the spec's `mcmc` block is silent. */
-export const DEFAULT_MCMC: Required<McmcConfig> = {
-  chains: 4,
-  iterations: 6000,
-  burnin: 1000,
-  thin: 5,
-  seed: 1,
-  workers: 0,
-  traceLevels: 100,
-};
-
-export interface ResolvedMcmc {
-  chains: number;
-  iterations: number;
-  burnin: number;
-  thin: number;
-  seed: number;
-  workers: number;
-  traceLevels: number;
-}
+import { markerTerm } from './names.js';
+import { canonicalPrior, MARKER_PRIORS, MARKER_SET_KEYS, PRIOR_OPTIONS } from './priors.js';
 
 export interface ResolvedSpec {
   readonly spec: RunSpec;
@@ -38,8 +18,8 @@ export interface ResolvedSpec {
   readonly mcmc: ResolvedMcmc;
   readonly priors: Record<string, VariancePrior>;
   readonly fixedVariances: Record<string, number>;
-  /** The marker spec with its genotype path resolved. */
-  readonly markers?: MarkerSpec;
+  /** The marker sets, with canonical prior names, genotype paths resolved, and `name` '' for the one unnamed set. */
+  readonly markers: readonly MarkerSpec[];
   /** Covariance structures by random term (paths relative to baseDir). */
   readonly covariance: Record<string, CovarianceSpec>;
   readonly baseDir: string;
@@ -63,17 +43,16 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
     throw new MixmcError("'factors' must be a list of column names", { term: 'factors' });
   }
   const table = loadData(spec.data, baseDir);
-  const varianceTerms = new Set<string>([...formula.random.map((r) => r.group), 'residual']);
-  if (spec.markers !== undefined) varianceTerms.add('markers');
+  const markers = spec.markers === undefined ? [] : checkMarkerSets(spec.markers, baseDir);
+  const varianceTerms = new Set<string>([...formula.random.map((r) => r.group), ...markers.map((m) => markerTerm(m.name ?? '')), 'residual']);
   const priors = checkPriors(spec.priors, varianceTerms);
   const fixedVariances = checkFixed(spec.fixedVariances, varianceTerms);
   const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...stripUndefined(overrides) });
   if (spec.solver !== undefined && !['auto', 'cholesky', 'pcg', 'gauss-seidel'].includes(spec.solver)) {
     throw new MixmcError(`solver must be one of auto, cholesky, pcg, gauss-seidel (got ${JSON.stringify(spec.solver)})`, { term: 'solver' });
   }
-  const markers = spec.markers === undefined ? undefined : checkMarkers(spec.markers, baseDir);
   const covariance = checkCovariance(spec, formula.random.map((r) => r.group));
-  if (markers && spec.id === undefined) throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
+  if (markers.length > 0 && spec.id === undefined) throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
   return { spec, formula, table, mcmc, priors, fixedVariances, markers, covariance, baseDir };
 }
 
@@ -107,30 +86,49 @@ function checkCovariance(spec: RunSpec, terms: readonly string[]): Record<string
   return out;
 }
 
-const MARKER_KEYS = ['file', 'prior', 'pi', 'estimatePi', 'piPrior', 'shape', 'lambda', 'lambdaPrior', 'classes', 'dirichlet', 'center', 'dropUngenotyped', 'saveEffects'];
+/** Check spec.markers (one set or a list of named sets); genotype paths are resolved against baseDir. */
+function checkMarkerSets(m: unknown, baseDir: string): MarkerSpec[] {
+  if (!Array.isArray(m)) return [checkMarkerSet(m, baseDir, 'markers', false)];
+  if (m.length === 0) throw new MixmcError("'markers' is an empty list; give one set or leave the key out", { term: 'markers' });
+  const sets = m.map((x, k) => checkMarkerSet(x, baseDir, `markers[${k}]`, true));
+  const seen = new Set<string>();
+  for (const s of sets) {
+    if (seen.has(s.name!)) throw new MixmcError(`two marker sets are named '${s.name}'; every set needs its own name`, { term: 'markers' });
+    seen.add(s.name!);
+  }
+  return sets;
+}
 
-/** Check spec.markers; the genotype path is resolved against baseDir. */
-function checkMarkers(m: unknown, baseDir: string): MarkerSpec {
-  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new MixmcError("'markers' must be an object like {\"file\": \"geno.bed\", \"prior\": \"BayesC\"}", { term: 'markers' });
+/** One marker set: known keys for its prior, a genotype file, a valid name (required in a list). */
+function checkMarkerSet(m: unknown, baseDir: string, where: string, needsName: boolean): MarkerSpec {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new MixmcError(`'${where}' must be an object like {"file": "geno.bed", "prior": "BayesC"}`, { term: where });
   const o = m as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!MARKER_KEYS.includes(k)) throw new MixmcError(`unknown key '${k}' in markers; expected one of ${MARKER_KEYS.join(', ')}`, { term: `markers.${k}` });
-  if (typeof o.file !== 'string' || o.file === '') throw new MixmcError("markers.file must be the path of a .bed or a genotype CSV", { term: 'markers.file' });
-  if (typeof o.prior !== 'string') throw new MixmcError('markers.prior must be one of BRR, BayesA, BayesB, BayesC, BayesCpi, BL, BayesR', { term: 'markers.prior' });
-  markerPrior(o.prior);
-  if (o.pi !== undefined && !(typeof o.pi === 'number' && o.pi > 0 && o.pi < 1)) throw new MixmcError('markers.pi (the prior probability of a zero effect) must be in (0, 1)', { term: 'markers.pi' });
+  if (typeof o.prior !== 'string') throw new MixmcError(`${where}.prior must be one of ${MARKER_PRIORS.join(', ')}`, { term: `${where}.prior` });
+  const prior = canonicalPrior(o.prior);
+  if (!prior) throw new MixmcError(`unknown marker prior '${o.prior}'; expected one of ${MARKER_PRIORS.join(', ')}`, { term: `${where}.prior` });
+  const allowed = [...MARKER_SET_KEYS, ...PRIOR_OPTIONS[prior]];
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new MixmcError(`unknown key '${k}' for a ${prior} marker set; expected one of ${allowed.join(', ')}`, { term: `${where}.${k}` });
+  if (o.name !== undefined && !(typeof o.name === 'string' && /^[A-Za-z0-9_.-]+$/.test(o.name))) {
+    throw new MixmcError(`${where}.name must be a word of letters, digits, '_', '.' or '-'`, { term: `${where}.name` });
+  }
+  if (needsName && o.name === undefined) throw new MixmcError(`${where} needs a "name": every set of a list of marker sets is named`, { term: `${where}.name` });
+  if (typeof o.file !== 'string' || o.file === '') throw new MixmcError(`${where}.file must be the path of a .bed or a genotype CSV`, { term: `${where}.file` });
+  if (o.pi !== undefined && !(typeof o.pi === 'number' && o.pi > 0 && o.pi < 1)) throw new MixmcError(`${where}.pi (the prior probability of a zero effect) must be in (0, 1)`, { term: `${where}.pi` });
   for (const k of ['estimatePi', 'center', 'dropUngenotyped']) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new MixmcError(`markers.${k} must be true or false`, { term: `markers.${k}` });
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new MixmcError(`${where}.${k} must be true or false`, { term: `${where}.${k}` });
   }
   for (const k of ['shape', 'lambda']) {
-    if (o[k] !== undefined && !(typeof o[k] === 'number' && (o[k] as number) > 0)) throw new MixmcError(`markers.${k} must be a positive number`, { term: `markers.${k}` });
+    if (o[k] !== undefined && !(typeof o[k] === 'number' && (o[k] as number) > 0)) throw new MixmcError(`${where}.${k} must be a positive number`, { term: `${where}.${k}` });
   }
-  if (o.saveEffects !== undefined && !(Number.isInteger(o.saveEffects) && (o.saveEffects as number) >= 0)) throw new MixmcError('markers.saveEffects must be a whole number >= 0 (0 keeps no effect draws)', { term: 'markers.saveEffects' });
+  if (o.saveEffects !== undefined && !(Number.isInteger(o.saveEffects) && (o.saveEffects as number) >= 0)) {
+    throw new MixmcError(`${where}.saveEffects must be a whole number >= 0 (0 keeps no effect draws)`, { term: `${where}.saveEffects` });
+  }
   const pp = o.piPrior as { a?: unknown; b?: unknown } | undefined;
   if (pp !== undefined && !(typeof pp === 'object' && typeof pp.a === 'number' && typeof pp.b === 'number' && pp.a > 0 && pp.b > 0)) {
-    throw new MixmcError('markers.piPrior must be {"a": > 0, "b": > 0}', { term: 'markers.piPrior' });
+    throw new MixmcError(`${where}.piPrior must be {"a": > 0, "b": > 0}`, { term: `${where}.piPrior` });
   }
   const file = isAbsolute(o.file) ? o.file : resolve(baseDir, o.file);
-  return { ...(o as unknown as MarkerSpec), file };
+  return { ...(o as unknown as MarkerSpec), prior, file, name: (o.name as string | undefined) ?? '' };
 }
 
 function stripUndefined(o: McmcConfig): McmcConfig {
@@ -196,9 +194,10 @@ function checkFixed(fixed: unknown, terms: Set<string>): Record<string, number> 
 
 /** Fill in chain defaults and check them. */
 export function resolveMcmc(m: McmcConfig): ResolvedMcmc {
-  const r = { ...DEFAULT_MCMC, ...m };
+  const r: ResolvedMcmc = { ...DEFAULT_MCMC, ...m };
   const int = (name: keyof McmcConfig, min: number): void => {
     const v = r[name];
+    if (name === 'workers' && v === undefined) return;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new MixmcError(`mcmc.${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`, { term: `mcmc.${name}` });
   };
   int('chains', 1);

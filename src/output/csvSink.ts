@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { csvField, csvNumber } from './files.js';
-import type { DrawSink } from './sink.js';
+import type { DrawSink } from '../mcmc/sink.js';
 
 export class CsvDrawSink implements DrawSink {
   private fd: number;
@@ -18,6 +18,8 @@ export class CsvDrawSink implements DrawSink {
   get pending(): number {
     return this.lines.length;
   }
+  /** When resuming: the rows kept from the file, by iteration and column. */
+  readonly earlier: { iterations: number[]; columns: Float64Array[] } | undefined;
 
   /**
    * @param keepUpTo when resuming: keep the rows of iterations ≤ keepUpTo already in the file and
@@ -29,7 +31,9 @@ export class CsvDrawSink implements DrawSink {
     keepUpTo?: number,
   ) {
     if (keepUpTo !== undefined && existsSync(file)) {
-      const { bytes, rows } = prefixUpTo(readFileSync(file, 'utf8'), keepUpTo);
+      const text = readFileSync(file, 'utf8');
+      const { bytes, rows } = prefixUpTo(text, keepUpTo);
+      this.earlier = parseRows(text.slice(0, bytes), rows);
       this.fd = openSync(file, 'r+');
       ftruncateSync(this.fd, bytes);
       this.rowsWritten = rows;
@@ -81,6 +85,21 @@ export class CsvDrawSink implements DrawSink {
       this.position += n;
     }
   }
+}
+
+/** The iterations and values of the first `rows` rows of a draws file's text (its shortest-decimal numbers read back exactly). */
+function parseRows(text: string, rows: number): { iterations: number[]; columns: Float64Array[] } {
+  const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  // lines[0] is the header; data rows hold numbers only, so a comma always separates fields there
+  const width = rows > 0 ? lines[1].split(',').length - 1 : 0;
+  const iterations: number[] = [];
+  const columns = Array.from({ length: width }, () => new Float64Array(rows));
+  for (let r = 0; r < rows; r++) {
+    const f = lines[r + 1].split(',');
+    iterations.push(Number(f[0]));
+    for (let j = 0; j < width; j++) columns[j][r] = f[j + 1] === 'NA' ? NaN : Number(f[j + 1]);
+  }
+  return { iterations, columns };
 }
 
 /** The byte length and row count of a draws file's text up to the row of iteration `upTo`. */

@@ -1,47 +1,38 @@
 /**
- * The run directory (DESIGN.md): run.json (written when the run starts and when it stops),
- * draws/chain-K.csv (K = 1, 2, …, streamed by the chains), checkpoints/, summary.json, fitted.csv
- * (posterior mean and SD of the fitted value of every record, observed or predicted), and for marker
- * models markers.csv, gebv.csv and effects/.
+ * The run directory (README "Run directory"): run.json (written when the run starts and when it
+ * stops), draws/chain-K.csv (K = 1, 2, …, streamed by the chains), checkpoints/, summary.json,
+ * fitted.csv (posterior mean and SD of the fitted value of every record, observed or predicted), and
+ * for marker models markers.csv (markers-NAME.csv per named set), gebv.csv and effects/.
  */
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
-import type { ResolvedMcmc } from '../model/spec.js';
-import type { MarkerHyper } from '../blocks/markers/kernel.js';
-import type { PriorReport, RunSpec } from '../types.js';
-import type { FitResult } from '../fit.js';
+import type { FitResult, MarkerInfo, MarkerSetReport, PriorReport, ResolvedMcmc, RunSpec, Summary } from '../types.js';
 import { VERSION } from '../version.js';
 import { csvField, csvNumber, writeFileAtomic } from './files.js';
-import type { EffectLayout } from '../predict.js';
 
-export interface SummaryFile {
-  parameters: FitResult['summary'];
-  warnings: FitResult['warnings'];
-  meta: Record<string, unknown>;
-}
-
-/** The object written as summary.json (and printed by `mixmc summary --json`). */
-export function summaryObject(res: FitResult): SummaryFile {
+/** The object written as summary.json (and printed by `mixmc summary --json`): the fit's summary with the run's settings in meta. */
+export function summaryObject(res: FitResult): Summary {
+  const { run, summary } = res;
   return {
-    parameters: res.summary,
-    warnings: res.warnings,
+    ...summary,
     meta: {
-      version: VERSION,
-      chains: res.chains.length,
-      drawsPerChain: res.chains.map((c) => c.iterations.length),
-      iterations: res.mcmc.iterations,
-      burnin: res.mcmc.burnin,
-      thin: res.mcmc.thin,
-      seed: res.mcmc.seed,
-      priors: res.priors,
-      fixedVariances: res.fixedVariances,
-      records: res.design.n,
+      ...summary.meta,
+      run: {
+        version: VERSION,
+        iterations: run.mcmc.iterations,
+        burnin: run.mcmc.burnin,
+        thin: run.mcmc.thin,
+        seed: run.mcmc.seed,
+        priors: run.priors,
+        fixedVariances: run.fixedVariances,
+        records: run.records,
+      },
     },
   };
 }
 
-/** JSON with NaN written as null (JSON has no NaN). */
+/** JSON with NaN and ±Infinity written as null (JSON has neither). */
 export function toJson(o: unknown): string {
   return JSON.stringify(o, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
@@ -54,10 +45,10 @@ export interface RunRecord {
   baseDir: string;
   mcmc: ResolvedMcmc;
   priors: PriorReport[];
-  markerHyper?: MarkerHyper;
+  markerSets: MarkerSetReport[];
   fixedVariances: Record<string, number>;
-  /** Marker-effect draws kept every saveEvery-th kept draw (fixed at the first run). */
-  saveEvery: number;
+  /** Per marker set: effect draws kept every saveEvery-th kept draw (fixed at the first run). */
+  saveEvery: number[];
   /** Random terms with a pedigree or genomic covariance (h2 is derived for them). */
   geneticTerms: string[];
   seeds: { chain: number; key: string }[];
@@ -80,42 +71,77 @@ export function readRunJson(dir: string): RunRecord {
   }
 }
 
+/** One marker set of effects/layout.json: what `predict` needs to use its effects. */
+export interface EffectSetLayout {
+  /** '' for the unnamed set. */
+  name: string;
+  term: string;
+  markers: MarkerInfo[];
+  means: number[];
+  center: number[];
+  every: number;
+  /** Saved draws per chain file (see effectsPath), each `markers.length` Float32 values. */
+  rows: number[];
+  /** Posterior mean of every marker effect (all kept draws of all chains). */
+  betaMean: number[];
+}
+
+/** effects/layout.json. */
+export interface EffectLayout {
+  version: 2;
+  sets: EffectSetLayout[];
+}
+
+/** The name of a set's markers file: markers.csv for the unnamed set, markers-NAME.csv otherwise. */
+export function markersFile(name: string): string {
+  return name === '' ? 'markers.csv' : `markers-${name}.csv`;
+}
+
 /**
- * The files written when the chains stop: summary.json, fitted.csv, and for marker models
- * markers.csv, gebv.csv and effects/layout.json (the chains streamed draws/ and effects/ already).
+ * The files written when the chains stop: summary.json, fitted.csv, and for marker models the
+ * markers files, gebv.csv and effects/layout.json (the chains streamed draws/ and effects/ already).
  */
 export function writeResults(dir: string, res: FitResult): void {
-  const fitted = res.effects.find((e) => e.name === 'fitted');
-  const predicted = res.effects.find((e) => e.name === 'predicted');
+  const { fitted, predicted } = res.effects;
   const lines = ['id,observed,mean,sd'];
-  if (fitted) fitted.labels.forEach((id, i) => lines.push([csvField(id), csvNumber(res.design.y[i]), csvNumber(fitted.mean[i]), csvNumber(fitted.sd[i])].join(',')));
+  fitted.labels.forEach((id, i) => lines.push([csvField(id), csvNumber(fitted.observed[i]), csvNumber(fitted.mean[i]), csvNumber(fitted.sd[i])].join(',')));
   if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvNumber(predicted.mean[i]), csvNumber(predicted.sd[i])].join(',')));
   writeFileAtomic(join(dir, 'fitted.csv'), lines.join('\n') + '\n');
   writeMarkerFiles(dir, res);
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
 }
 
-/** markers.csv (id, chr, pos, mean, sd, pip), gebv.csv (id, mean, sd) and the saved effect draws. */
+/** markers.csv per set (id, chr, pos, mean, sd, pip), gebv.csv (id, mean, sd) and effects/layout.json. */
 function writeMarkerFiles(dir: string, res: FitResult): void {
-  const md = res.design.markers;
-  if (!md) return;
-  const snp = res.effects.find((e) => e.name === 'snp')!;
-  const pip = res.effects.find((e) => e.name === 'pip');
-  const rows = ['id,chr,pos,mean,sd,pip'];
-  md.markers.forEach((m, j) => rows.push([csvField(m.id), csvField(m.chr), csvField(m.pos), csvNumber(snp.mean[j]), csvNumber(snp.sd[j]), pip ? csvNumber(pip.mean[j]) : 'NA'].join(',')));
-  writeFileAtomic(join(dir, 'markers.csv'), rows.join('\n') + '\n');
-  const gebv = res.effects.find((e) => e.name === 'gebv')!;
-  const g = ['id,mean,sd'];
-  gebv.labels.forEach((id, i) => g.push([csvField(id), csvNumber(gebv.mean[i]), csvNumber(gebv.sd[i])].join(',')));
-  writeFileAtomic(join(dir, 'gebv.csv'), g.join('\n') + '\n');
-  const saved = res.chains.map((c) => c.effects);
+  const sets = res.effects.markerSets;
+  if (sets.length === 0) return;
+  for (const set of sets) {
+    const rows = ['id,chr,pos,mean,sd,pip'];
+    const { effects, pip } = set;
+    set.markers.forEach((m, j) => rows.push([csvField(m.id), csvField(m.chr), csvField(m.pos), csvNumber(effects.mean[j]), csvNumber(effects.sd[j]), pip ? csvNumber(pip.mean[j]) : 'NA'].join(',')));
+    writeFileAtomic(join(dir, markersFile(set.name)), rows.join('\n') + '\n');
+  }
+  const gebv = res.effects.gebv;
+  if (gebv) {
+    const g = ['id,mean,sd'];
+    gebv.labels.forEach((id, i) => g.push([csvField(id), csvNumber(gebv.mean[i]), csvNumber(gebv.sd[i])].join(',')));
+    writeFileAtomic(join(dir, 'gebv.csv'), g.join('\n') + '\n');
+  }
   const layout: EffectLayout = {
-    markers: md.markers.map((m) => ({ ...m })),
-    means: Array.from(md.means),
-    center: Array.from(md.center),
-    every: saved.find((s) => s)?.every ?? 0,
-    rows: saved.map((s) => s?.rows ?? 0),
-    betaMean: Array.from(snp.mean),
+    version: 2,
+    sets: sets.map((set, s) => {
+      const saved = res.chains.map((c) => c.effects[s]);
+      return {
+        name: set.name,
+        term: set.term,
+        markers: set.markers.map((m) => ({ ...m })),
+        means: Array.from(set.means),
+        center: Array.from(set.center),
+        every: saved.find((x) => x)?.every ?? 0,
+        rows: saved.map((x) => x?.rows ?? 0),
+        betaMean: Array.from(set.effects.mean),
+      };
+    }),
   };
   writeFileAtomic(join(dir, 'effects', 'layout.json'), toJson(layout));
 }

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { chainKey } from '../rng/rng.js';
-import type { ProgressEvent } from '../mcmc/runChain.js';
-import { executeChain, type ChainResult, type ChainTask } from './chainTask.js';
+import type { ProgressEvent } from '../types.js';
+import { executeChain, type ChainHooks, type ChainResult, type ChainTask } from './chainTask.js';
 
 /** A compiled worker entry (dist/workers/NAME), found from the package root. */
 export function workerFile(name = 'chain.worker.js'): string {
@@ -72,6 +72,8 @@ export interface RunChainsOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Stops every chain after its current sweep (they flush and checkpoint first). */
   signal?: AbortSignal;
+  /** Test hooks of each chain; they run in this thread, so they need `workers: 0`. */
+  hooks?: (chain: number) => ChainHooks;
 }
 
 /** A chain that failed, named by its index and seed. */
@@ -93,11 +95,12 @@ export async function runChains(tasks: ChainTask[], opts: RunChainsOptions): Pro
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const withStop = tasks.map((t) => ({ ...t, stop }));
   try {
+    if (opts.hooks && (opts.workers !== 0 || opts.pool)) throw new Error('chain hooks run in this thread: use workers: 0');
     if (opts.workers === 0 && !opts.pool) {
       const out: (ChainResult | ChainError)[] = [];
       for (const t of withStop) {
         try {
-          out.push(executeChain(t, opts.onProgress));
+          out.push(executeChain(t, opts.onProgress, opts.hooks?.(t.chain)));
         } catch (err) {
           out.push(new ChainError(t.chain, t.seed, err));
         }

@@ -6,12 +6,12 @@
  *   posterior means on the BLUPs, the largest |difference|, and the rank correlation among the top
  *   10% by BLUP.
  */
-import { fit, prepare, type FitOptions, type FitResult } from '../fit.js';
-import { MixmcError } from '../errors.js';
-import { quantileSorted, sorted } from '../diagnostics/kernels.js';
 import { argsort, averageRanks } from '../diagnostics/sort.js';
-import type { RunSpec } from '../types.js';
-import { reml, type RemlOptions, type RemlResult } from './reml.js';
+import { quantileSorted, sorted } from '../diagnostics/stats.js';
+import type { Design } from '../model/design.js';
+import { markerSetNames, varianceName } from '../model/names.js';
+import type { EffectSummary, FitResult, SummaryRow } from '../types.js';
+import type { RemlResult } from './reml.js';
 
 export interface CompareResult {
   varianceComponents: {
@@ -102,9 +102,9 @@ export function agreement(post: readonly number[], blup: readonly number[]): { c
   return { correlation: m.sab / Math.sqrt(m.saa * m.sbb), slope: m.sab / m.saa, maxAbsDiff, topRankCorrelation };
 }
 
-/** Compare a finished fit with a REML result on the same spec. */
-export function compareResults(fitRes: FitResult, r: RemlResult): CompareResult {
-  const row = (v: string) => fitRes.summary.find((s) => s.variable === v);
+/** Compare a finished fit with a REML result on the same design. */
+export function compareResults(fitRes: FitResult, r: RemlResult, design: Design): CompareResult {
+  const row = (v: string): SummaryRow | undefined => fitRes.summary.parameters.find((s) => s.variable === v);
   const chainsOf = (v: string): Float64Array => {
     const j = fitRes.params.indexOf(v);
     const parts = fitRes.chains.map((c) => c.draws[j]);
@@ -117,7 +117,7 @@ export function compareResults(fitRes: FitResult, r: RemlResult): CompareResult 
     return out;
   };
   const varianceComponents = r.varianceComponents.map((v) => {
-    const name = `var[${v.term}]`;
+    const name = varianceName(v.term);
     const s = row(name);
     return {
       term: v.term,
@@ -130,31 +130,35 @@ export function compareResults(fitRes: FitResult, r: RemlResult): CompareResult 
     return { variable: f.variable, blue: f.estimate, se: f.se, posteriorMean: s?.mean ?? NaN, posteriorSd: s?.sd ?? NaN };
   });
   const random: CompareResult['random'] = [];
-  // the tracker each BLUP belongs to: u[TERM] for random terms, snp for marker effects
-  const trackerOf = (v: string): string => (v.startsWith('snp[') ? 'snp' : v.replace(/^u\[([^:]+):.*$/, 'u[$1]'));
-  for (const term of [...new Set(r.random.map((u) => trackerOf(u.variable)))]) {
-    const blups = r.random.filter((u) => trackerOf(u.variable) === term);
-    const eff = fitRes.effects.find((e) => e.name === term);
-    if (!eff) continue;
-    const index = new Map(eff.labels.map((l, i) => [l, i]));
-    const post = blups.map((u) => eff.mean[index.get(u.variable)!]);
-    random.push({ term, n: blups.length, ...agreement(post, blups.map((u) => u.blup)) });
+  const blupOf = new Map(r.random.map((u) => [u.variable, u.blup]));
+  const groups: { term: string; effects: EffectSummary }[] = [
+    ...fitRes.effects.random.map((e) => ({ term: `u[${e.term}]`, effects: e as EffectSummary })),
+    ...fitRes.effects.markerSets.map((s) => ({ term: s.term, effects: s.effects })),
+  ];
+  for (const { term, effects } of groups) {
+    const pairs = effects.labels.map((l, i) => ({ post: effects.mean[i], blup: blupOf.get(l) })).filter((x) => x.blup !== undefined);
+    if (pairs.length === 0) continue;
+    random.push({ term, n: pairs.length, ...agreement(pairs.map((x) => x.post), pairs.map((x) => x.blup!)) });
   }
-  const md = fitRes.design.markers;
-  const gebv = fitRes.effects.find((e) => e.name === 'gebv');
-  if (md && gebv) {
-    // GEBVs of the BLUP (SNP-BLUP) fit: Mβ̂ for the genotyped individuals, in the posterior's order
-    const beta = r.random.filter((u) => u.variable.startsWith('snp[')).map((u) => u.blup);
+  const gebv = fitRes.effects.gebv;
+  if (design.markers.length > 0 && gebv) {
+    // GEBVs of the BLUP (SNP-BLUP) fit: Σ_s M_s β̂_s for the genotyped individuals, in the posterior's order
     const first = new Map<string, number>();
-    fitRes.design.ids.forEach((id, i) => {
+    design.ids.forEach((id, i) => {
       if (!first.has(id)) first.set(id, i);
     });
-    const m = md.predIds.length;
-    const blupGebv = gebv.labels.map((id, k) => {
+    const sets = design.markers.map((md) => {
+      const names = markerSetNames(md.name);
+      return { md, beta: md.markers.map((m) => blupOf.get(names.effect(m.id)) ?? 0), predRow: new Map(md.predIds.map((id, r) => [id, r])) };
+    });
+    const blupGebv = gebv.labels.map((id) => {
       let s = 0;
       const i = first.get(id);
-      if (i !== undefined) for (let j = 0; j < md.p; j++) s += md.x[j * md.n + i] * beta[j];
-      else for (let j = 0; j < md.p; j++) s += md.xPred[j * m + (k - first.size)] * beta[j];
+      for (const { md, beta, predRow } of sets) {
+        const m = md.predIds.length;
+        const r = predRow.get(id) ?? 0;
+        for (let j = 0; j < md.p; j++) s += (i !== undefined ? md.x[j * md.n + i] : md.xPred[j * m + r]) * beta[j];
+      }
       return s;
     });
     random.push({ term: 'gebv', n: blupGebv.length, ...agreement(Array.from(gebv.mean), blupGebv) });
@@ -172,13 +176,4 @@ function interpret(vc: CompareResult['varianceComponents'], fixed: CompareResult
   const fixedText = worst < 1 ? `posterior means are within ${worst.toFixed(2)} SE of the BLUEs` : `the largest gap between a posterior mean and its BLUE is ${worst.toFixed(2)} SE: the variance components differ enough to move the fixed effects`;
   const randomText = random.length === 0 ? 'no random effects to compare' : random.map((r) => `${r.term}: r = ${r.correlation.toFixed(3)}, slope ${r.slope.toFixed(3)}${Math.abs(r.slope - 1) > 0.1 ? ' (different shrinkage: the posterior averages over the variance ratio, BLUP fixes it at REML)' : ''}`).join('; ');
   return { varianceComponents, fixed: fixedText, random: randomText };
-}
-
-/** Run REML/BLUP and the Gibbs fit on the same spec and compare them. */
-export async function compare(spec: RunSpec, options: FitOptions & { reml?: RemlOptions } = {}): Promise<{ fit: FitResult; reml: RemlResult; comparison: CompareResult }> {
-  const model = prepare(spec, options);
-  if (model.design.random.length === 0 && !model.design.markers) throw new MixmcError('compare needs a random term or markers', { term: 'formula' });
-  const r = reml(model.design, { ...(options.reml ?? {}), markers: Boolean(model.design.markers) });
-  const f = await fit(spec, options);
-  return { fit: f, reml: r, comparison: compareResults(f, r) };
 }

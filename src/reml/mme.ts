@@ -1,19 +1,20 @@
 /**
- * Henderson's mixed-model equations built from the same Design the sampler uses (seeds/003 eq. 10.27,
+ * Henderson's mixed-model equations built from the same Design the sampler uses (Henderson 1975, Biometrics 31:423,
  * with R = Iσ²e and G = ⊕_k K_k σ²_k, multiplied through by σ²e):
  *
  *   [X'X   X'Z          ] [b]   [X'y]
  *   [Z'X   Z'Z + Λ⊗K⁻¹  ] [u] = [Z'y],   Λ_k = σ²e/σ²_k,
  *
  * so that the solution is (BLUE, BLUP) and σ²e·C⁻¹ is the sampling covariance of b̂ (C11) and the
- * prediction-error covariance of û (C22) (seeds/003 eq. 10.28–10.29). A marker term Mβ enters as a
- * random term with dense columns and K = I (SNP-BLUP). W'W does not depend on the variances and is
+ * prediction-error covariance of û (C22) (Henderson 1975). Each marker set M_sβ_s enters as
+ * a random term with dense columns and K = I (SNP-BLUP). W'W does not depend on the variances and is
  * built once, row by row of W, in sparse (CSR) form; C = W'W + Λ.
  */
 import type { Design } from '../model/design.js';
 import type { SparseSym } from '../linalg/sparse.js';
+import { levelName, markerSetNames } from '../model/names.js';
 
-/** A random block of the MME: an incidence term of the design, or the marker term. */
+/** A random block of the MME: an incidence term of the design, or a marker set. */
 export interface MmeTerm {
   name: string;
   labels: string[];
@@ -46,7 +47,7 @@ export interface Mme {
 }
 
 export interface MmeOptions {
-  /** Include the design's marker term as a random term with K = I (SNP-BLUP). */
+  /** Include the design's marker sets as random terms with K = I (SNP-BLUP). */
   markers?: boolean;
 }
 
@@ -56,13 +57,16 @@ export function buildMme(design: Design, opts: MmeOptions = {}): Mme {
   const p = design.fixed.p;
   const terms: MmeTerm[] = design.random.map((r) => ({
     name: r.term,
-    labels: r.levels.map((l) => `u[${r.term}:${l}]`),
+    labels: r.levels.map((l) => levelName(r.term, l)),
     q: r.q,
     kinv: r.cov?.kinv,
     logDetK: r.cov?.logDet ?? 0,
   }));
-  const md = opts.markers ? design.markers : undefined;
-  if (md) terms.push({ name: 'markers', labels: md.markers.map((m) => `snp[${m.id}]`), q: md.p, logDetK: 0 });
+  const sets = opts.markers ? design.markers : [];
+  for (const md of sets) {
+    const names = markerSetNames(md.name);
+    terms.push({ name: md.term, labels: md.markers.map((m) => names.effect(m.id)), q: md.p, logDetK: 0 });
+  }
   const offsets: number[] = [];
   let m = p;
   for (const t of terms) {
@@ -76,13 +80,15 @@ export function buildMme(design: Design, opts: MmeOptions = {}): Mme {
   design.random.forEach((r, k) => {
     for (let i = 0; i < n; i++) rowLists[i].push({ c: offsets[k] + r.level[i], v: 1 });
   });
-  if (md) {
-    const off = offsets[offsets.length - 1];
-    for (let j = 0; j < md.p; j++) for (let i = 0; i < n; i++) {
-      const v = md.x[j * n + i];
-      if (v !== 0) rowLists[i].push({ c: off + j, v });
+  sets.forEach((md, s) => {
+    const off = offsets[design.random.length + s];
+    for (let j = 0; j < md.p; j++) {
+      for (let i = 0; i < n; i++) {
+        const v = md.x[j * n + i];
+        if (v !== 0) rowLists[i].push({ c: off + j, v });
+      }
     }
-  }
+  });
   const rowPtr = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) rowPtr[i + 1] = rowPtr[i] + rowLists[i].length;
   const rowCol = new Int32Array(rowPtr[n]);

@@ -1,8 +1,8 @@
 /**
  * REML (or ML) estimation of variance components by average information (Gilmour, Thompson &
- * Cullis 1995; Johnson & Thompson 1995), started from a few EM-REML iterations (seeds/004), with
+ * Cullis 1995; Johnson & Thompson 1995), started from a few EM-REML iterations (Searle, Casella & McCulloch 1992, Variance Components, ch. 8), with
  * step halving and boundary handling, and BLUE/BLUP with standard errors and prediction error
- * variances from the inverse MME coefficient matrix (seeds/003 eq. 10.28–10.29).
+ * variances from the inverse MME coefficient matrix (Henderson 1975).
  *
  * With θ = (σ²_1, …, σ²_K, σ²e), C the MME coefficient matrix multiplied by σ²e (mme.ts), û_k the
  * BLUPs, ê = y − Wθ̂ and T = C⁻¹ (REML) or (Z'Z + Λ)⁻¹ (ML):
@@ -20,9 +20,9 @@ import type { SparseSym } from '../linalg/sparse.js';
 import { pcg, gaussSeidel } from '../linalg/sparse.js';
 import { MixmcError } from '../errors.js';
 import type { Design } from '../model/design.js';
+import type { Solver } from '../types.js';
 import { buildMme, crossW, denseC, residuals, sparseC, type Mme } from './mme.js';
 
-export type Solver = 'auto' | 'cholesky' | 'pcg' | 'gauss-seidel';
 
 export interface RemlOptions {
   method?: 'REML' | 'ML';
@@ -32,7 +32,7 @@ export interface RemlOptions {
   emIterations?: number;
   /** Starting variances by term ('residual' included); default var(y)/(K + 1) each. */
   start?: Record<string, number>;
-  /** Include the marker term as SNP-BLUP (K = I). */
+  /** Include the marker sets as SNP-BLUP terms (K = I). */
   markers?: boolean;
   /**
    * true: the sparse factorisation; false: dense (only up to DENSE_REML_LIMIT unknowns). Default: dense

@@ -3,21 +3,21 @@
  * markers, chains, reml (all by default). Figures are timings on this machine, not pass/fail tests.
  */
 import { performance } from 'node:perf_hooks';
-import { prepare, makeSampler } from '../../src/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
+import { buildSampler } from '../../src/blocks/sampler.js';
 import { runChain } from '../../src/mcmc/runChain.js';
-import { createState } from '../../src/mcmc/state.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import { summarizeDrawSet } from '../../src/diagnostics/summary.js';
-import { summarizeParallel } from '../../src/summarize.js';
-import type { DrawSink } from '../../src/output/sink.js';
+import { summarizeParallel } from '../../src/api/summarize.js';
+import type { DrawSink } from '../../src/mcmc/sink.js';
 import type { DataRow } from '../../src/types.js';
-import { MemorySink } from '../../src/output/sink.js';
+import { MemorySink } from '../../src/output/memorySink.js';
 import { essBulk } from '../../src/diagnostics/kernels.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fit } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
 import { DENSE_REML_LIMIT, reml } from '../../src/reml/reml.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,14 +55,13 @@ function core(): void {
     rows.push({ y: 10 + animal[a] + herd[h] + (sex === 'M' ? 1 : 0) + normal(rng), sex, year, parity, animal: `a${a}`, herd: `h${h}` });
   }
   const model = prepare({ data: rows, formula: 'y ~ 1 + sex + year + parity + (1|animal) + (1|herd)', factors: ['year', 'parity'] });
-  const sampler = makeSampler(model);
-  const state = createState(model.design);
+  const sampler = buildSampler(model.design, model.settings);
   const iterations = 3000;
   const warm = 200;
-  runChain(sampler, state, chainRng(1, 0), { iterations: warm, burnin: 0, thin: 1 }, nullSink);
+  runChain(sampler, chainRng(1, 0), { iterations: warm, burnin: 0, thin: 1 }, nullSink);
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
-  runChain(sampler, state, chainRng(1, 0), { iterations, burnin: 0, thin: 1 }, nullSink, { startIteration: 0 });
+  runChain(sampler, chainRng(1, 0), { iterations, burnin: 0, thin: 1 }, nullSink, { startIteration: 0 });
   const ms = (performance.now() - t0) / iterations;
   const heap1 = process.memoryUsage().heapUsed;
   table('core: Gibbs sweep, 20,000 records, p = ' + model.design.fixed.p + ' fixed columns, random terms of 1,000 and 50 levels', [
@@ -109,16 +108,15 @@ async function summary(): Promise<void> {
 /** Time per iteration of every marker prior on a design (after a short warm-up), plus ESS/s of var[genetic]. */
 function markerRows(label: string, data: DataRow[] | string, genoFile: string, iterations: number): Row[] {
   const rows: Row[] = [];
-  for (const prior of ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR']) {
+  for (const prior of ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR'] as const) {
     const model = prepare({ data, id: 'id', formula: typeof data === 'string' ? 'y1 ~ 1' : 'y ~ 1', markers: { file: genoFile, prior, saveEffects: 0 } });
-    const sampler = makeSampler(model);
-    const state = sampler.createState();
+    const sampler = buildSampler(model.design, model.settings);
     const rng = chainRng(1, 0);
     const warm = Math.min(50, Math.floor(iterations / 5));
-    runChain(sampler, state, rng, { iterations: warm, burnin: warm, thin: 1 }, nullSink);
+    runChain(sampler, rng, { iterations: warm, burnin: warm, thin: 1 }, nullSink);
     const sink = new MemorySink();
     const t0 = performance.now();
-    runChain(sampler, state, rng, { iterations, burnin: 0, thin: 1 }, sink, { startIteration: 0 });
+    runChain(sampler, rng, { iterations, burnin: 0, thin: 1 }, sink, { startIteration: 0 });
     const seconds = (performance.now() - t0) / 1000;
     const vg = sink.draws()[sampler.params.indexOf('var[genetic]')];
     const ess = essBulk([vg]);
@@ -174,7 +172,7 @@ function chains(): void {
   const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-chains-'));
   const { bed, rows } = writeSimulatedBed(dir, 2000, 20000, 100, 5);
   writeFileSync(join(dir, 'pheno.csv'), 'id,y\n' + rows.map((r) => `${r.id},${r.y}`).join('\n') + '\n');
-  writeFileSync(join(dir, 'spec.json'), JSON.stringify({ data: 'pheno.csv', id: 'id', formula: 'y ~ 1', markers: { file: bed, prior: 'BayesC', saveEffects: 0 }, mcmc: { iterations: 150, burnin: 50, thin: 1, seed: 1 } }));
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify({ data: 'pheno.csv', id: 'id', formula: 'y ~ 1', markers: { file: bed, prior: 'BayesC' as const, saveEffects: 0 }, mcmc: { iterations: 150, burnin: 50, thin: 1, seed: 1 } }));
   const out: Row[] = [];
   let base = 0;
   let baseRss = 0;

@@ -25,7 +25,7 @@ describe('mixmc fit', () => {
     const row = summary.parameters.find((p: { variable: string }) => p.variable === 'var[residual]');
     for (const key of ['mean', 'sd', 'median', 'lower', 'upper', 'hpdLower', 'hpdUpper', 'rhat', 'essBulk', 'essTail', 'mcseMean']) expect(typeof row[key]).toBe('number');
     expect(summary.meta.chains).toBe(3);
-    expect(summary.meta.priors.map((p: { term: string }) => p.term)).toEqual(['Batch', 'residual']);
+    expect(summary.meta.run.priors.map((p: { term: string }) => p.term)).toEqual(['Batch', 'residual']);
     for (const k of [1, 2, 3]) {
       const text = readFileSync(join(out, 'draws', `chain-${k}.csv`), 'utf8');
       const body = text.split('\n').filter((l) => !l.startsWith('#')).join('\n');

@@ -74,7 +74,7 @@ describe('"solver" in the spec', () => {
   it('pcg and gauss-seidel give BLUE/BLUP at fixed variances, equal to Cholesky', async () => {
     const dir = tempDir();
     copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'd.csv'));
-    const results = [];
+    const results: { random: { variable: string; blup: number; pev: number }[] }[] = [];
     for (const solver of ['cholesky', 'pcg', 'gauss-seidel']) {
       const f = join(dir, `${solver}.json`);
       writeFileSync(f, JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', solver, fixedVariances: { Batch: 1764.05, residual: 2451.25 } }));

@@ -5,7 +5,7 @@
  * grid posterior of the ICC (test/fixtures/posterior-dyestuff.json), within 4·MCSE.
  */
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
 import { fixturePath, readJson } from '../helpers/fixtures.js';
 
 interface Ref {
@@ -23,7 +23,7 @@ describe('derived h² / variance proportion per draw', () => {
       priors: { Batch: prior('var[Batch]'), residual: prior('var[residual]') },
       mcmc: { chains: 4, iterations: 26000, burnin: 1000, thin: 1, seed: 3 },
     });
-    const row = (v: string) => res.summary.find((r) => r.variable === v)!;
+    const row = (v: string) => res.summary.parameters.find((r) => r.variable === v)!;
     const prop = row('prop[Batch]');
     const plugIn = row('var[Batch]').mean / (row('var[Batch]').mean + row('var[residual]').mean);
     const se = prop.mcseMean;

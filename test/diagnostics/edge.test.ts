@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as k from '../../src/diagnostics/kernels.js';
-import { summarize } from '../../src/summarize.js';
+import { summarize } from '../../src/api/summarize.js';
 import { chainRng as chainRngFor } from '../../src/rng/rng.js';
 import { normal as normalFor } from '../../src/rng/dist.js';
 

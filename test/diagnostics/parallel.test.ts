@@ -1,6 +1,6 @@
 /** summarizeParallel gives exactly summarize's rows and warnings (the statistics are computed in worker threads). */
 import { describe, expect, it } from 'vitest';
-import { summarize, summarizeParallel } from '../../src/summarize.js';
+import { summarize, summarizeParallel } from '../../src/api/summarize.js';
 import { goldenDraws } from '../helpers/fixtures.js';
 
 describe('summarizeParallel', () => {

@@ -1,4 +1,4 @@
-/** Small data sets from the seeds, shared by the tests that use them. */
+/** Small textbook data sets, shared by the tests that use them. */
 
 /** Walsh & Lynch Example 10.10: offspring of three sires in two environments. */
 export const WALSH_SIRES = [

@@ -46,7 +46,7 @@ export function simulateMarkers(dir: string, n: number, p: number, qtl: number, 
  * own (centred, Float32) marker columns, so that it is the exact posterior of the sampler's model.
  */
 export function markerMme(design: Design, varB: number, varE: number): { mean: Float64Array; cov: Float64Array; dim: number; p: number } {
-  const md = design.markers!;
+  const md = design.markers[0];
   const n = design.n;
   const p = design.fixed.p;
   const cols: Float64Array[] = [];

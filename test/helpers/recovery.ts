@@ -20,8 +20,9 @@
  * the truth on all seeds with R-hat ≤ 1.004 and ESS ≥ 795.
  */
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
 import { simulateMarkers, type Simulated } from './markers.js';
+import type { MarkerPriorName, MarkerSpec, RunSpec } from '../../src/types.js';
 import { tempDir } from './cli.js';
 
 const SEEDS = [101, 202, 303];
@@ -46,19 +47,19 @@ function realisedH2(sim: Simulated): number {
   return vg / (vg + ve);
 }
 
-function specFor(sim: Simulated, prior: string, seed: number) {
+function specFor(sim: Simulated, prior: MarkerPriorName, seed: number): RunSpec {
   const mixture = prior === 'BayesB' || prior === 'BayesC';
   return {
     data: sim.rows,
     id: 'id',
     formula: 'y ~ 1',
-    markers: { file: sim.genoFile, prior, saveEffects: 0, ...(mixture ? { pi: 0.99, estimatePi: true } : {}) },
+    markers: { file: sim.genoFile, prior, saveEffects: 0, ...(mixture ? { pi: 0.99, estimatePi: true } : {}) } as MarkerSpec,
     mcmc: { chains: 2, iterations: 3000, burnin: 500, thin: 2, seed },
   };
 }
 
 /** The recovery checks for some priors (split over test files so that they run on both cores). */
-export function recoverySuite(priors: readonly string[], design: RecoveryDesign = ISSUE_DESIGN): void {
+export function recoverySuite(priors: readonly MarkerPriorName[], design: RecoveryDesign = ISSUE_DESIGN): void {
 describe(`simulated recovery (n = ${design.n}, p = ${design.p}, 10 QTL, h² = 0.5)`, () => {
   const dir = tempDir();
   const sims = new Map<number, Simulated>(SEEDS.map((s) => [s, simulateMarkers(dir, design.n, design.p, 10, 0.5, s)]));
@@ -67,12 +68,12 @@ describe(`simulated recovery (n = ${design.n}, p = ${design.p}, 10 QTL, h² = 0.
       it(`${prior}, seed ${seed}: the 95% interval of h² holds the realised h²${prior === 'BayesB' || prior === 'BayesC' ? '; QTL found, nulls not' : ''}`, async () => {
         const sim = sims.get(seed)!;
         const res = await fit(specFor(sim, prior, seed));
-        const row = res.summary.find((r) => r.variable === 'h2')!;
+        const row = res.summary.parameters.find((r) => r.variable === 'h2')!;
         const truth = realisedH2(sim);
         expect(truth, `h2 interval [${row.lower}, ${row.upper}]`).toBeGreaterThanOrEqual(row.lower);
         expect(truth, `h2 interval [${row.lower}, ${row.upper}]`).toBeLessThanOrEqual(row.upper);
         if (prior === 'BayesB' || prior === 'BayesC') {
-          const pip = res.effects.find((e) => e.name === 'pip')!;
+          const pip = res.effects.markerSets[0].pip!;
           const sdAll = Math.sqrt(sim.beta.reduce((a, b) => a + b * b, 0) / sim.beta.length - (sim.beta.reduce((a, b) => a + b, 0) / sim.beta.length) ** 2);
           const big = sim.beta.map((b, j) => ({ b, j })).filter((x) => Math.abs(x.b) > 2 * sdAll);
           expect(big.length).toBeGreaterThan(0);

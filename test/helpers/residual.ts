@@ -1,6 +1,8 @@
 import type { Design } from '../../src/model/design.js';
 import type { ChainState } from '../../src/mcmc/state.js';
-import { fit, prepare, type FitResult } from '../../src/fit.js';
+import { fitWithHooks } from '../../src/api/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
+import type { FitResult } from '../../src/types.js';
 import type { RunSpec } from '../../src/types.js';
 
 /** y − Xb − Σ Z_k u_k − Mβ computed from scratch, for checking the residual the blocks maintain. */
@@ -11,10 +13,10 @@ export function recomputeResidual(design: Design, state: ChainState): Float64Arr
   design.random.forEach((r, k) => {
     for (let i = 0; i < design.n; i++) e[i] -= state.u[k][r.level[i]];
   });
-  const md = design.markers;
-  if (md && state.markers) {
-    for (let j = 0; j < md.p; j++) for (let i = 0; i < md.n; i++) e[i] -= md.x[j * md.n + i] * state.markers.beta[j];
-  }
+  design.markers.forEach((md, s) => {
+    const beta = state.markers[s].beta;
+    for (let j = 0; j < md.p; j++) for (let i = 0; i < md.n; i++) e[i] -= md.x[j * md.n + i] * beta[j];
+  });
   return e;
 }
 
@@ -37,13 +39,15 @@ export async function residualInvariant(spec: RunSpec, mcmc: { chains: number; i
   const model = prepare(spec);
   let worst = 0;
   let sweeps = 0;
-  const res = await fit(spec, {
-    ...mcmc,
-    thin: 1,
-    afterSweep: (state) => {
-      worst = Math.max(worst, maxRelDiff(state.e, recomputeResidual(model.design, state)));
-      sweeps++;
+  const res = await fitWithHooks(
+    spec,
+    { ...mcmc, thin: 1 },
+    {
+      afterSweep: (state) => {
+        worst = Math.max(worst, maxRelDiff(state.e, recomputeResidual(model.design, state)));
+        sweeps++;
+      },
     },
-  });
+  );
   return { worst, sweeps, res };
 }

@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fit, prepare } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
 import { mcseMean, mcseSd, mean, pooled, sd } from '../../src/diagnostics/kernels.js';
 import { simulateMarkers, markerMme } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
@@ -18,17 +19,18 @@ describe('BRR with fixed variances = SNP-BLUP', async () => {
     data: sim.rows,
     id: 'id',
     formula: 'y ~ 1',
-    markers: { file: sim.genoFile, prior: 'BRR', saveEffects: 1 },
+    markers: { file: sim.genoFile, prior: 'BRR' as const, saveEffects: 1 },
     fixedVariances: { markers: 0.3, residual: sim.varE },
     mcmc: { chains: 4, iterations: 8000, burnin: 500, thin: 1, seed: 5 },
   };
   const res = await fit(spec);
-  const oracle = markerMme(res.design, 0.3, sim.varE);
-  const p = res.design.markers!.p;
+  const design = prepare(spec).design;
+  const oracle = markerMme(design, 0.3, sim.varE);
+  const p = design.markers[0].p;
   // effect draws per marker, from the saved draws (every kept draw)
   const effectChains = (j: number): Float64Array[] =>
     res.chains.map((c) => {
-      const e = c.effects!;
+      const e = c.effects[0]!;
       return Float64Array.from({ length: e.rows }, (_, r) => e.values[r * e.size + j]);
     });
 
@@ -50,7 +52,7 @@ describe('BRR with fixed variances = SNP-BLUP', async () => {
   });
 
   it('the running moments of β (snp tracker) agree with the saved draws', () => {
-    const snp = res.effects.find((e) => e.name === 'snp')!;
+    const snp = res.effects.markerSets[0].effects;
     for (let j = 0; j < p; j++) expect(snp.mean[j]).toBeCloseTo(mean(pooled(effectChains(j))), 5);
   });
 
@@ -60,7 +62,7 @@ describe('BRR with fixed variances = SNP-BLUP', async () => {
   });
 
   it("centred columns sum to 0 and x'x is precomputed from the stored values", () => {
-    const md = prepare(spec).design.markers!;
+    const md = prepare(spec).design.markers[0];
     const n = md.n;
     for (let j = 0; j < md.p; j++) {
       let s = 0;
@@ -75,7 +77,7 @@ describe('BRR with fixed variances = SNP-BLUP', async () => {
   });
 });
 
-describe('seeds/002 homework: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e = 40, σ²snp = 3', async () => {
+describe('the SNP-BLUP example of López de Maturana & González-Recio\'s course notes: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e = 40, σ²snp = 3', async () => {
   const dir = tempDir();
   const rows = [
     [1, 93, 25, 1, 0, 0],
@@ -95,13 +97,13 @@ describe('seeds/002 homework: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e =
     formula: 'trait ~ 1 + Age + Diet',
     factors: ['Diet'],
     // the lecture codes SNPs 0/1/2 without centring
-    markers: { file: geno, prior: 'BRR', center: false, saveEffects: 1 },
+    markers: { file: geno, prior: 'BRR' as const, center: false, saveEffects: 1 },
     fixedVariances: { markers: 3, residual: 40 },
     mcmc: { chains: 4, iterations: 30000, burnin: 1000, thin: 1, seed: 17 },
   });
 
   it('posterior means equal the Gauss–Seidel solution with residual updates', () => {
-    // Gauss–Seidel with residual updates (seeds/002) on the unknowns (μ, age, Diet2, Diet3, SNP1, SNP2)
+    // Gauss–Seidel with residual updates on the unknowns (μ, age, Diet2, Diet3, SNP1, SNP2)
     const X = rows.map((r) => [1, r[2], r[3] === 2 ? 1 : 0, r[3] === 3 ? 1 : 0, r[4], r[5]]);
     const lambda = [0, 0, 0, 0, 40 / 3, 40 / 3];
     const sol = new Array(6).fill(0);
@@ -128,7 +130,7 @@ describe('seeds/002 homework: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e =
       expect(Math.abs(mean(pooled(x)) - sol[k]), `${name}: ${mean(pooled(x))} vs ${sol[k]}`).toBeLessThan(4 * mcseMean(x));
     });
     for (let j = 0; j < 2; j++) {
-      const x = res.chains.map((c) => Float64Array.from({ length: c.effects!.rows }, (_, r) => c.effects!.values[r * 2 + j]));
+      const x = res.chains.map((c) => Float64Array.from({ length: c.effects[0]!.rows }, (_, r) => c.effects[0]!.values[r * 2 + j]));
       expect(Math.abs(mean(pooled(x)) - sol[4 + j]), `SNP${j + 1}`).toBeLessThan(4 * mcseMean(x));
     }
   });

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/fit.js';
-import { predict } from '../../src/predict.js';
+import { fit } from '../../src/api/fit.js';
+import { predict } from '../../src/api/predict.js';
 import { simulateMarkers } from '../helpers/markers.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -19,10 +19,10 @@ describe('predict', () => {
     const out = join(dir, 'run');
     // records for the first 60 individuals only; the other 20 are genotyped without a record
     const res = await fit(
-      { data: sim.rows.slice(0, 60), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesCpi', saveEffects: 1 }, mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 } },
+      { data: sim.rows.slice(0, 60), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 }, mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 } },
       { outDir: out, workers: 2 },
     );
-    const gebv = res.effects.find((e) => e.name === 'gebv')!;
+    const gebv = res.effects.gebv!;
     expect(gebv.labels.slice(60)).toEqual(Array.from({ length: 20 }, (_, i) => `ind${60 + i}`));
     // the genotypes of the held-out individuals, as a new file
     const header = 'id,' + Array.from({ length: 60 }, (_, j) => `m${j}`).join(',');
@@ -31,7 +31,7 @@ describe('predict', () => {
     writeFileSync(newFile, [header, ...lines].join('\n') + '\n');
     const api = predict(res, newFile);
     expect(api.draws).toBe(1000);
-    api.ids.forEach((id, i) => {
+    api.ids.forEach((_id, i) => {
       // Float32 effect draws against the Float64 tracker: agreement to ~1e-6 relative
       expect(Math.abs(api.mean[i] - gebv.mean[60 + i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(gebv.mean[60 + i])));
       expect(Math.abs(api.sd[i] - gebv.sd[60 + i])).toBeLessThan(1e-4 * gebv.sd[60 + i] + 1e-6);
@@ -50,14 +50,14 @@ describe('predict', () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 50, 40, 3, 0.5, 93);
     const out = join(dir, 'run');
-    const res = await fit({ data: sim.rows.slice(0, 40), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesA' }, mcmc: { chains: 2, iterations: 300, burnin: 50, thin: 1, seed: 5 } }, { outDir: out, workers: 0 });
-    expect(res.chains.every((c) => !c.effects || c.effects.rows === 0)).toBe(true);
-    const gebv = res.effects.find((e) => e.name === 'gebv')!;
+    const res = await fit({ data: sim.rows.slice(0, 40), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesA' as const }, mcmc: { chains: 2, iterations: 300, burnin: 50, thin: 1, seed: 5 } }, { outDir: out, workers: 0 });
+    expect(res.chains.every((c) => !c.effects[0] || c.effects[0].rows === 0)).toBe(true);
+    const gebv = res.effects.gebv!;
     const newFile = join(dir, 'new.csv');
     writeFileSync(newFile, ['id,' + Array.from({ length: 40 }, (_, j) => `m${j}`).join(','), ...sim.codes.slice(40).map((c, i) => `ind${40 + i},${c.join(',')}`)].join('\n') + '\n');
     const api = predict(res, newFile);
     expect(api.draws).toBe(0);
-    api.ids.forEach((id, i) => {
+    api.ids.forEach((_id, i) => {
       // the mean of x'β over draws = x'(mean of β); Float32 genotypes bound the agreement
       expect(Math.abs(api.mean[i] - gebv.mean[40 + i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(gebv.mean[40 + i])));
       expect(api.sd[i]).toBeNaN();
@@ -75,7 +75,7 @@ describe('predict', () => {
   it('new genotypes missing a marker of the model are an error naming it', async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 30, 10, 2, 0.5, 92);
-    const res = await fit({ data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR', saveEffects: 1 }, mcmc: { chains: 1, iterations: 50, burnin: 10, thin: 1 } }, { workers: 0 });
+    const res = await fit({ data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR' as const, saveEffects: 1 }, mcmc: { chains: 1, iterations: 50, burnin: 10, thin: 1 } }, { workers: 0 });
     const f = join(dir, 'partial.csv');
     writeFileSync(f, 'id,m0,m1\nx,0,1\n');
     expect(() => predict(res, f)).toThrowError(/8 marker\(s\) of the fitted model are not in the new genotypes, e\.g\. m2, m3/);

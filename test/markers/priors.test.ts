@@ -4,10 +4,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fit, prepare, makeSampler } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
+import { buildSampler } from '../../src/blocks/sampler.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
-import { mixtureSweep, normalSweep, ResidualUpdates } from '../../src/blocks/markers/kernel.js';
+import { ResidualUpdates } from '../../src/blocks/markers/columns.js';
+import { mixtureSweep, normalSweep } from '../../src/blocks/markers/sweeps.js';
 import { maxRelDiff, residualInvariant } from '../helpers/residual.js';
 import { RecordingRng, ReplayRng } from '../helpers/rng.js';
 import { simulateMarkers } from '../helpers/markers.js';
@@ -16,7 +19,7 @@ import { tempDir } from '../helpers/cli.js';
 const dir = tempDir();
 const sim = simulateMarkers(dir, 60, 40, 5, 0.5, 77);
 const base = { data: sim.rows, id: 'id', formula: 'y ~ 1' };
-const PRIORS = ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR'];
+const PRIORS = ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR'] as const;
 
 describe('residual invariant e = y − fitted, every sweep, every prior', () => {
   for (const prior of PRIORS) {
@@ -34,8 +37,8 @@ describe('residual invariant e = y − fitted, every sweep, every prior', () => 
 });
 
 describe('one-step replay of the marker sweeps', () => {
-  const model = prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesC' } });
-  const md = model.design.markers!;
+  const model = prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesC' as const } });
+  const md = model.design.markers[0];
   const n = md.n;
   const col = (j: number): Float64Array => Float64Array.from(md.x.subarray(j * n, (j + 1) * n));
   const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
@@ -49,7 +52,7 @@ describe('one-step replay of the marker sweeps', () => {
     const eRef = Float64Array.from(e);
     const betaRef = Float64Array.from(beta);
     const rec = new RecordingRng(chainRng(9, 0));
-    normalSweep(md, e, beta, varJ, false, 2.5, rec, new ResidualUpdates());
+    normalSweep(md, e, beta, varJ, false, 2.5, 2.5, rec, new ResidualUpdates());
     const replay = new ReplayRng(rec.drawn);
     for (let j = 0; j < md.p; j++) {
       const x = col(j);
@@ -112,7 +115,8 @@ describe('one-step replay of the marker sweeps', () => {
       BayesR: ['var[markers]', 'pi[0]', 'pi[0.0001]', 'pi[0.001]', 'pi[0.01]', 'markersIn'],
     };
     for (const prior of PRIORS) {
-      const s = makeSampler(prepare({ ...base, markers: { file: sim.genoFile, prior } }));
+      const m = prepare({ ...base, markers: { file: sim.genoFile, prior } });
+      const s = buildSampler(m.design, m.settings);
       for (const name of [...expected[prior], 'var[genetic]', 'h2']) expect(s.params, prior).toContain(name);
     }
   });
@@ -121,27 +125,27 @@ describe('one-step replay of the marker sweeps', () => {
 describe('matching records to genotypes', () => {
   it('a phenotyped individual without genotype is an error listing the first ids', () => {
     const rows = [...sim.rows, { id: 'nogeno1', y: 3 }, { id: 'nogeno2', y: 4 }];
-    expect(() => prepare({ ...base, data: rows, markers: { file: sim.genoFile, prior: 'BRR' } })).toThrowError(
+    expect(() => prepare({ ...base, data: rows, markers: { file: sim.genoFile, prior: 'BRR' as const } })).toThrowError(
       /2 record\(s\) have no genotype in .*geno-77\.csv: 'nogeno1' \(line 62\), 'nogeno2' \(line 63\)\. Set "dropUngenotyped": true/,
     );
   });
 
   it('dropUngenotyped leaves them out with a warning; genotyped individuals without a record get GEBVs', async () => {
     const rows = [...sim.rows.slice(0, 50), { id: 'nogeno1', y: 3 }];
-    const res = await fit({ ...base, data: rows, markers: { file: sim.genoFile, prior: 'BRR', dropUngenotyped: true } }, { chains: 1, iterations: 50, burnin: 10, thin: 1 });
-    expect(res.design.n).toBe(50);
-    expect(res.warnings.some((w) => /1 record\(s\) without genotype dropped/.test(w.message))).toBe(true);
-    const gebv = res.effects.find((e) => e.name === 'gebv')!;
+    const res = await fit({ ...base, data: rows, markers: { file: sim.genoFile, prior: 'BRR' as const, dropUngenotyped: true } }, { chains: 1, iterations: 50, burnin: 10, thin: 1 });
+    expect(res.run.records).toBe(50);
+    expect(res.summary.warnings.some((w) => /1 record\(s\) without genotype dropped/.test(w.message))).toBe(true);
+    const gebv = res.effects.gebv!;
     expect(gebv.labels.length).toBe(60);
     expect(gebv.labels.slice(50)).toEqual(Array.from({ length: 10 }, (_, i) => `ind${50 + i}`));
   });
 
   it('markers without an id column is an error', () => {
-    expect(() => prepare({ data: sim.rows, formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR' } })).toThrowError(/needs 'id'/);
+    expect(() => prepare({ data: sim.rows, formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR' as const } })).toThrowError(/needs 'id'/);
   });
 
   it('an unknown prior names the choices', () => {
-    expect(() => prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesZ' } })).toThrowError(/unknown marker prior 'BayesZ'; expected one of BRR, BayesA/);
+    expect(() => prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesZ' as 'BRR' } })).toThrowError(/unknown marker prior 'BayesZ'; expected one of BRR, BayesA/);
   });
 });
 
@@ -152,8 +156,8 @@ describe('genotype preprocessing and reported defaults', () => {
     const rows = Array.from({ length: 12 }, (_, i) => `i${i},${i % 3},1,${i === 4 ? 'NA' : (i * 7) % 3},${i === 2 ? '' : i % 2}`);
     writeFileSync(file, 'id,a,mono,b,c\n' + rows.join('\n') + '\n');
     const data = Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, y: i * 0.3 }));
-    const model = prepare({ data, id: 'id', formula: 'y ~ 1', markers: { file, prior: 'BRR' } });
-    const md = model.design.markers!;
+    const model = prepare({ data, id: 'id', formula: 'y ~ 1', markers: { file, prior: 'BRR' as const } });
+    const md = model.design.markers[0];
     expect(md.markers.map((m) => m.id)).toEqual(['a', 'b', 'c']);
     expect(md.imputed).toBe(2);
     expect(model.design.warnings.map((w) => w.message)).toEqual(expect.arrayContaining(['2 missing genotype(s) imputed with the column mean', '1 monomorphic marker(s) dropped']));
@@ -162,9 +166,9 @@ describe('genotype preprocessing and reported defaults', () => {
   });
 
   it('reports the default marker prior with its rule and values (BGLR: mode = var(y)·R²/MSx)', () => {
-    const model = prepare({ ...base, markers: { file: sim.genoFile, prior: 'BRR' } });
+    const model = prepare({ ...base, markers: { file: sim.genoFile, prior: 'BRR' as const } });
     const p = model.priors.find((r) => r.term === 'markers')!;
-    const md = model.design.markers!;
+    const md = model.design.markers[0];
     const mode = (model.design.varY * 0.5) / md.msx;
     expect(p.source).toBe('default');
     expect(p.df).toBe(5);

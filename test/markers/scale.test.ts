@@ -6,7 +6,7 @@
  * chain's own ESS (posterior's ess_mean; for the median, the binomial SD of the indicator at the ESS).
  */
 import { describe, expect, it } from 'vitest';
-import { CommonVariance, SpecificVariances, type MarkerContext, type MarkerHyper } from '../../src/blocks/markers/kernel.js';
+import { CommonVariance, SpecificVariances } from '../../src/blocks/markers/variances.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal, chiSquare } from '../../src/rng/dist.js';
 import { essBasic } from '../../src/diagnostics/kernels.js';
@@ -55,8 +55,7 @@ describe('BayesA/BayesB scale S given the effects', () => {
       const delta = Float64Array.from({ length: p }, (_, j) => (mixture && j % 3 === 0 ? 0 : 1));
       const b = Float64Array.from({ length: p }, (_, j) => (delta[j] ? Math.sqrt(0.01 / chiSquare(rng, df)) * normal(rng) : 10));
       const m = delta.reduce((a, v) => a + v, 0);
-      const hyper = { prior: 'BayesA', values: { df, scale: S0 / df, shape, rate }, rules: [], report: { term: 'markers', df, scale: S0 / df, source: 'default' } } as unknown as MarkerHyper;
-      const sv = new SpecificVariances({ fixedVariance: undefined } as unknown as MarkerContext, hyper);
+      const sv = new SpecificVariances({ df, scale: S0 / df, shape, rate });
       const S = Float64Array.of(S0);
       const varJ = new Float64Array(p);
       const n = 20000;
@@ -104,8 +103,7 @@ describe('BayesC common variance given the effects in the model', () => {
     const rng = chainRng(44, 0);
     const df = 5;
     const scale = 0.002;
-    const hyper = { prior: 'BayesC', values: {}, rules: [], report: { term: 'markers', df, scale, source: 'default' } } as unknown as MarkerHyper;
-    const cv = new CommonVariance({ fixedVariance: undefined } as unknown as MarkerContext, hyper);
+    const cv = new CommonVariance({ df, scale });
     // 40 markers in, 160 out
     const beta = Float64Array.from({ length: 200 }, (_, j) => (j < 40 ? 0.05 * normal(rng) : 0));
     const m = 40;

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
+import type { MarkerPriorName, RunSpec } from '../../src/types.js';
 
 const WHEAT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'data', 'wheat');
 
-function spec(prior: string) {
+function spec(prior: MarkerPriorName): RunSpec {
   return {
     data: join(WHEAT, 'pheno.csv'),
     id: 'id',
@@ -22,15 +23,15 @@ function spec(prior: string) {
 }
 
 describe('wheat (y1)', () => {
-  for (const prior of ['BRR', 'BayesC']) {
+  for (const prior of ['BRR', 'BayesC'] as const) {
     it(`${prior}: posterior mean of var[residual] in [0.45, 0.65]`, async () => {
       const res = await fit(spec(prior));
-      const v = res.summary.find((r) => r.variable === 'var[residual]')!;
+      const v = res.summary.parameters.find((r) => r.variable === 'var[residual]')!;
       expect(v.mean).toBeGreaterThanOrEqual(0.45);
       expect(v.mean).toBeLessThanOrEqual(0.65);
       if (prior === 'BRR') {
-        const fitted = res.effects.find((e) => e.name === 'fitted')!;
-        const y = res.design.y;
+        const fitted = res.effects.fitted;
+        const y = fitted.observed;
         const n = y.length;
         const my = y.reduce((a, b) => a + b, 0) / n;
         const mf = fitted.mean.reduce((a, b) => a + b, 0) / n;

@@ -6,7 +6,7 @@
  * 2.5% and 97.5% quantiles), computed from this run's draws.
  */
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
 import { mcseMean, mcseQuantile, mean, pooled, quantileSorted, sorted } from '../../src/diagnostics/kernels.js';
 import { fixturePath, readJson } from '../helpers/fixtures.js';
 

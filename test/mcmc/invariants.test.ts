@@ -4,12 +4,13 @@
  * abort stops the chain.
  */
 import { describe, expect, it } from 'vitest';
-import { fit, prepare, makeSampler } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
+import { buildSampler } from '../../src/blocks/sampler.js';
 import { runChain } from '../../src/mcmc/runChain.js';
-import { createState } from '../../src/mcmc/state.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
-import type { DrawSink } from '../../src/output/sink.js';
+import type { DrawSink } from '../../src/mcmc/sink.js';
 import type { DataRow } from '../../src/types.js';
 import { residualInvariant } from '../helpers/residual.js';
 
@@ -48,19 +49,19 @@ describe('sampler invariants', () => {
   it('keeps iterations burnin + thin·k, and missing responses are predicted', async () => {
     const res = await fit(spec, { chains: 1, iterations: 100, burnin: 10, thin: 3 });
     expect(res.chains[0].iterations).toEqual(Array.from({ length: 30 }, (_, k) => 13 + 3 * k));
-    const predicted = res.effects.find((e) => e.name === 'predicted')!;
+    const predicted = res.effects.predicted!;
     expect(predicted.labels).toEqual(['a0', 'a25', 'a50', 'a75', 'a100', 'a125', 'a150', 'a175', 'a200', 'a225', 'a250', 'a275']);
     expect(predicted.mean.every(Number.isFinite)).toBe(true);
-    expect(res.design.n).toBe(288);
+    expect(res.run.records).toBe(288);
   });
 
   it('an aborted chain stops at once and reports it', () => {
     const model = prepare(spec);
-    const sampler = makeSampler(model);
+    const sampler = buildSampler(model.design, model.settings);
     const ac = new AbortController();
     let rows = 0;
     const sink: DrawSink = { header: () => undefined, row: () => void rows++, end: () => undefined };
-    const out = runChain(sampler, createState(model.design), chainRng(1, 0), { iterations: 1000, burnin: 0, thin: 1 }, sink, {
+    const out = runChain(sampler, chainRng(1, 0), { iterations: 1000, burnin: 0, thin: 1 }, sink, {
       afterSweep: (_s, it) => {
         if (it === 37) ac.abort();
       },

@@ -1,11 +1,11 @@
 /**
- * Exact oracles from Walsh & Lynch (seeds/003): with the variances fixed, the posterior of (b, u) is
+ * Exact oracles from Walsh & Lynch's chapter on general linear and mixed models (Example 10.10): with the variances fixed, the posterior of (b, u) is
  * Gaussian with mean = the MME solution and covariance = σ²e · (MME coefficient matrix)⁻¹.
  * Tolerances: 4·MCSE, with the MCSE of each mean and of each covariance element computed from the
  * draws (posterior's mcse_mean, applied to x and to the products of centred draws).
  */
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
 import { invertSPD } from '../../src/linalg/dense.js';
 import { mcseMean, mean } from '../../src/diagnostics/kernels.js';
 import { WALSH_SIRES } from '../helpers/data.js';

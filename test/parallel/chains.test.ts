@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fit, resumeFit, type FitResult } from '../../src/fit.js';
+import { fit, fitWithHooks, resumeFit } from '../../src/api/fit.js';
+import type { FitResult } from '../../src/types.js';
 import { readChainFiles } from '../../src/io/draws.js';
 import { simulateMarkers } from '../helpers/markers.js';
 import { fixturePath } from '../helpers/fixtures.js';
@@ -22,7 +23,7 @@ const marker = {
   data: sim.rows,
   id: 'id',
   formula: 'y ~ 1',
-  markers: { file: sim.genoFile, prior: 'BayesCpi', saveEffects: 1 },
+  markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
   mcmc: { chains: 3, iterations: 400, burnin: 100, thin: 1, seed: 13 },
 };
 
@@ -32,9 +33,12 @@ function sameDraws(a: FitResult, b: FitResult): void {
   a.chains.forEach((c, k) => {
     expect(c.iterations).toEqual(b.chains[k].iterations);
     c.draws.forEach((d, j) => expect(Buffer.from(d.buffer, d.byteOffset, d.byteLength).equals(Buffer.from(b.chains[k].draws[j].buffer, b.chains[k].draws[j].byteOffset, b.chains[k].draws[j].byteLength)), `chain ${k + 1} ${a.params[j]}`).toBe(true));
-    if (c.effects) expect(Buffer.from(c.effects.values.buffer).equals(Buffer.from(b.chains[k].effects!.values.buffer))).toBe(true);
+    c.effects.forEach((e, s) => {
+      if (e) expect(Buffer.from(e.values.buffer).equals(Buffer.from(b.chains[k].effects[s]!.values.buffer))).toBe(true);
+    });
   });
-  a.effects.forEach((e, i) => expect(Array.from(e.mean)).toEqual(Array.from(b.effects[i].mean)));
+  const means = (r: FitResult): number[][] => [...r.effects.random, ...r.effects.markerSets.map((s) => s.effects), r.effects.fitted].map((e) => Array.from(e.mean));
+  expect(means(a)).toEqual(means(b));
 }
 
 describe('determinism: in-process = 1 worker = 2 workers, bit for bit', () => {
@@ -87,14 +91,14 @@ describe('interrupt and resume', () => {
     const extended = await resumeFit(dir, { workers: 2, extend: 400 });
     const longer = await fit({ ...mixed, mcmc: { ...mixed.mcmc, iterations: 1000 } }, { workers: 0 });
     sameDraws(longer, extended);
-    expect(extended.mcmc.iterations).toBe(1000);
+    expect(extended.run.mcmc.iterations).toBe(1000);
   });
 });
 
 describe('faults', () => {
   it('a chain that throws is named with its seed; the other chains finish and keep their output', async () => {
     const dir = tempDir();
-    const res = await fit(mixed, { workers: 2, outDir: dir, fault: { chain: 1, iteration: 150 } });
+    const res = await fitWithHooks(mixed, { workers: 2, outDir: dir }, { fault: { chain: 1, iteration: 150 } });
     expect(res.failures).toHaveLength(1);
     expect(res.failures[0].message).toMatch(/^chain 2 \(seed 12, stream 'mixmc:12:1'\) failed: injected fault at iteration 150/);
     expect(res.chains.map((c) => c.chain)).toEqual([0, 2]);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunSpec } from '../../src/types.js';
+import type { MarkerPriorName, MarkerSpec, RunSpec } from '../../src/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'reference');
@@ -17,12 +17,12 @@ export const REFERENCE_DIR = join(fixtures, 'draws');
 
 const short = { chains: 2, iterations: 40, burnin: 10, thin: 2 };
 
-function wheatSpec(prior: string, extra: Record<string, unknown> = {}, seed = 21): RunSpec {
+function wheatSpec(prior: MarkerPriorName, extra: Record<string, unknown> = {}, seed = 21): RunSpec {
   return {
     data: join(wheat, 'pheno.csv'),
     id: 'id',
     formula: 'y1 ~ 1',
-    markers: { file: join(wheat, 'markers.csv'), prior, ...extra },
+    markers: { file: join(wheat, 'markers.csv'), prior, ...extra } as MarkerSpec,
     mcmc: { ...short, seed },
   };
 }
@@ -60,7 +60,7 @@ export const REFERENCE_CASES: Record<string, RunSpec> = {
     data: join(fixtures, 'bedpheno.csv'),
     id: 'id',
     formula: 'y ~ 1',
-    markers: { file: plink, prior: 'BayesC', estimatePi: true },
+    markers: { file: plink, prior: 'BayesC' as const, estimatePi: true },
     mcmc: { ...short, seed: 14 },
   },
 };

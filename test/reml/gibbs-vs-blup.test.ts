@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fit, prepare } from '../../src/fit.js';
+import { fit } from '../../src/api/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
 import { reml } from '../../src/reml/reml.js';
 import { mcseMean, mean, pooled } from '../../src/diagnostics/kernels.js';
 import { chainRng } from '../../src/rng/rng.js';
@@ -73,7 +74,7 @@ describe('Gibbs at the REML estimates = BLUE/BLUP', () => {
     const res = await fit({ ...spec, fixedVariances, mcmc: { chains: 4, iterations: 4000, burnin: 300, thin: 1, seed: 9, traceLevels: 300 } });
     check(res, [...r.fixed.map((f) => ({ variable: f.variable, value: f.estimate })), ...r.random.filter((_, k) => k % 6 === 0).map((u) => ({ variable: u.variable, value: u.blup }))]);
     // h2 is derived per draw for a pedigree term
-    expect(res.summary.some((s) => s.variable === 'h2')).toBe(true);
+    expect(res.summary.parameters.some((s) => s.variable === 'h2')).toBe(true);
   });
 });
 

@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepare } from '../../src/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
 import { blup, reml } from '../../src/reml/reml.js';
 import { invertSPD } from '../../src/linalg/dense.js';
-import { vanRaden } from '../../src/reml/relationship.js';
+import { vanRaden } from '../../src/model/covariance.js';
 import { fixturePath, readJson } from '../helpers/fixtures.js';
 import { simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
@@ -90,8 +90,8 @@ describe('GBLUP = SNP-BLUP', () => {
     // inverse, which is why G-BLUP software blends it).
     const dir = tempDir();
     const sim = simulateMarkers(dir, 30, 80, 5, 0.5, 21);
-    const snp = prepare({ data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR', center: false } });
-    const md = snp.design.markers!;
+    const snp = prepare({ data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR' as const, center: false } });
+    const md = snp.design.markers[0];
     const n = md.n;
     const k = 80;
     const varB = 0.05;

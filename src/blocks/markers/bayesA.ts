@@ -4,61 +4,68 @@
  *
  * Full conditionals (Pérez & de los Campos 2014):
  *   β_j | rest  ~ N( r_j/c_j, σ²e/c_j ),  c_j = x_j'x_j + σ²e/σ²_j
- *   (S, σ²) | β as one block (SpecificVariances in kernel.ts): S | β with σ² integrated out, by
- *   slice sampling, then σ²_j | β_j, S ~ (S + β_j²)/χ²(ν + 1)
- * Traced: scale[markers] = S/ν (the s² of the {df, scale} convention).
+ *   (S, σ²) | β as one block (SpecificVariances): S | β with σ² integrated out, by slice sampling,
+ *   then σ²_j | β_j, S ~ (S + β_j²)/χ²(ν + 1)
+ * Traced: scale[TERM] = S/ν (the s² of the {df, scale} convention).
  */
-import { DEFAULT_DF, markerScale } from '../../model/defaults.js';
+import { markerVariancePrior, scaleGammaPrior } from '../../model/defaults.js';
+import type { MarkerDesign } from '../../model/markers.js';
+import type { MarkerSetNames } from '../../model/names.js';
+import type { ChainState } from '../../mcmc/state.js';
 import type { UniformSource } from '../../rng/rng.js';
-import type { ChainState, MarkerState } from '../../mcmc/state.js';
-import { MarkerBlockBase, normalSweep, scalar, SpecificVariances, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import type { BayesASpec, BayesBSpec } from '../../types.js';
+import { MarkerBlockBase, scalar, type MarkerContext, type MarkerPriorModule, type ResolvedPrior } from './base.js';
+import { normalSweep } from './sweeps.js';
+import { SpecificVariances, type SpecificVarianceHyper } from './variances.js';
 
-/** Hyper-parameters of marker-specific variances (BayesA and BayesB share the rule). */
-export function specificVarianceHyper(ctx: MarkerContext, prior: string, probIn: number, extraRules: string[]): MarkerHyper {
-  const shape = ctx.spec.shape ?? 1.1;
-  const user = ctx.userPrior;
-  const d = markerScale(ctx.varY, ctx.r2, ctx.md.msx, DEFAULT_DF, probIn);
-  const report = user
-    ? { term: 'markers', df: user.df, scale: user.scale, source: 'user' as const }
-    : { term: 'markers', df: DEFAULT_DF, scale: d.scale, source: 'default' as const, rule: d.rule };
-  const S0 = report.df * report.scale;
-  const rate = (shape - 1) / S0;
-  const rules = [...(report.rule ? [`scale[markers] (S/df): ${report.rule}`] : []), `S ~ Gamma(shape ${shape}, rate (shape − 1)/S0 = ${Number(rate.toPrecision(6))}), S0 = df·scale = ${Number(S0.toPrecision(6))} (BGLR)`, ...extraRules];
-  return { prior, values: { df: report.df, scale: report.scale, shape, rate }, rules, report };
+/**
+ * Hyper-parameters of marker-specific variances (BayesA and BayesB share the rule): the scale's
+ * prior mode var(y)·R²/MSx/probIn, and S ~ Gamma(shape, (shape − 1)/S0). A fixed "variance" of the
+ * set holds S/ν.
+ */
+export function specificVarianceHyper(ctx: MarkerContext<BayesASpec | BayesBSpec>, probIn: number): ResolvedPrior<SpecificVarianceHyper> {
+  const report = markerVariancePrior(ctx.names.term, ctx.userPrior, ctx.varY, ctx.r2, ctx.md.msx, probIn);
+  const rules = report.rule ? [`${ctx.names.scale} (S/df): ${report.rule}`] : [];
+  const gamma = scaleGammaPrior(ctx.spec.shape, report, rules);
+  const fixedS = ctx.fixedVariance === undefined ? undefined : ctx.fixedVariance * report.df;
+  return { hyper: { df: report.df, scale: report.scale, ...gamma, fixedS }, report, rules };
 }
 
-class BayesABlock extends MarkerBlockBase {
+interface BayesAState {
+  readonly beta: Float64Array;
+  readonly varJ: Float64Array;
+  readonly S: Float64Array;
+  readonly [array: string]: Float64Array;
+}
+
+class BayesABlock extends MarkerBlockBase<BayesAState> {
   private readonly variances: SpecificVariances;
 
-  constructor(ctx: MarkerContext, hyper: MarkerHyper) {
-    super(ctx.design, ['scale[markers]'], false);
-    this.variances = new SpecificVariances(ctx, hyper);
-  }
-
-  allocate(): MarkerState {
-    return { beta: new Float64Array(this.md.p), extra: { varJ: new Float64Array(this.md.p), S: scalar() } };
+  constructor(md: MarkerDesign, hyper: SpecificVarianceHyper, names: MarkerSetNames) {
+    super(md, names, bayesA.params(hyper, names), { beta: new Float64Array(md.p), varJ: new Float64Array(md.p), S: scalar() });
+    this.variances = new SpecificVariances(hyper);
   }
 
   /** σ²_j start at the prior mode S/(ν + 2). Mutates: varJ, S. */
-  init(state: ChainState): void {
-    const { varJ, S } = state.markers!.extra;
-    this.variances.init(varJ, S);
+  init(): void {
+    this.variances.init(this.state.varJ, this.state.S);
   }
 
   /** Mutates: β, varJ, S, e. */
   update(state: ChainState, rng: UniformSource): void {
-    const { beta, extra } = state.markers!;
-    const { varJ, S } = extra;
-    normalSweep(this.md, state.e, beta, varJ, false, state.varE[0], rng, this.updates);
+    const { beta, varJ, S } = this.state;
+    const varE = state.varE[0];
+    normalSweep(this.md, state.e, beta, varJ, false, varE, varE, rng, this.updates);
     this.variances.update(beta, varJ, S, rng);
   }
 
-  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    row[offset] = state.markers!.extra.S[0] / this.variances.df;
+  protected recordOwn(row: Float64Array, offset: number): void {
+    row[offset] = this.state.S[0] / this.variances.df;
   }
 }
 
-export const bayesA: MarkerPriorModule = {
-  hyper: (ctx) => specificVarianceHyper(ctx, 'BayesA', 1, []),
-  create: (ctx, hyper) => new BayesABlock(ctx, hyper),
+export const bayesA: MarkerPriorModule<BayesASpec, SpecificVarianceHyper> = {
+  resolve: (ctx) => specificVarianceHyper(ctx, 1),
+  params: (_hyper, names) => ({ own: [names.scale], mixture: false }),
+  create: (md, hyper, names) => new BayesABlock(md, hyper, names),
 };

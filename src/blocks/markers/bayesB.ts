@@ -3,63 +3,74 @@
  * P(δ_j = 0) = π, b_j ~ N(0, σ²_j), σ²_j ~ S·Inv-χ²(ν), S ~ Gamma(shape, rate), π ~ Beta(a, b)
  * when estimated.
  *
- * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (see mixtureSweep in kernel.ts), then
- *   (S, σ²) | b, δ as one block (SpecificVariances in kernel.ts): S | b_in with σ² and the b_j of the
- *   markers out integrated out, by slice sampling, then σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1) for the
- *   markers in and S/χ²(ν) for those out
+ * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (mixtureSweep), then
+ *   (S, σ²) | b, δ as one block (SpecificVariances): S | b_in with σ² and the b_j of the markers out
+ *   integrated out, by slice sampling, then σ²_j | b_j, S ~ (S + b_j²)/χ²(ν + 1) for the markers in
+ *   and S/χ²(ν) for those out
  *   π | δ      ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
+import { piSetting, type PiSetting } from '../../model/defaults.js';
+import type { MarkerDesign } from '../../model/markers.js';
+import type { MarkerSetNames } from '../../model/names.js';
+import type { ChainState } from '../../mcmc/state.js';
 import type { UniformSource } from '../../rng/rng.js';
-import type { ChainState, MarkerState } from '../../mcmc/state.js';
+import type { BayesBSpec } from '../../types.js';
 import { specificVarianceHyper } from './bayesA.js';
-import { drawPi, MarkerBlockBase, mixtureSweep, resolvePi, scalar, SpecificVariances, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
+import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
+import { drawPi, mixtureSweep } from './sweeps.js';
+import { SpecificVariances, type SpecificVarianceHyper } from './variances.js';
 
-class BayesBBlock extends MarkerBlockBase {
+export type BayesBHyper = SpecificVarianceHyper & { pi: PiSetting };
+
+interface BayesBState {
+  readonly beta: Float64Array;
+  readonly b: Float64Array;
+  readonly delta: Float64Array;
+  readonly varJ: Float64Array;
+  readonly S: Float64Array;
+  readonly pi: Float64Array;
+  readonly [array: string]: Float64Array;
+}
+
+class BayesBBlock extends MarkerBlockBase<BayesBState> {
   private readonly variances: SpecificVariances;
   private readonly pi: PiSetting;
 
-  constructor(ctx: MarkerContext, hyper: MarkerHyper, pi: PiSetting) {
-    super(ctx.design, pi.estimate ? ['scale[markers]', 'pi'] : ['scale[markers]'], true);
-    this.variances = new SpecificVariances(ctx, hyper);
-    this.pi = pi;
+  constructor(md: MarkerDesign, hyper: BayesBHyper, names: MarkerSetNames) {
+    const p = md.p;
+    const delta = new Float64Array(p);
+    super(md, names, bayesB.params(hyper, names), { beta: new Float64Array(p), b: new Float64Array(p), delta, varJ: new Float64Array(p), S: scalar(), pi: scalar() }, delta);
+    this.variances = new SpecificVariances(hyper);
+    this.pi = hyper.pi;
   }
 
-  allocate(): MarkerState {
-    const p = this.md.p;
-    return { beta: new Float64Array(p), extra: { b: new Float64Array(p), delta: new Float64Array(p), varJ: new Float64Array(p), S: scalar(), pi: scalar() } };
-  }
-
-  /** All markers out, b = 0, σ²_j at the prior mode, π at its starting value. Mutates: extra arrays. */
-  init(state: ChainState): void {
-    const { varJ, S, pi } = state.markers!.extra;
-    this.variances.init(varJ, S);
-    pi[0] = this.pi.pi;
+  /** All markers out, b = 0, σ²_j at the prior mode, π at its starting value. Mutates: varJ, S, π. */
+  init(): void {
+    this.variances.init(this.state.varJ, this.state.S);
+    this.state.pi[0] = this.pi.pi;
   }
 
   /** Mutates: β, b, δ, varJ, S, π, e. */
   update(state: ChainState, rng: UniformSource): void {
-    const { beta, extra } = state.markers!;
-    const { b, delta, varJ, S, pi } = extra;
+    const { beta, b, delta, varJ, S, pi } = this.state;
     mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng, this.updates);
     this.variances.update(b, varJ, S, rng, delta);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
 
-  protected indicators(state: ChainState): Float64Array {
-    return state.markers!.extra.delta;
-  }
-
-  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    row[offset] = state.markers!.extra.S[0] / this.variances.df;
-    if (this.pi.estimate) row[offset + 1] = state.markers!.extra.pi[0];
+  protected recordOwn(row: Float64Array, offset: number): void {
+    row[offset] = this.state.S[0] / this.variances.df;
+    if (this.pi.estimate) row[offset + 1] = this.state.pi[0];
   }
 }
 
-export const bayesB: MarkerPriorModule = {
-  hyper(ctx) {
-    const pi = resolvePi(ctx.spec, false);
-    const h = specificVarianceHyper(ctx, 'BayesB', 1 - pi.pi, pi.rules);
-    return { ...h, values: { ...h.values, pi: pi.pi, estimatePi: pi.estimate, piA: pi.a, piB: pi.b } };
+export const bayesB: MarkerPriorModule<BayesBSpec, BayesBHyper> = {
+  resolve(ctx) {
+    const piRules: string[] = [];
+    const pi = piSetting(ctx.spec, false, piRules);
+    const r = specificVarianceHyper(ctx, 1 - pi.pi);
+    return { hyper: { ...r.hyper, pi }, report: r.report, rules: [...r.rules, ...piRules] };
   },
-  create: (ctx, hyper) => new BayesBBlock(ctx, hyper, resolvePi(ctx.spec, false)),
+  params: (hyper, names) => ({ own: hyper.pi.estimate ? [names.scale, names.pi] : [names.scale], mixture: true }),
+  create: (md, hyper, names) => new BayesBBlock(md, hyper, names),
 };

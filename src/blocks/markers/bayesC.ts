@@ -1,44 +1,55 @@
 /**
- * BayesC and BayesCπ (Habier, Fernando, Kizilkaya & Garrick 2011), in BGLR's parameterisation:
- * β_j = δ_j·b_j, P(δ_j = 0) = π, b_j ~ N(0, σ²β) with one common σ²β ~ Scaled-Inv-χ²(ν, s²);
- * BayesCπ also draws π ~ Beta(a, b).
+ * BayesC and BayesCπ (Habier, Fernando, Kizilkaya & Garrick 2011, BMC Bioinformatics 12:186), in
+ * BGLR's parameterisation: β_j = δ_j·b_j, P(δ_j = 0) = π, b_j ~ N(0, σ²β) with one common
+ * σ²β ~ Scaled-Inv-χ²(ν, s²); BayesCπ also draws π ~ Beta(a, b).
  *
- * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (mixtureSweep in kernel.ts), then
+ * Full conditionals: δ_j with b_j integrated out and b_j | δ_j (mixtureSweep), then
  *   σ²β | β, δ ~ (ν s² + Σ_{δ_j = 1} b_j²)/χ²(ν + m), m = Σ δ_j (the prior draws b_j of the markers
  *   out integrated out; see CommonVariance)
  *   π | δ   ~ Beta(a + #{δ_j = 0}, b + #{δ_j = 1})
  */
-import { DEFAULT_DF, markerScale } from '../../model/defaults.js';
+import { markerVariancePrior, piSetting, type PiSetting } from '../../model/defaults.js';
+import type { MarkerDesign } from '../../model/markers.js';
+import type { MarkerSetNames } from '../../model/names.js';
+import type { ChainState } from '../../mcmc/state.js';
 import type { UniformSource } from '../../rng/rng.js';
-import type { ChainState, MarkerState } from '../../mcmc/state.js';
-import { CommonVariance, drawPi, MarkerBlockBase, mixtureSweep, resolvePi, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule, type PiSetting } from './kernel.js';
+import type { BayesCpiSpec, BayesCSpec } from '../../types.js';
+import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
+import { drawPi, mixtureSweep } from './sweeps.js';
+import { CommonVariance, type CommonVarianceHyper } from './variances.js';
 
-class BayesCBlock extends MarkerBlockBase {
+export type BayesCHyper = CommonVarianceHyper & { pi: PiSetting };
+
+interface BayesCState {
+  readonly beta: Float64Array;
+  readonly b: Float64Array;
+  readonly delta: Float64Array;
+  readonly varB: Float64Array;
+  readonly pi: Float64Array;
+  readonly [array: string]: Float64Array;
+}
+
+class BayesCBlock extends MarkerBlockBase<BayesCState> {
   private readonly variance: CommonVariance;
   private readonly pi: PiSetting;
 
-  constructor(ctx: MarkerContext, hyper: MarkerHyper, pi: PiSetting) {
-    super(ctx.design, pi.estimate ? ['var[markers]', 'pi'] : ['var[markers]'], true);
-    this.variance = new CommonVariance(ctx, hyper);
-    this.pi = pi;
-  }
-
-  allocate(): MarkerState {
-    const p = this.md.p;
-    return { beta: new Float64Array(p), extra: { b: new Float64Array(p), delta: new Float64Array(p), varB: scalar(), pi: scalar() } };
+  constructor(md: MarkerDesign, hyper: BayesCHyper, names: MarkerSetNames) {
+    const p = md.p;
+    const delta = new Float64Array(p);
+    super(md, names, bayesCParams(hyper, names), { beta: new Float64Array(p), b: new Float64Array(p), delta, varB: scalar(), pi: scalar() }, delta);
+    this.variance = new CommonVariance(hyper);
+    this.pi = hyper.pi;
   }
 
   /** All markers out, σ²β at its prior scale, π at its starting value. Mutates: varB, π. */
-  init(state: ChainState): void {
-    const { varB, pi } = state.markers!.extra;
-    varB[0] = this.variance.start();
-    pi[0] = this.pi.pi;
+  init(): void {
+    this.state.varB[0] = this.variance.start();
+    this.state.pi[0] = this.pi.pi;
   }
 
   /** Mutates: β, b, δ, varB, π, e. */
   update(state: ChainState, rng: UniformSource): void {
-    const { beta, extra } = state.markers!;
-    const { b, delta, varB, pi } = extra;
+    const { beta, b, delta, varB, pi } = this.state;
     mixtureSweep(this.md, state.e, beta, b, delta, varB, true, state.varE[0], pi[0], rng, this.updates);
     let m = 0;
     for (let j = 0; j < delta.length; j++) m += delta[j];
@@ -46,35 +57,33 @@ class BayesCBlock extends MarkerBlockBase {
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
 
-  protected indicators(state: ChainState): Float64Array {
-    return state.markers!.extra.delta;
-  }
-
-  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    row[offset] = state.markers!.extra.varB[0];
-    if (this.pi.estimate) row[offset + 1] = state.markers!.extra.pi[0];
+  protected recordOwn(row: Float64Array, offset: number): void {
+    row[offset] = this.state.varB[0];
+    if (this.pi.estimate) row[offset + 1] = this.state.pi[0];
   }
 }
 
-function module(name: string, estimateByDefault: boolean): MarkerPriorModule {
+function bayesCParams(hyper: BayesCHyper, names: MarkerSetNames): { own: string[]; mixture: boolean } {
+  return { own: hyper.pi.estimate ? [names.variance, names.pi] : [names.variance], mixture: true };
+}
+
+/** BayesC (π fixed unless estimatePi) and BayesCπ (π estimated unless estimatePi is false) differ only in that default. */
+function module<S extends BayesCSpec | BayesCpiSpec>(estimateByDefault: boolean): MarkerPriorModule<S, BayesCHyper> {
   return {
-    hyper(ctx) {
-      const pi = resolvePi(ctx.spec, estimateByDefault);
-      const user = ctx.userPrior;
-      const d = markerScale(ctx.varY, ctx.r2, ctx.md.msx, DEFAULT_DF, 1 - pi.pi);
-      const report = user
-        ? { term: 'markers', df: user.df, scale: user.scale, source: 'user' as const }
-        : { term: 'markers', df: DEFAULT_DF, scale: d.scale, source: 'default' as const, rule: d.rule };
+    resolve(ctx) {
+      const piRules: string[] = [];
+      const pi = piSetting(ctx.spec, estimateByDefault, piRules);
+      const report = markerVariancePrior(ctx.names.term, ctx.userPrior, ctx.varY, ctx.r2, ctx.md.msx, 1 - pi.pi);
       return {
-        prior: name,
-        values: { df: report.df, scale: report.scale, pi: pi.pi, estimatePi: pi.estimate, piA: pi.a, piB: pi.b },
-        rules: [...(report.rule ? [`var[markers]: ${report.rule}`] : []), ...pi.rules],
+        hyper: { df: report.df, scale: report.scale, fixed: ctx.fixedVariance, pi },
         report,
+        rules: [...(report.rule ? [`${ctx.names.variance}: ${report.rule}`] : []), ...piRules],
       };
     },
-    create: (ctx, hyper) => new BayesCBlock(ctx, hyper, resolvePi(ctx.spec, estimateByDefault)),
+    params: bayesCParams,
+    create: (md, hyper, names) => new BayesCBlock(md, hyper, names),
   };
 }
 
-export const bayesC = module('BayesC', false);
-export const bayesCpi = module('BayesCpi', true);
+export const bayesC = module<BayesCSpec>(false);
+export const bayesCpi = module<BayesCpiSpec>(true);

@@ -1,8 +1,8 @@
 /**
- * BayesR (Erbe et al. 2012; Moser et al. 2015): β_j ~ Σ_k π_k N(0, γ_k σ²g / v̄), a mixture of a
- * point mass (γ_1 = 0) and normals with variances {1e-4, 1e-3, 1e-2}·σ²g by default, where
- * v̄ = MSx/p is the average column variance, so that a marker of class k explains about γ_k of σ²g.
- * π ~ Dirichlet(α), σ²g ~ Scaled-Inv-χ²(ν, s²).
+ * BayesR (Erbe et al. 2012, J. Dairy Sci. 95:4114; Moser et al. 2015, PLoS Genet. 11:e1004969):
+ * β_j ~ Σ_k π_k N(0, γ_k σ²g / v̄), a mixture of a point mass (γ_1 = 0) and normals with variances
+ * {1e-4, 1e-3, 1e-2}·σ²g by default, where v̄ = MSx/p is the average column variance, so that a marker
+ * of class k explains about γ_k of σ²g. π ~ Dirichlet(α), σ²g ~ Scaled-Inv-χ²(ν, s²).
  *
  * Full conditionals:
  *   class_j | rest ∝ π_k · N(r_j; 0, ·) with β_j integrated out: for γ_k > 0, with
@@ -11,17 +11,37 @@
  *   β_j | class_j = k ~ N(r_j/c_k, σ²e/c_k) (0 in the null class)
  *   σ²g | β ~ Scaled-Inv-χ²(ν + m, (ν s² + Σ_{j in} β_j² v̄/γ_{class_j})/(ν + m)), m markers in
  *   π | classes ~ Dirichlet(α + counts)
+ * The class draw needs every class's weight, so BayesR has its own sweep over the columns (the
+ * column kernels are the shared ResidualUpdates).
  */
-import { DEFAULT_DF } from '../../model/defaults.js';
+import { MixmcError } from '../../errors.js';
+import { BAYESR_CLASSES, BAYESR_DIRICHLET, genomicVariancePrior } from '../../model/defaults.js';
+import type { MarkerDesign } from '../../model/markers.js';
+import type { MarkerSetNames } from '../../model/names.js';
+import type { ChainState } from '../../mcmc/state.js';
 import { chiSquare, dirichlet, normal } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
-import type { ChainState, MarkerState } from '../../mcmc/state.js';
-import { MixmcError } from '../../errors.js';
-import { MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import type { BayesRSpec } from '../../types.js';
+import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
 
-const DEFAULT_CLASSES = [0, 1e-4, 1e-3, 1e-2];
+export interface BayesRHyper {
+  df: number;
+  scale: number;
+  fixed?: number;
+  classes: number[];
+  dirichlet: number[];
+}
 
-class BayesRBlock extends MarkerBlockBase {
+interface BayesRState {
+  readonly beta: Float64Array;
+  readonly cls: Float64Array;
+  readonly delta: Float64Array;
+  readonly varG: Float64Array;
+  readonly pi: Float64Array;
+  readonly [array: string]: Float64Array;
+}
+
+class BayesRBlock extends MarkerBlockBase<BayesRState> {
   private readonly gammas: Float64Array;
   private readonly alpha: Float64Array;
   private readonly df: number;
@@ -32,28 +52,25 @@ class BayesRBlock extends MarkerBlockBase {
   private readonly counts: Float64Array;
   private readonly post: Float64Array;
 
-  constructor(ctx: MarkerContext, hyper: MarkerHyper) {
-    const gammas = hyper.values.classes as number[];
-    super(ctx.design, ['var[markers]', ...gammas.map((g) => `pi[${g}]`)], true);
-    this.gammas = Float64Array.from(gammas);
-    this.alpha = Float64Array.from(hyper.values.dirichlet as number[]);
-    this.df = hyper.report.df;
-    this.scale = hyper.report.scale;
-    this.fixed = ctx.fixedVariance;
-    this.vbar = ctx.md.msx / ctx.md.p;
-    this.logW = new Float64Array(gammas.length);
-    this.counts = new Float64Array(gammas.length);
-    this.post = new Float64Array(gammas.length);
-  }
-
-  allocate(): MarkerState {
-    const p = this.md.p;
-    return { beta: new Float64Array(p), extra: { cls: new Float64Array(p), delta: new Float64Array(p), varG: scalar(), pi: new Float64Array(this.gammas.length) } };
+  constructor(md: MarkerDesign, hyper: BayesRHyper, names: MarkerSetNames) {
+    const p = md.p;
+    const K = hyper.classes.length;
+    const delta = new Float64Array(p);
+    super(md, names, bayesR.params(hyper, names), { beta: new Float64Array(p), cls: new Float64Array(p), delta, varG: scalar(), pi: new Float64Array(K) }, delta);
+    this.gammas = Float64Array.from(hyper.classes);
+    this.alpha = Float64Array.from(hyper.dirichlet);
+    this.df = hyper.df;
+    this.scale = hyper.scale;
+    this.fixed = hyper.fixed;
+    this.vbar = md.msx / p;
+    this.logW = new Float64Array(K);
+    this.counts = new Float64Array(K);
+    this.post = new Float64Array(K);
   }
 
   /** All markers in the null class; π at the prior mean of the Dirichlet; σ²g at its scale. */
-  init(state: ChainState): void {
-    const { varG, pi } = state.markers!.extra;
+  init(): void {
+    const { varG, pi } = this.state;
     varG[0] = this.fixed ?? this.scale;
     let a = 0;
     for (const v of this.alpha) a += v;
@@ -64,8 +81,7 @@ class BayesRBlock extends MarkerBlockBase {
   update(state: ChainState, rng: UniformSource): void {
     const { x, xx, n, p } = this.md;
     const e = state.e;
-    const { beta, extra } = state.markers!;
-    const { cls, delta, varG, pi } = extra;
+    const { beta, cls, delta, varG, pi } = this.state;
     const varE = state.varE[0];
     const K = this.gammas.length;
     const logW = this.logW;
@@ -125,34 +141,26 @@ class BayesRBlock extends MarkerBlockBase {
     dirichlet(rng, this.post, pi);
   }
 
-  protected indicators(state: ChainState): Float64Array {
-    return state.markers!.extra.delta;
-  }
-
-  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    const { varG, pi } = state.markers!.extra;
+  protected recordOwn(row: Float64Array, offset: number): void {
+    const { varG, pi } = this.state;
     row[offset] = varG[0];
     for (let k = 0; k < pi.length; k++) row[offset + 1 + k] = pi[k];
   }
 }
 
-export const bayesR: MarkerPriorModule = {
-  hyper(ctx) {
-    const classes = ctx.spec.classes ?? DEFAULT_CLASSES;
-    const dir = ctx.spec.dirichlet ?? classes.map(() => 1);
+export const bayesR: MarkerPriorModule<BayesRSpec, BayesRHyper> = {
+  resolve(ctx) {
+    const classes = ctx.spec.classes ?? [...BAYESR_CLASSES];
+    const dir = ctx.spec.dirichlet ?? classes.map(() => BAYESR_DIRICHLET);
     if (classes.length < 2 || dir.length !== classes.length || classes.some((g) => !(g >= 0)) || dir.some((a) => !(a > 0))) {
-      throw new MixmcError('BayesR needs "classes" (variance multiples ≥ 0) and "dirichlet" (counts > 0) of the same length', { term: 'markers' });
+      throw new MixmcError('BayesR needs "classes" (variance multiples ≥ 0) and "dirichlet" (counts > 0) of the same length', { term: ctx.names.term });
     }
-    const user = ctx.userPrior;
-    const mode = ctx.varY * ctx.r2;
-    const rule = `df = ${DEFAULT_DF}; prior mode of σ²g = var(y)·R² = ${Number(ctx.varY.toPrecision(6))}·${Number(ctx.r2.toPrecision(6))} = ${Number(mode.toPrecision(6))}; scale = mode·(df+2)/df`;
-    const report = user
-      ? { term: 'markers', df: user.df, scale: user.scale, source: 'user' as const }
-      : { term: 'markers', df: DEFAULT_DF, scale: (mode * (DEFAULT_DF + 2)) / DEFAULT_DF, source: 'default' as const, rule };
-    const rules = [...(report.rule ? [`var[markers] (σ²g): ${report.rule}`] : [])];
-    if (!ctx.spec.classes) rules.push('classes: [0, 1e-4, 1e-3, 1e-2]·σ²g (Erbe et al. 2012)');
-    if (!ctx.spec.dirichlet) rules.push('π ~ Dirichlet(1, …, 1)');
-    return { prior: 'BayesR', values: { df: report.df, scale: report.scale, classes, dirichlet: dir }, rules, report };
+    const report = genomicVariancePrior(ctx.names.term, ctx.userPrior, ctx.varY, ctx.r2);
+    const rules = report.rule ? [`${ctx.names.variance} (σ²g): ${report.rule}`] : [];
+    if (!ctx.spec.classes) rules.push(`classes: [${BAYESR_CLASSES.join(', ')}]·σ²g (Erbe et al. 2012)`);
+    if (!ctx.spec.dirichlet) rules.push(`π ~ Dirichlet(${BAYESR_DIRICHLET}, …, ${BAYESR_DIRICHLET})`);
+    return { hyper: { df: report.df, scale: report.scale, fixed: ctx.fixedVariance, classes, dirichlet: dir }, report, rules };
   },
-  create: (ctx, hyper) => new BayesRBlock(ctx, hyper),
+  params: (hyper, names) => ({ own: [names.variance, ...hyper.classes.map((g) => names.classPi(g))], mixture: true }),
+  create: (md, hyper, names) => new BayesRBlock(md, hyper, names),
 };

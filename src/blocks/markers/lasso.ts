@@ -1,5 +1,5 @@
 /**
- * Bayesian LASSO (Park & Casella 2008), as in BGLR: β_j | τ²_j ~ N(0, σ²e τ²_j),
+ * Bayesian LASSO (Park & Casella 2008, JASA 103:681), as in BGLR: β_j | τ²_j ~ N(0, σ²e τ²_j),
  * τ²_j ~ Exp(λ²/2), λ² ~ Gamma(shape, rate) (or λ fixed).
  *
  * Full conditionals (Park & Casella 2008, §2):
@@ -12,57 +12,58 @@
  * and, because the prior of β scales with σ²e, the residual variance's full conditional gains
  * SS += Σ_j β_j²/τ²_j and df += p (residualContribution).
  */
-import { inverseGaussian, normal, sliceSample } from '../../rng/dist.js';
-import type { UniformSource } from '../../rng/rng.js';
-import type { ChainState, MarkerState } from '../../mcmc/state.js';
 import { MixmcError } from '../../errors.js';
-import { MarkerBlockBase, scalar, type MarkerContext, type MarkerHyper, type MarkerPriorModule } from './kernel.js';
+import { lassoLambda, lassoLambdaPrior } from '../../model/defaults.js';
+import type { MarkerDesign } from '../../model/markers.js';
+import type { MarkerSetNames } from '../../model/names.js';
+import type { ChainState } from '../../mcmc/state.js';
+import { inverseGaussian, sliceSample } from '../../rng/dist.js';
+import type { UniformSource } from '../../rng/rng.js';
+import type { LassoSpec } from '../../types.js';
+import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
+import { normalSweep } from './sweeps.js';
 
-class LassoBlock extends MarkerBlockBase {
-  private readonly lambda0: number;
-  private readonly shape: number;
-  private readonly rate: number;
-  private readonly estimate: boolean;
+export interface LassoHyper {
+  /** λ, or its starting value when estimated. */
+  lambda: number;
+  /** λ² ~ Gamma(shape, rate). */
+  shape: number;
+  rate: number;
+  estimate: boolean;
+}
 
-  constructor(ctx: MarkerContext, hyper: MarkerHyper) {
-    super(ctx.design, ['lambda'], false);
-    this.lambda0 = hyper.values.lambda as number;
-    this.shape = hyper.values.shape as number;
-    this.rate = hyper.values.rate as number;
-    this.estimate = hyper.values.estimateLambda as boolean;
-  }
+interface LassoState {
+  readonly beta: Float64Array;
+  readonly tau2: Float64Array;
+  readonly lambda2: Float64Array;
+  readonly [array: string]: Float64Array;
+}
 
-  allocate(): MarkerState {
-    return { beta: new Float64Array(this.md.p), extra: { tau2: new Float64Array(this.md.p), lambda2: scalar() } };
+class LassoBlock extends MarkerBlockBase<LassoState> {
+  private readonly hyper: LassoHyper;
+
+  constructor(md: MarkerDesign, hyper: LassoHyper, names: MarkerSetNames) {
+    super(md, names, lasso.params(hyper, names), { beta: new Float64Array(md.p), tau2: new Float64Array(md.p), lambda2: scalar() });
+    this.hyper = hyper;
   }
 
   /** λ at its starting value and τ²_j at their prior mean 2/λ². Mutates: tau2, lambda2. */
-  init(state: ChainState): void {
-    const { tau2, lambda2 } = state.markers!.extra;
-    lambda2[0] = this.lambda0 * this.lambda0;
+  init(): void {
+    const { tau2, lambda2 } = this.state;
+    lambda2[0] = this.hyper.lambda * this.hyper.lambda;
     tau2.fill(2 / lambda2[0]);
   }
 
   /** Mutates: β, tau2, lambda2, e. */
   update(state: ChainState, rng: UniformSource): void {
-    const { x, xx, n, p } = this.md;
-    const e = state.e;
-    const { beta, extra } = state.markers!;
-    const { tau2, lambda2 } = extra;
+    const p = this.md.p;
+    const { beta, tau2, lambda2 } = this.state;
     const varE = state.varE[0];
-    for (let j = 0; j < p; j++) {
-      const off = j * n;
-      const c = xx[j] + 1 / tau2[j];
-      const r = this.updates.dot(x, off, e, n) + xx[j] * beta[j];
-      const bNew = r / c + Math.sqrt(varE / c) * normal(rng);
-      this.updates.add(off, beta[j] - bNew, x, e, n);
-      beta[j] = bNew;
-    }
-    this.updates.flush(x, e, n);
-    if (this.estimate) {
+    normalSweep(this.md, state.e, beta, tau2, false, 1, varE, rng, this.updates);
+    if (this.hyper.estimate) {
       let abs = 0;
       for (let j = 0; j < p; j++) abs += Math.abs(beta[j]);
-      const lambda = lambdaGivenEffects(rng, Math.sqrt(lambda2[0]), abs / Math.sqrt(varE), p, this.shape, this.rate);
+      const lambda = lambdaGivenEffects(rng, Math.sqrt(lambda2[0]), abs / Math.sqrt(varE), p, this.hyper.shape, this.hyper.rate);
       lambda2[0] = lambda * lambda;
     }
     for (let j = 0; j < p; j++) {
@@ -71,15 +72,16 @@ class LassoBlock extends MarkerBlockBase {
     }
   }
 
-  residualContribution(state: ChainState): { ss: number; df: number } {
-    const { beta, extra } = state.markers!;
+  /** (Σ_j β_j²/τ²_j, p): the LASSO's share of the residual variance's full conditional. */
+  residualContribution(): { ss: number; df: number } {
+    const { beta, tau2 } = this.state;
     let ss = 0;
-    for (let j = 0; j < beta.length; j++) ss += (beta[j] * beta[j]) / extra.tau2[j];
+    for (let j = 0; j < beta.length; j++) ss += (beta[j] * beta[j]) / tau2[j];
     return { ss, df: beta.length };
   }
 
-  protected recordOwn(state: ChainState, row: Float64Array, offset: number): void {
-    row[offset] = Math.sqrt(state.markers!.extra.lambda2[0]);
+  protected recordOwn(row: Float64Array, offset: number): void {
+    row[offset] = Math.sqrt(this.state.lambda2[0]);
   }
 }
 
@@ -94,27 +96,23 @@ export function lambdaGivenEffects(rng: UniformSource, lambda: number, a: number
   return Math.exp(sliceSample(rng, Math.log(lambda), logf, 2 / Math.sqrt(k)));
 }
 
-export const lasso: MarkerPriorModule = {
-  hyper(ctx) {
+export const lasso: MarkerPriorModule<LassoSpec, LassoHyper> = {
+  resolve(ctx) {
     if (ctx.fixedVariance !== undefined || ctx.userPrior !== undefined) {
-      throw new MixmcError('the Bayesian LASSO has no marker variance; set "lambda" and "lambdaPrior" in markers instead', { term: 'markers' });
+      throw new MixmcError(`the Bayesian LASSO has no marker variance; set "lambda" and "lambdaPrior" in the marker set instead`, { term: ctx.names.term });
     }
     const rules: string[] = [];
-    const lambdaDefault = Math.sqrt((2 * (1 - ctx.r2)) / ctx.r2 * ctx.md.msx);
-    const lambda = ctx.spec.lambda ?? lambdaDefault;
-    if (ctx.spec.lambda === undefined) rules.push(`lambda = sqrt(2·(1 − R²)/R²·MSx) = sqrt(2·${1 - ctx.r2}/${ctx.r2}·${Number(ctx.md.msx.toPrecision(6))}) = ${Number(lambda.toPrecision(6))} (BGLR)`);
+    const lambda = ctx.spec.lambda ?? lassoLambda(ctx.r2, ctx.md.msx, rules);
     const lp = ctx.spec.lambdaPrior;
     const estimate = lp !== 'fixed';
     const given = typeof lp === 'object' ? lp : undefined;
-    const shape = given ? given.shape : ctx.spec.shape ?? 1.1;
-    const rate = given ? given.rate : (shape - 1) / (lambda * lambda);
-    if (estimate && !given) rules.push(`lambda² ~ Gamma(shape ${shape}, rate (shape − 1)/lambda² = ${Number(rate.toPrecision(6))}) (BGLR)`);
+    const gamma = given ?? lassoLambdaPrior(ctx.spec.shape, lambda, estimate ? rules : []);
     return {
-      prior: 'BL',
-      values: { lambda, shape, rate, estimateLambda: estimate },
+      hyper: { lambda, shape: gamma.shape, rate: gamma.rate, estimate },
+      report: { term: ctx.names.term, df: NaN, scale: NaN, source: ctx.spec.lambda === undefined ? 'default' : 'user', rule: rules.join('; ') },
       rules,
-      report: { term: 'markers', df: NaN, scale: NaN, source: ctx.spec.lambda === undefined ? 'default' : 'user', rule: rules.join('; ') },
     };
   },
-  create: (ctx, hyper) => new LassoBlock(ctx, hyper),
+  params: (_hyper, names) => ({ own: [names.lambda], mixture: false }),
+  create: (md, hyper, names) => new LassoBlock(md, hyper, names),
 };

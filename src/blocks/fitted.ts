@@ -1,16 +1,14 @@
 /**
- * Trackers of fitted values: the records in the likelihood (y − e) and the records whose response
- * is missing (x'b + Σ_k u_k + their markers' contribution is not included: such records have no
- * genotype row unless they are genotyped individuals, whose GEBVs the marker block tracks).
+ * Trackers of fitted values: the records in the likelihood (y − e, which includes every term), and
+ * the records whose response is missing (x'b + Σ_k u_k).
  */
+import type { Tracker } from '../mcmc/block.js';
 import type { Design } from '../model/design.js';
-import type { Tracker } from './updater.js';
 
 /** Fitted values of the observed records, y − e. */
 export function fittedTracker(design: Design): Tracker {
   const y = design.y;
   return {
-    name: 'fitted',
     labels: design.ids,
     read: (state, out) => {
       const e = state.e;
@@ -24,7 +22,6 @@ export function predictedTracker(design: Design): Tracker {
   const { m, x, level } = design.predict;
   const p = design.fixed.p;
   return {
-    name: 'predicted',
     labels: design.predict.ids,
     read: (state, out) => {
       const b = state.b;

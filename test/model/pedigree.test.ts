@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aInverse, buildPedigree, readPedigree, type Pedigree } from '../../src/reml/pedigree.js';
+import { buildPedigree, readPedigree, type Pedigree } from '../../src/io/pedigree.js';
+import { aInverse } from '../../src/model/pedigree.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { choleskyInPlace } from '../../src/linalg/dense.js';
 import { tempDir } from '../helpers/cli.js';

@@ -7,7 +7,8 @@ import { SparseCholesky, SymbolicCholesky } from '../../src/linalg/sparseCholesk
 import { choleskyInPlace, invertSPD } from '../../src/linalg/dense.js';
 import { toDense, type SparseSym } from '../../src/linalg/sparse.js';
 import { chainRng } from '../../src/rng/rng.js';
-import { aInverse, buildPedigree } from '../../src/reml/pedigree.js';
+import { buildPedigree } from '../../src/io/pedigree.js';
+import { aInverse } from '../../src/model/pedigree.js';
 
 function randomSpd(n: number, density: number, seed: number): SparseSym {
   const rng = chainRng(seed, 0);

@@ -1,6 +1,6 @@
 /**
- * The Block interface every Gibbs block implements, and the sweep order (DESIGN.md data flow):
- * fixed → random → markers → variances → residual variance.
+ * The Block interface every Gibbs block implements, the trackers of high-dimensional quantities, and
+ * the sweep order (DESIGN.md data flow): fixed → random → markers → variances → residual variance.
  */
 import type { UniformSource } from '../rng/rng.js';
 import type { ChainState } from './state.js';
@@ -13,7 +13,7 @@ import type { ChainState } from './state.js';
 export interface Block {
   /** Sweep position: blocks run in increasing stage, then in the order they were added. */
   readonly stage: Stage;
-  /** Names of the scalar parameters this block traces per kept draw (DESIGN.md names). */
+  /** Names of the scalar parameters this block traces per kept draw (src/model/names.ts). */
   readonly params: readonly string[];
   /** Set starting values (may draw from rng). Mutates: the block's arrays and e. */
   init(state: ChainState, rng: UniformSource): void;
@@ -37,14 +37,13 @@ export enum Stage {
  * levels, fitted values, marker effects).
  */
 export interface Tracker {
-  readonly name: string;
   readonly labels: readonly string[];
   /** Write the current value into out (length labels.length). Must not allocate. */
   read(state: ChainState, out: Float64Array): void;
 }
 
-/** Blocks sorted into sweep order (stable within a stage). */
-export function sweepOrder(blocks: readonly Block[]): Block[] {
+/** Items sorted into sweep order (stable within a stage). */
+export function sweepOrder<T extends { readonly stage: Stage }>(blocks: readonly T[]): T[] {
   return blocks
     .map((b, i) => ({ b, i }))
     .sort((x, y) => x.b.stage - y.b.stage || x.i - y.i)

@@ -9,10 +9,11 @@ export class RunningMoments {
   /** Sum of squared deviations from the running mean. */
   readonly m2: Float64Array;
 
-  constructor(size: number) {
+  /** Zero moments of `size` values, or (with `mean` and `m2`) moments over those arrays, not copied. */
+  constructor(size: number, mean?: Float64Array, m2?: Float64Array) {
     this.size = size;
-    this.mean = new Float64Array(size);
-    this.m2 = new Float64Array(size);
+    this.mean = mean ?? new Float64Array(size);
+    this.m2 = m2 ?? new Float64Array(size);
   }
 
   /** Add one draw. No allocation. */
@@ -55,6 +56,13 @@ export class RunningMoments {
   /** A plain object for JSON checkpoints. */
   toJSON(): { count: number; mean: number[]; m2: number[] } {
     return { count: this.count, mean: Array.from(this.mean), m2: Array.from(this.m2) };
+  }
+
+  /** Moments given as typed arrays (e.g. from a worker), without copying them. */
+  static from(o: { count: number; mean: Float64Array; m2: Float64Array }): RunningMoments {
+    const r = new RunningMoments(o.mean.length, o.mean, o.m2);
+    r.count = o.count;
+    return r;
   }
 
   static fromJSON(o: { count: number; mean: number[]; m2: number[] }): RunningMoments {

@@ -1,0 +1,29 @@
+/**
+ * compare(): REML/BLUP and the Gibbs posterior of the same spec, side by side (src/reml/compare.ts),
+ * from one prepared model.
+ */
+import { join } from 'node:path';
+import { prepare } from '../blocks/plan.js';
+import { MixmcError } from '../errors.js';
+import { writeFileAtomic } from '../output/files.js';
+import { toJson } from '../output/runDir.js';
+import { compareResults, type CompareResult } from '../reml/compare.js';
+import { reml, type RemlOptions, type RemlResult } from '../reml/reml.js';
+import { fitModel, type FitOptions } from '../run/fitModel.js';
+import type { FitResult, RunSpec } from '../types.js';
+
+export type CompareOptions = FitOptions & { reml?: RemlOptions };
+
+/**
+ * Run REML/BLUP and the Gibbs fit on the same spec and compare them; with `outDir`, the run directory
+ * also gets compare.json.
+ */
+export async function compare(spec: RunSpec, options: CompareOptions = {}): Promise<{ fit: FitResult; reml: RemlResult; comparison: CompareResult }> {
+  const model = prepare(spec, options);
+  if (model.design.random.length === 0 && model.design.markers.length === 0) throw new MixmcError('compare needs a random term or markers', { term: 'formula' });
+  const r = reml(model.design, { ...(options.reml ?? {}), markers: model.design.markers.length > 0 });
+  const f = await fitModel(model, options);
+  const comparison = compareResults(f, r, model.design);
+  if (options.outDir) writeFileAtomic(join(options.outDir, 'compare.json'), toJson(comparison));
+  return { fit: f, reml: r, comparison };
+}

@@ -1,0 +1,140 @@
+/**
+ * Genomic prediction for new individuals from a fitted marker model: GEBV_i = Σ_s x_is'β_s, with x_is
+ * centred by the training column means of set s (missing genotypes imputed by the training means).
+ * With saved draws of β (the same saveEffects in every set) it is computed for every draw, so that the
+ * posterior SD includes the uncertainty of the effects; otherwise the mean is Σ_s x_is'E[β_s] (exact,
+ * as the GEBV is linear in β) and the SD, which needs the posterior covariance of β, is NaN.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MixmcError } from '../errors.js';
+import { readGenotypes, type GenotypeTable } from '../io/genotypes.js';
+import { RunningMoments } from '../mcmc/moments.js';
+import { alignNewGenotypes } from '../model/markers.js';
+import { effectsPath } from '../output/checkpoint.js';
+import type { EffectLayout } from '../output/runDir.js';
+import type { FitResult, MarkerInfo, Prediction } from '../types.js';
+
+/** One marker set's effects as prediction needs them. */
+interface EffectSource {
+  name: string;
+  term: string;
+  markers: readonly MarkerInfo[];
+  means: Float64Array;
+  center: Float64Array;
+  /** Saved draws per chain, rows × p. */
+  chains: Float32Array[];
+  betaMean: Float64Array;
+}
+
+function fromFit(fit: FitResult): EffectSource[] {
+  const sets = fit.effects.markerSets;
+  if (sets.length === 0) throw new MixmcError('the fit has no marker set to predict from', { term: 'markers' });
+  return sets.map((set, s) => ({
+    name: set.name,
+    term: set.term,
+    markers: set.markers,
+    means: set.means,
+    center: set.center,
+    chains: fit.chains.map((c) => {
+      const e = c.effects[s];
+      return e ? e.values.subarray(0, e.rows * e.size) : new Float32Array(0);
+    }),
+    betaMean: set.effects.mean,
+  }));
+}
+
+function fromRunDir(dir: string): EffectSource[] {
+  const file = join(dir, 'effects', 'layout.json');
+  let layout: EffectLayout;
+  try {
+    layout = JSON.parse(readFileSync(file, 'utf8')) as EffectLayout;
+  } catch (err) {
+    throw new MixmcError(`not the run directory of a finished marker model fit (${(err as Error).message})`, { file });
+  }
+  if (layout.version !== 2) throw new MixmcError('the run was written by an older mixmc; fit it again with this version', { file });
+  return layout.sets.map((set) => {
+    const p = set.markers.length;
+    const chains = set.rows.map((rows, k) => {
+      if (rows === 0) return new Float32Array(0);
+      const f = effectsPath(dir, k, set.name);
+      const buf = readFileSync(f);
+      if (buf.length < rows * p * 4) throw new MixmcError(`expected ${rows} draws of ${p} effects (${rows * p * 4} bytes), found ${buf.length} bytes`, { file: f });
+      return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + rows * p * 4));
+    });
+    return { name: set.name, term: set.term, markers: set.markers, means: Float64Array.from(set.means), center: Float64Array.from(set.center), chains, betaMean: Float64Array.from(set.betaMean) };
+  });
+}
+
+/** New genotypes: one table (or file) for every set, or one per set by name ('' or 'markers' for the unnamed set). */
+export type NewGenotypes = string | GenotypeTable | Readonly<Record<string, string | GenotypeTable>>;
+
+function genotypesFor(set: EffectSource, g: NewGenotypes): GenotypeTable {
+  const given = typeof g === 'string' || 'column' in g ? g : (g[set.name] ?? g[set.term]);
+  if (given === undefined) throw new MixmcError(`no genotypes given for the marker set '${set.term}'`, { term: set.term });
+  return typeof given === 'string' ? readGenotypes(given) : (given as GenotypeTable);
+}
+
+/**
+ * GEBVs (posterior mean and SD) of the individuals in `genotypes` (those of the first set; each
+ * further set must have them all).
+ * @param source a FitResult of a marker model, or the path of its run directory.
+ * @param genotypes a .bed/.csv path or a GenotypeTable used for every set (markers matched by id), or one per set by name.
+ */
+export function predict(source: FitResult | string, genotypes: NewGenotypes): Prediction {
+  const sets = typeof source === 'string' ? fromRunDir(source) : fromFit(source);
+  const aligned = sets.map((set) => ({ set, ...alignNewGenotypes(genotypesFor(set, genotypes), set) }));
+  const ids = aligned[0].ids;
+  const m = ids.length;
+  // each set's rows in the order of the first set's individuals
+  const rowsOf = aligned.map((a) => {
+    const row = new Map(a.ids.map((id, i) => [id, i]));
+    const missing = ids.filter((id) => !row.has(id));
+    if (missing.length > 0) throw new MixmcError(`${missing.length} individual(s) have no genotypes for ${a.set.term}, e.g. ${missing.slice(0, 5).join(', ')}`, { term: a.set.term });
+    return Int32Array.from(ids, (id) => row.get(id)!);
+  });
+  const gebv = new Float64Array(m);
+  const part = new Float64Array(m);
+  // draws of every set's β that belong together: only when every set kept the same draws (same saveEffects)
+  const saved = sets.map((s) => s.chains.map((c) => c.length / s.markers.length));
+  const aligned0 = saved.every((r) => r.join() === saved[0].join());
+  const draws = aligned0 ? saved[0].reduce((a, r) => a + r, 0) : 0;
+  if (draws === 0) {
+    aligned.forEach((a, s) => {
+      linearPredictor(a.x, a.ids.length, sets[s].betaMean, rowsOf[s], part);
+      for (let i = 0; i < m; i++) gebv[i] += part[i];
+    });
+    return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws };
+  }
+  const moments = new RunningMoments(m);
+  const cursors = sets.map((s) => ({ chain: 0, row: 0, p: s.markers.length }));
+  for (let d = 0; d < draws; d++) {
+    gebv.fill(0);
+    aligned.forEach((a, s) => {
+      const c = cursors[s];
+      while (c.row * c.p >= sets[s].chains[c.chain].length) {
+        c.chain++;
+        c.row = 0;
+      }
+      const values = sets[s].chains[c.chain];
+      linearPredictor(a.x, a.ids.length, values.subarray(c.row * c.p, (c.row + 1) * c.p), rowsOf[s], part);
+      c.row++;
+      for (let i = 0; i < m; i++) gebv[i] += part[i];
+    });
+    moments.push(gebv);
+  }
+  const sd = new Float64Array(m);
+  for (let i = 0; i < m; i++) sd[i] = moments.sd(i);
+  return { ids, mean: moments.mean, sd, draws };
+}
+
+/** out_i = x_{rows[i]}'β for the mAll × p column-major centred genotypes x. Mutates: out. */
+function linearPredictor(x: Float32Array, mAll: number, beta: ArrayLike<number>, rows: Int32Array, out: Float64Array): void {
+  out.fill(0);
+  for (let j = 0; j < beta.length; j++) {
+    const bj = beta[j];
+    if (bj === 0) continue;
+    const off = j * mAll;
+    for (let i = 0; i < rows.length; i++) out[i] += x[off + rows[i]] * bj;
+  }
+}

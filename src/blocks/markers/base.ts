@@ -1,0 +1,127 @@
+/**
+ * What every marker prior module provides, and the parts of a marker set's block they all share: its
+ * typed state, the sweep's pending residual updates, the number of markers in the model, and the
+ * trackers of the effects and (mixture priors) the inclusion indicators.
+ */
+import type { MarkerDesign } from '../../model/markers.js';
+import type { MarkerSetNames } from '../../model/names.js';
+import type { UniformSource } from '../../rng/rng.js';
+import type { ChainState, MarkerSetState } from '../../mcmc/state.js';
+import { Stage, type Block, type Tracker } from '../../mcmc/block.js';
+import type { MarkerSpec, PriorReport, VariancePrior } from '../../types.js';
+import { ResidualUpdates } from './columns.js';
+
+/** What a prior module sees when it resolves its hyper-parameters for one marker set. */
+export interface MarkerContext<S extends MarkerSpec> {
+  spec: S;
+  md: MarkerDesign;
+  names: MarkerSetNames;
+  /** var(y) (denominator n − 1). */
+  varY: number;
+  /** The prior R² share of the set (BGLR: R² = 0.5 split over the non-residual terms). */
+  r2: number;
+  /** A user prior for the set's variance (spec.priors[term]), if any. */
+  userPrior?: VariancePrior;
+  /** A fixed value of the set's variance (spec.fixedVariances[term]), if any. */
+  fixedVariance?: number;
+}
+
+/** A prior's resolved hyper-parameters, with the variance prior in the common report format and every rule. */
+export interface ResolvedPrior<H> {
+  hyper: H;
+  report: PriorReport;
+  rules: string[];
+}
+
+/** The parameters a marker set's block traces: its prior's own, then markersIn for a mixture. */
+export interface MarkerParams {
+  own: string[];
+  mixture: boolean;
+}
+
+/** A prior module: one file per prior, registered in registry.ts. H is plain data (it goes to workers and run.json). */
+export interface MarkerPriorModule<S extends MarkerSpec, H> {
+  /** Resolve every hyper-parameter (defaults by BGLR's R² rule, src/model/defaults.ts) and report it. */
+  resolve(ctx: MarkerContext<S>): ResolvedPrior<H>;
+  /** The names the set's block traces. */
+  params(hyper: H, names: MarkerSetNames): MarkerParams;
+  /** The set's block for one chain (it allocates its own state). */
+  create(md: MarkerDesign, hyper: H, names: MarkerSetNames): MarkerBlock;
+}
+
+/** A marker set's Gibbs block, with its own state and the trackers of its effects. */
+export interface MarkerBlock extends Block {
+  readonly state: MarkerSetState;
+  /** β of every marker. */
+  readonly effects: Tracker;
+  /** δ of every marker (mixture priors). */
+  readonly pip?: Tracker;
+  /**
+   * Priors that scale marker effects by σ²e (the Bayesian LASSO) add to the residual variance's
+   * full conditional: SS += β'D⁻¹β, df += p.
+   */
+  residualContribution?(): { ss: number; df: number };
+}
+
+/** The names of a set's effects, snp[ID] or snp[NAME:ID]. */
+export function effectLabels(md: MarkerDesign, names: MarkerSetNames): string[] {
+  return md.markers.map((m) => names.effect(m.id));
+}
+
+/** The names of a set's inclusion probabilities, pip[ID] or pip[NAME:ID]. */
+export function pipLabels(md: MarkerDesign, names: MarkerSetNames): string[] {
+  return md.markers.map((m) => names.pip(m.id));
+}
+
+/** A length-1 array holding one scalar of a prior's state. */
+export function scalar(v = 0): Float64Array {
+  return Float64Array.of(v);
+}
+
+/** The state every marker set has: its effects. */
+export interface EffectsState extends MarkerSetState {
+  readonly beta: Float64Array;
+}
+
+/**
+ * The parts every marker set's block shares. `St` is the prior's own state (typed, allocated by the
+ * subclass); `indicators` are its δ_j when the prior is a mixture.
+ */
+export abstract class MarkerBlockBase<St extends EffectsState> implements MarkerBlock {
+  readonly stage = Stage.Markers;
+  readonly params: readonly string[];
+  readonly state: St;
+  readonly effects: Tracker;
+  readonly pip?: Tracker;
+  protected readonly md: MarkerDesign;
+  /** The sweep's pending residual updates (see ResidualUpdates). */
+  protected readonly updates = new ResidualUpdates();
+  private readonly indicators: Float64Array | undefined;
+  private readonly own: number;
+
+  constructor(md: MarkerDesign, names: MarkerSetNames, params: MarkerParams, state: St, indicators?: Float64Array) {
+    this.md = md;
+    this.state = state;
+    this.indicators = indicators;
+    this.own = params.own.length;
+    this.params = [...params.own, ...(params.mixture ? [names.markersIn] : [])];
+    const beta = state.beta;
+    this.effects = { labels: effectLabels(md, names), read: (_s, dst) => dst.set(beta) };
+    if (indicators) this.pip = { labels: pipLabels(md, names), read: (_s, dst) => dst.set(indicators) };
+  }
+
+  abstract init(state: ChainState, rng: UniformSource): void;
+  abstract update(state: ChainState, rng: UniformSource): void;
+  /** Write the prior's own parameters into row[offset …]. */
+  protected abstract recordOwn(row: Float64Array, offset: number): void;
+
+  record(_state: ChainState, row: Float64Array, offset: number): void {
+    this.recordOwn(row, offset);
+    const d = this.indicators;
+    if (d) {
+      let k = 0;
+      for (let j = 0; j < d.length; j++) k += d[j];
+      row[offset + this.own] = k;
+    }
+  }
+}

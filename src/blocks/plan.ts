@@ -1,0 +1,104 @@
+/**
+ * From a run spec to a model ready to sample: the spec validated, the data, genotypes and covariances
+ * read, the design built, every prior resolved (BGLR's rule where the spec is silent), each marker
+ * set's prior planned, and the layout of a chain. Everything a user can get wrong fails here, before
+ * any chain starts.
+ */
+import { columnIndex, isMissing } from '../io/csv.js';
+import { readGenotypes, type GenotypeTable } from '../io/genotypes.js';
+import { resolveCovariance, type Covariance } from '../model/covariance.js';
+import { r2Share, resolvePriors } from '../model/defaults.js';
+import { buildDesign, type Design } from '../model/design.js';
+import { buildMarkerDesign, type MarkerDesign } from '../model/markers.js';
+import { markerSetNames, markerTerm } from '../model/names.js';
+import { resolveSpec, type ResolvedSpec } from '../model/spec.js';
+import type { MarkerSetReport, McmcConfig, PriorReport, RunSpec, RunWarning } from '../types.js';
+import { planMarkerSet, type MarkerPlan } from './registry.js';
+import { chainLayout, type ChainLayout, type SamplerSettings } from './sampler.js';
+
+/** Options of {@link prepare}: where relative paths start, and chain settings that override the spec's `mcmc`. */
+export interface PrepareOptions extends McmcConfig {
+  /** Folder that relative paths in the spec are resolved against (default: the working directory). */
+  baseDir?: string;
+}
+
+/** A model ready to sample: the resolved spec, the design, every prior, the sampler settings and a chain's layout. */
+export interface PreparedModel {
+  resolved: ResolvedSpec;
+  design: Design;
+  /** Every variance prior, with its rule: random terms, marker sets, residual. */
+  priors: PriorReport[];
+  markerSets: MarkerSetReport[];
+  settings: SamplerSettings;
+  layout: ChainLayout;
+  /** Per marker set: keep every saveEvery[s]-th kept draw of its effects (0: none). */
+  saveEvery: number[];
+}
+
+/**
+ * Validate a spec, read its inputs and build the model (the part of `fit` that can fail on user input).
+ * @example
+ * const model = prepare({ data: 'pheno.csv', formula: 'y ~ 1 + (1|sire)' });
+ * // model.design.n records, model.priors every variance prior with its rule
+ */
+export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedModel {
+  const { baseDir, ...overrides } = options;
+  const resolved = resolveSpec(spec, baseDir, overrides);
+  const sets = resolved.markers;
+  const genotypes = sets.map((m) => readGenotypes(m.file));
+  let design = buildDesign(resolved.table, resolved.formula, {
+    factors: resolved.spec.factors,
+    id: resolved.spec.id,
+    covariance: resolveCovariances(resolved),
+    requireIds: genotypes.length > 0 ? requireGenotyped(genotypes, sets.some((m) => m.dropUngenotyped === true)) : undefined,
+  });
+  const nTerms = design.random.length + sets.length;
+  const random = resolvePriors(design.varY, design.random.map((r) => ({ term: r.term, msx: r.msx })), resolved.priors, nTerms);
+  const residual = random.pop()!;
+  const warnings: RunWarning[] = [...design.warnings];
+  const mds: MarkerDesign[] = [];
+  const plans: MarkerPlan[] = [];
+  const markerPriors: PriorReport[] = [];
+  const markerSets: MarkerSetReport[] = [];
+  sets.forEach((spec, s) => {
+    const name = spec.name ?? '';
+    const term = markerTerm(name);
+    const md = buildMarkerDesign(genotypes[s], design.ids, { center: spec.center, name });
+    const where = sets.length > 1 ? ` (${term})` : '';
+    if (md.imputed > 0) warnings.push({ subject: term, severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean${where}` });
+    if (md.monomorphic > 0) warnings.push({ subject: term, severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped${where}` });
+    const names = markerSetNames(name);
+    const ctx = { spec, md, names, varY: design.varY, r2: r2Share(nTerms), userPrior: resolved.priors[term], fixedVariance: resolved.fixedVariances[term] };
+    const { plan, report, rules } = planMarkerSet(spec.prior, ctx);
+    mds.push(md);
+    plans.push(plan);
+    markerPriors.push(report);
+    markerSets.push({ term, prior: spec.prior, hyper: plan.hyper, rules });
+  });
+  design = { ...design, markers: mds, warnings };
+  const priors = [...random, ...markerPriors, residual];
+  const variancePriors = Object.fromEntries([...random, residual].map((p) => [p.term, { df: p.df, scale: p.scale }]));
+  const settings: SamplerSettings = { priors: variancePriors, fixedVariances: resolved.fixedVariances, traceLevels: resolved.mcmc.traceLevels, markers: plans };
+  return { resolved, design, priors, markerSets, settings, layout: chainLayout(design, settings), saveEvery: sets.map((m) => m.saveEffects ?? 0) };
+}
+
+/** Records must have a genotype in every set: their ids are those every genotype file has. */
+function requireGenotyped(genotypes: readonly GenotypeTable[], dropOthers: boolean): { ids: ReadonlySet<string>; dropOthers: boolean; what: string; file: string } {
+  let ids = new Set(genotypes[0].ids);
+  for (const g of genotypes.slice(1)) {
+    const other = new Set(g.ids);
+    ids = new Set([...ids].filter((id) => other.has(id)));
+  }
+  return { ids, dropOthers, what: 'genotype', file: genotypes.map((g) => g.file).join(' and ') };
+}
+
+/** Every random term's covariance structure, from the spec and the record labels of its column. */
+function resolveCovariances(resolved: ResolvedSpec): Record<string, Covariance> {
+  const out: Record<string, Covariance> = {};
+  for (const [term, spec] of Object.entries(resolved.covariance)) {
+    const c = columnIndex(resolved.table, term);
+    const labels = resolved.table.rows.map((r) => r[c]).filter((v) => !isMissing(v));
+    out[term] = resolveCovariance(term, spec, resolved.baseDir, labels);
+  }
+  return out;
+}

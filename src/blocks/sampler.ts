@@ -1,0 +1,137 @@
+/**
+ * Assembly of a chain's Gibbs sampler: one block per parameter group in sweep order, the trackers of
+ * the high-dimensional quantities, and the chain state they share; and the layout of what a chain
+ * produces (traced names, tracker sizes and what each tracker is), computed without building blocks,
+ * so that it travels with a chain task and the main thread never builds a sampler of its own.
+ *
+ * Tracker order: the random terms' levels (formula order), each marker set's effects then its
+ * inclusion indicators, the GEBVs, the fitted values, the predictions of records with a missing response.
+ */
+import { Stage, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
+import type { Sampler } from '../mcmc/runChain.js';
+import { createState } from '../mcmc/state.js';
+import type { Design } from '../model/design.js';
+import { H2, VAR_GENETIC, VAR_RESIDUAL, markerSetNames, varianceName } from '../model/names.js';
+import type { VariancePrior } from '../types.js';
+import { fittedTracker, predictedTracker } from './fitted.js';
+import { FixedBlock } from './fixed.js';
+import { GeneticBlock, gebvLabels } from './genetic.js';
+import { effectLabels, pipLabels, type MarkerBlock } from './markers/base.js';
+import { RandomIidBlock, levelLabels } from './random.js';
+import { createMarkerBlock, markerParams, type MarkerPlan } from './registry.js';
+import { StructuredRandomBlock } from './structured.js';
+import { FixedVarianceBlock, RandomVarianceBlock, ResidualVarianceBlock } from './variance.js';
+
+/** What a sampler needs besides the design: plain data, so that it can be sent to a worker. */
+export interface SamplerSettings {
+  /** Prior of every random term's variance and of the residual's, by term name. */
+  priors: Record<string, VariancePrior>;
+  /** Variances held fixed, by term name (random terms and 'residual'; marker sets hold theirs in their plan). */
+  fixedVariances: Record<string, number>;
+  /** Random terms with at most this many levels are traced per draw. */
+  traceLevels: number;
+  /** One plan per marker set, in the order of design.markers. */
+  markers: MarkerPlan[];
+}
+
+/** Which tracker (by index) holds what. */
+export interface TrackerRoles {
+  /** One per random term, in formula order. */
+  random: number[];
+  /** One per marker set: its effects, and its inclusion indicators for a mixture prior. */
+  markerSets: { effects: number; pip?: number }[];
+  gebv?: number;
+  fitted: number;
+  predicted?: number;
+}
+
+/** What a chain of a model produces: the traced names in order, each tracker's size, and the trackers' roles. */
+export interface ChainLayout {
+  params: readonly string[];
+  trackerSizes: readonly number[];
+  roles: TrackerRoles;
+}
+
+/** One group of parameters in sweep order: its stage and traced names. */
+interface Slot {
+  stage: Stage;
+  params: readonly string[];
+}
+
+function slots(design: Design, settings: SamplerSettings): Slot[] {
+  const out: Slot[] = [{ stage: Stage.Fixed, params: design.fixed.names }];
+  design.random.forEach((r) => {
+    out.push({ stage: Stage.Random, params: r.q <= settings.traceLevels ? levelLabels(r) : [] });
+    out.push({ stage: Stage.Variance, params: [varianceName(r.term)] });
+  });
+  design.markers.forEach((md, s) => {
+    const names = markerSetNames(md.name);
+    const p = markerParams(settings.markers[s], names);
+    out.push({ stage: Stage.Markers, params: [...p.own, ...(p.mixture ? [names.markersIn] : [])] });
+  });
+  if (design.markers.length > 0) out.push({ stage: Stage.Markers, params: [VAR_GENETIC, H2] });
+  out.push({ stage: Stage.Residual, params: [VAR_RESIDUAL] });
+  return out;
+}
+
+/** The labels of every tracker, in tracker order (for the results; a chain needs only their sizes). */
+export function trackerLabels(design: Design, settings: SamplerSettings): (readonly string[])[] {
+  const out: (readonly string[])[] = design.random.map(levelLabels);
+  design.markers.forEach((md, s) => {
+    const names = markerSetNames(md.name);
+    out.push(effectLabels(md, names));
+    if (markerParams(settings.markers[s], names).mixture) out.push(pipLabels(md, names));
+  });
+  if (design.markers.length > 0) out.push(gebvLabels(design));
+  out.push(design.ids);
+  if (design.predict.m > 0) out.push(design.predict.ids);
+  return out;
+}
+
+/** The layout of a chain of `design` under `settings`. */
+export function chainLayout(design: Design, settings: SamplerSettings): ChainLayout {
+  const params = sweepOrder(slots(design, settings)).flatMap((s) => s.params);
+  const labels = trackerLabels(design, settings);
+  const roles: TrackerRoles = { random: design.random.map((_, k) => k), markerSets: [], fitted: 0 };
+  let t = design.random.length;
+  design.markers.forEach((md, s) => {
+    const mixture = markerParams(settings.markers[s], markerSetNames(md.name)).mixture;
+    roles.markerSets.push({ effects: t++, ...(mixture ? { pip: t++ } : {}) });
+  });
+  if (design.markers.length > 0) roles.gebv = t++;
+  roles.fitted = t++;
+  if (design.predict.m > 0) roles.predicted = t++;
+  return { params, trackerSizes: labels.map((l) => l.length), roles };
+}
+
+/** A chain's sampler: its blocks in sweep order, its trackers in layout order, and its state. */
+export function buildSampler(design: Design, settings: SamplerSettings): Sampler {
+  const blocks: Block[] = [new FixedBlock(design)];
+  const trackers: Tracker[] = [];
+  design.random.forEach((r, k) => {
+    const traced = r.q <= settings.traceLevels;
+    const block = r.cov ? new StructuredRandomBlock(design, k, traced) : new RandomIidBlock(design, k, traced);
+    blocks.push(block);
+    trackers.push(block.tracker);
+    const fixed = settings.fixedVariances[r.term];
+    blocks.push(fixed !== undefined ? new FixedVarianceBlock(r.term, fixed, (s) => s.varU, k) : new RandomVarianceBlock(design, k, settings.priors[r.term]));
+  });
+  const sets: MarkerBlock[] = design.markers.map((md, s) => createMarkerBlock(settings.markers[s], md, markerSetNames(md.name)));
+  for (const m of sets) {
+    blocks.push(m);
+    trackers.push(m.effects);
+    if (m.pip) trackers.push(m.pip);
+  }
+  if (sets.length > 0) {
+    const genetic = new GeneticBlock(design);
+    blocks.push(genetic);
+    trackers.push(genetic.gebv);
+  }
+  const fixedE = settings.fixedVariances.residual;
+  const contributors = sets.filter((m): m is MarkerBlock & { residualContribution(): { ss: number; df: number } } => m.residualContribution !== undefined);
+  blocks.push(fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual, contributors));
+  trackers.push(fittedTracker(design));
+  if (design.predict.m > 0) trackers.push(predictedTracker(design));
+  const ordered = sweepOrder(blocks);
+  return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state: createState(design, sets.map((m) => m.state)) };
+}

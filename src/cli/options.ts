@@ -1,0 +1,73 @@
+/** What the commands share: number parsing, the config reader, the chain flags, aligned text tables. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { MixmcError, type RunSpec } from '../index.js';
+
+/** A whole-number option ≥ 0. */
+export function int(name: string): (v: string) => number {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0`);
+    return n;
+  };
+}
+
+/** A probability option in (0, 1). */
+export function parseProb(v: string): number {
+  const p = Number(v);
+  if (!(p > 0 && p < 1)) throw new InvalidArgumentError('--prob must be between 0 and 1');
+  return p;
+}
+
+/** Read a JSON config; relative paths in it are relative to its folder. */
+export function readConfig(file: string): { spec: RunSpec; baseDir: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MixmcError(`cannot read the config: ${(err as Error).message}`, { file });
+  }
+  try {
+    return { spec: JSON.parse(text) as RunSpec, baseDir: dirname(resolve(file)) };
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    let loc = {};
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos).split('\n');
+      loc = { line: before.length, column: before[before.length - 1].length + 1 };
+    }
+    throw new MixmcError(`the config is not valid JSON: ${(err as Error).message}`, { file, ...loc });
+  }
+}
+
+/** The flags of fit and compare. */
+export interface ChainFlags {
+  out?: string;
+  chains?: number;
+  iter?: number;
+  burnin?: number;
+  thin?: number;
+  seed?: number;
+  workers?: number;
+  quiet?: boolean;
+}
+
+/** The flags that override a spec's mcmc block (fit and compare). */
+export function chainOptions(cmd: Command): Command {
+  return cmd
+    .option('--chains <n>', 'number of chains', int('--chains'))
+    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
+    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
+    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
+    .option('--seed <n>', 'run seed', int('--seed'))
+    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
+    .option('--quiet', 'no progress output');
+}
+
+/** Rows of cells as an aligned text table: the first column left-aligned, the others right-aligned. */
+export function alignRows(rows: string[][]): string {
+  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  return rows.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  ')).join('\n');
+}

@@ -1,0 +1,121 @@
+/**
+ * Every parameter name mixmc writes (DESIGN.md "Parameter names"), built here and nowhere else:
+ *   b[(Intercept)], b[COVARIATE], b[FACTOR:LEVEL]      fixed effects
+ *   u[TERM:LEVEL]                                     random effects
+ *   var[TERM], var[residual]                          variances
+ *   var[genetic], h2                                  the marker sets' genetic variance and heritability
+ *   prop[TERM], ratio[TERM]                           derived shares
+ * A marker set is the term `markers` when it is the model's one unnamed set, and `markers:NAME`
+ * otherwise; its parameters are named by {@link markerSetNames}.
+ */
+
+export const RESIDUAL = 'residual';
+export const VAR_RESIDUAL = 'var[residual]';
+export const VAR_GENETIC = 'var[genetic]';
+export const H2 = 'h2';
+
+export function fixedName(label: string): string {
+  return `b[${label}]`;
+}
+
+export function levelName(term: string, level: string): string {
+  return `u[${term}:${level}]`;
+}
+
+export function varianceName(term: string): string {
+  return `var[${term}]`;
+}
+
+export function propName(term: string): string {
+  return `prop[${term}]`;
+}
+
+export function ratioName(term: string): string {
+  return `ratio[${term}]`;
+}
+
+/** The term of a variance parameter `var[TERM]`, or undefined. */
+export function varianceTerm(name: string): string | undefined {
+  return /^var\[(.+)\]$/.exec(name)?.[1];
+}
+
+/** Terms whose variance is not a random term's: the residual, the genetic variance and the marker sets. */
+export function isRandomTerm(term: string): boolean {
+  return term !== RESIDUAL && term !== 'genetic' && !isMarkerTerm(term);
+}
+
+export function isMarkerTerm(term: string): boolean {
+  return term === 'markers' || term.startsWith('markers:');
+}
+
+/** The term of a marker set: `markers` for the unnamed set, `markers:NAME` otherwise. */
+export function markerTerm(name: string): string {
+  return name === '' ? 'markers' : `markers:${name}`;
+}
+
+/** The names of one marker set's parameters and effects. */
+export interface MarkerSetNames {
+  /** '' for the model's one unnamed set. */
+  readonly name: string;
+  /** `markers` or `markers:NAME`. */
+  readonly term: string;
+  /** var[TERM]: the common marker variance (BRR, BayesC, BayesCπ) or BayesR's σ²g. */
+  readonly variance: string;
+  /** scale[TERM]: the scale S/ν of marker-specific variances (BayesA, BayesB). */
+  readonly scale: string;
+  /** π, the probability of a zero effect: `pi` or `pi[TERM]`. */
+  readonly pi: string;
+  /** The LASSO's λ: `lambda` or `lambda[TERM]`. */
+  readonly lambda: string;
+  /** The number of markers in the model: `markersIn` or `markersIn[TERM]`. */
+  readonly markersIn: string;
+  /** BayesR's class probability of class γ: `pi[γ]` or `pi[TERM:γ]`. */
+  classPi(gamma: number): string;
+  /** A marker's effect: `snp[ID]` or `snp[NAME:ID]`. */
+  effect(id: string): string;
+  /** A marker's inclusion probability: `pip[ID]` or `pip[NAME:ID]`. */
+  pip(id: string): string;
+}
+
+export function markerSetNames(name: string): MarkerSetNames {
+  const term = markerTerm(name);
+  const single = name === '';
+  const own = (base: string): string => (single ? base : `${base}[${term}]`);
+  const prefix = single ? '' : `${name}:`;
+  return {
+    name,
+    term,
+    variance: varianceName(term),
+    scale: `scale[${term}]`,
+    pi: own('pi'),
+    lambda: own('lambda'),
+    markersIn: own('markersIn'),
+    classPi: (gamma) => (single ? `pi[${gamma}]` : `pi[${term}:${gamma}]`),
+    effect: (id) => `snp[${prefix}${id}]`,
+    pip: (id) => `pip[${prefix}${id}]`,
+  };
+}
+
+/**
+ * Which derived quantities a set of traced names has (src/diagnostics/derived.ts): prop[TERM] and
+ * ratio[TERM] for every random term's variance; the phenotypic variance also counts var[genetic];
+ * h2 of the one genetic random term (an animal or genomic term), when the draws do not trace h2.
+ */
+export function derivedSpec(names: readonly string[], geneticTerms: readonly string[] = []): {
+  residual: string;
+  terms: { variance: string; prop: string; ratio: string }[];
+  extra: string[];
+  h2?: { variance: string; name: string };
+} {
+  const terms = names
+    .map(varianceTerm)
+    .filter((t): t is string => t !== undefined && isRandomTerm(t))
+    .map((t) => ({ variance: varianceName(t), prop: propName(t), ratio: ratioName(t) }));
+  const genetic = geneticTerms.map(varianceName).filter((v) => names.includes(v));
+  return {
+    residual: VAR_RESIDUAL,
+    terms,
+    extra: names.includes(VAR_GENETIC) ? [VAR_GENETIC] : [],
+    ...(genetic.length === 1 ? { h2: { variance: genetic[0], name: H2 } } : {}),
+  };
+}

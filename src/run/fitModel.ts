@@ -1,0 +1,199 @@
+/**
+ * Fitting a prepared model: the chain tasks (chain k of seed s draws from chainRng(s, k)), run in
+ * worker threads or in-process, then summaries, effects and the run directory. `fit`, `resumeFit` and
+ * `compare` (src/api/) all come here.
+ */
+import type { PreparedModel } from '../blocks/plan.js';
+import type { ChainLayout } from '../blocks/sampler.js';
+import { trackerLabels } from '../blocks/sampler.js';
+import { momentRow } from '../diagnostics/summary.js';
+import { RunningMoments } from '../mcmc/moments.js';
+import type { ChainState } from '../mcmc/state.js';
+import type { Design } from '../model/design.js';
+import { varianceName } from '../model/names.js';
+import { readRunJson, writeResults, writeRunJson, type RunRecord } from '../output/runDir.js';
+import type { ChainResult, ChainTask } from '../parallel/chainTask.js';
+import { ChainError, defaultWorkers, runChains, type ChainPool } from '../parallel/pool.js';
+import { shareDesign } from '../parallel/share.js';
+import { chainKey } from '../rng/rng.js';
+import type { ChainDraws, ChainFailure, EffectSummary, FitEffects, FitResult, McmcConfig, ProgressEvent, RunInfo, RunSpec } from '../types.js';
+import { VERSION } from '../version.js';
+import { summarizeDrawsParallel } from './summaries.js';
+
+/** Options of `fit`: chain settings that override the spec's `mcmc`, and how the chains run. */
+export interface FitOptions extends McmcConfig {
+  /** Folder that relative paths in the spec are resolved against (default: the working directory). */
+  baseDir?: string;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Stops every chain after its current sweep; what was drawn is kept and summarised. */
+  signal?: AbortSignal;
+  /** Mass of the summary intervals (default 0.95). */
+  prob?: number;
+  /** Stream the run directory here: draws, checkpoints, run.json, then summary.json and the rest. */
+  outDir?: string;
+  /** Share a worker pool between fits. */
+  pool?: ChainPool;
+  /** Flush and checkpoint after this many kept draws or ms (defaults 1,000 and 10,000). */
+  flush?: { draws: number; ms: number };
+}
+
+/** Test hooks (not part of the public options). */
+export interface RunHooks {
+  /** Called after every sweep of every chain (in this thread: the chains then run in-process). */
+  afterSweep?: (state: ChainState, iteration: number, chain: number) => void;
+  /** Make chain `chain` (0-based) throw at `iteration`. */
+  fault?: { chain: number; iteration: number };
+}
+
+/** Fit a prepared model (fresh, or resumed from its run directory's checkpoints). */
+export async function fitModel(model: PreparedModel, options: FitOptions = {}, resume = false, hooks: RunHooks = {}): Promise<FitResult> {
+  const { mcmc } = model.resolved;
+  const hooked = hooks.afterSweep !== undefined;
+  const workers = hooked ? 0 : options.pool ? options.pool.threads : (options.workers ?? mcmc.workers ?? defaultWorkers(mcmc.chains));
+  const design = workers > 0 || options.pool ? shareDesign(model.design) : model.design;
+  const record = options.outDir ? runRecord(model, options, workers) : undefined;
+  if (record && options.outDir) writeRunJson(options.outDir, record);
+  const tasks = tasksOf(model, design, options, resume).map((t) => (hooks.fault?.chain === t.chain ? { ...t, faultAt: hooks.fault.iteration } : t));
+  const afterSweep = hooks.afterSweep;
+  const chainHooks = afterSweep ? (chain: number) => ({ afterSweep: (s: ChainState, it: number) => afterSweep(s, it, chain) }) : undefined;
+  const results = await runChains(tasks, { workers, pool: options.pool, onProgress: options.onProgress, signal: options.signal, hooks: chainHooks });
+  const ok = results.filter((r): r is ChainResult => !(r instanceof ChainError));
+  const failures: ChainFailure[] = results.filter((r): r is ChainError => r instanceof ChainError).map((e) => ({ chain: e.chain, seed: e.seed, message: e.message }));
+  const res = await finish(model, ok, failures, options.prob);
+  if (record && options.outDir) {
+    writeRunJson(options.outDir, {
+      ...record,
+      ended: new Date().toISOString(),
+      status: failures.length > 0 ? 'failed' : res.interrupted ? 'interrupted' : 'finished',
+      chains: tasks.map((t) => {
+        const r = ok.find((c) => c.chain === t.chain);
+        const f = failures.find((x) => x.chain === t.chain);
+        return { chain: t.chain + 1, stream: chainKey(t.seed, t.chain), status: f ? 'failed' : r?.interrupted ? 'interrupted' : 'finished', completed: r?.completed ?? 0, draws: r?.iterations.length ?? 0, error: f?.message };
+      }),
+    });
+    writeResults(options.outDir, res);
+  }
+  return res;
+}
+
+/** The spec, settings and prior choices of a run directory, to resume or extend it. */
+export function readRun(dir: string): { spec: RunSpec; baseDir: string; mcmc: RunRecord['mcmc']; saveEvery: number[] } {
+  const record = readRunJson(dir);
+  return { spec: record.spec, baseDir: record.baseDir, mcmc: record.mcmc, saveEvery: record.saveEvery };
+}
+
+/** The chain tasks of a model: chain k of run seed s uses the stream chainRng(s, k). */
+function tasksOf(model: PreparedModel, design: Design, options: FitOptions, resume: boolean): ChainTask[] {
+  const { mcmc } = model.resolved;
+  return Array.from({ length: mcmc.chains }, (_, c) => ({
+    design,
+    settings: model.settings,
+    layout: model.layout,
+    chain: c,
+    seed: mcmc.seed,
+    mcmc: { iterations: mcmc.iterations, burnin: mcmc.burnin, thin: mcmc.thin },
+    saveEvery: model.saveEvery,
+    outDir: options.outDir,
+    resume,
+    meta: { mixmc: VERSION, chain: c + 1, seed: mcmc.seed, stream: `xor4096 keyed '${chainKey(mcmc.seed, c)}'`, iterations: mcmc.iterations, burnin: mcmc.burnin, thin: mcmc.thin },
+    flush: options.flush,
+  }));
+}
+
+function runRecord(model: PreparedModel, options: FitOptions, workers: number): RunRecord {
+  const { mcmc } = model.resolved;
+  return {
+    version: VERSION,
+    spec: model.resolved.spec,
+    baseDir: options.baseDir ?? process.cwd(),
+    mcmc: { ...mcmc, workers },
+    priors: model.priors,
+    markerSets: model.markerSets,
+    fixedVariances: model.resolved.fixedVariances,
+    saveEvery: model.saveEvery,
+    geneticTerms: geneticTerms(model.design),
+    seeds: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, key: chainKey(mcmc.seed, c) })),
+    started: new Date().toISOString(),
+    status: 'running',
+    chains: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, stream: chainKey(mcmc.seed, c), status: 'running', completed: 0, draws: 0 })),
+  };
+}
+
+/** Random terms whose covariance is a pedigree or genomic/relationship matrix (h2 is derived for them). */
+export function geneticTerms(design: Design): string[] {
+  return design.random.filter((r) => r.cov).map((r) => r.term);
+}
+
+/** What a fit was, for its result. */
+function runInfo(model: PreparedModel): RunInfo {
+  const { resolved, design } = model;
+  return {
+    spec: resolved.spec,
+    mcmc: resolved.mcmc,
+    priors: model.priors,
+    markerSets: model.markerSets,
+    fixedVariances: resolved.fixedVariances,
+    geneticTerms: geneticTerms(design),
+    response: design.response,
+    records: design.n,
+  };
+}
+
+/** Posterior means and SDs of every tracker, pooled over chains (Chan, Golub & LeVeque 1979). */
+function pooledEffects(layout: ChainLayout, labels: readonly (readonly string[])[], results: readonly ChainResult[]): EffectSummary[] {
+  return labels.map((l, i) => {
+    const parts = results.map((r) => RunningMoments.from(r.moments[i]));
+    const pooled = parts.length > 0 ? RunningMoments.pool(parts) : new RunningMoments(layout.trackerSizes[i]);
+    const sd = new Float64Array(l.length);
+    for (let j = 0; j < sd.length; j++) sd[j] = pooled.sd(j);
+    return { labels: l, mean: pooled.mean, sd };
+  });
+}
+
+/** The effects of a fit by role, from the pooled trackers. */
+function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEffects {
+  const { roles } = model.layout;
+  const { design } = model;
+  return {
+    random: roles.random.map((t, k) => ({ term: design.random[k].term, ...pooled[t] })),
+    markerSets: roles.markerSets.map((r, s) => {
+      const md = design.markers[s];
+      return { term: md.term, name: md.name, file: md.file, markers: md.markers, means: md.means, center: md.center, effects: pooled[r.effects], ...(r.pip !== undefined ? { pip: pooled[r.pip] } : {}) };
+    }),
+    ...(roles.gebv !== undefined ? { gebv: pooled[roles.gebv] } : {}),
+    fitted: { ...pooled[roles.fitted], observed: design.y },
+    ...(roles.predicted !== undefined ? { predicted: pooled[roles.predicted] } : {}),
+  };
+}
+
+/** Summaries, effects and warnings from the chains' draws and moments. */
+async function finish(model: PreparedModel, results: ChainResult[], failures: ChainFailure[], prob?: number): Promise<FitResult> {
+  const { resolved, design, layout } = model;
+  const chains: ChainDraws[] = results.map((r) => ({ chain: r.chain, seed: r.seed, iterations: r.iterations, draws: r.draws, completed: r.completed, interrupted: r.interrupted, effects: r.effects }));
+  const effects = fitEffects(model, pooledEffects(layout, trackerLabels(design, model.settings), results));
+  const used = trimToCommonLength(chains);
+  const heldFixed = Object.keys(resolved.fixedVariances).map(varianceName);
+  const summary = await summarizeDrawsParallel({ names: layout.params, chains: used.map((c) => c.draws) }, { prob, heldFixed, geneticTerms: geneticTerms(design) });
+  // Random-effect levels that are not traced are summarised from their running moments.
+  const traced = new Set(layout.params);
+  for (const e of effects.random) {
+    e.labels.forEach((label, j) => {
+      if (!traced.has(label)) summary.parameters.push(momentRow(label, e.mean[j], e.sd[j]));
+    });
+  }
+  const warnings = [...design.warnings, ...summary.warnings];
+  for (const f of failures) warnings.unshift({ subject: `chain ${f.chain + 1}`, severity: 10, message: f.message });
+  const interrupted = chains.some((c) => c.interrupted);
+  if (interrupted) {
+    warnings.unshift({ subject: 'run', severity: 9, message: `interrupted: the chains stopped after ${chains.map((c) => c.completed).join(', ')} of ${resolved.mcmc.iterations} iterations; resume with mixmc fit --resume` });
+  }
+  return { run: runInfo(model), params: layout.params, chains, effects, summary: { ...summary, warnings }, failures, interrupted };
+}
+
+/** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */
+function trimToCommonLength(chains: ChainDraws[]): ChainDraws[] {
+  const withDraws = chains.filter((c) => c.iterations.length > 0);
+  if (withDraws.length === 0) return [];
+  const n = Math.min(...withDraws.map((c) => c.iterations.length));
+  return withDraws.map((c) => ({ ...c, iterations: c.iterations.slice(0, n), draws: c.draws.map((d) => d.subarray(0, n)) }));
+}
