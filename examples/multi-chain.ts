@@ -31,6 +31,8 @@ const res = await fit(
 );
 
 for (const row of res.summary.parameters.filter((r) => ['var[markers]', 'var[genetic]', 'h2', 'var[residual]'].includes(r.variable))) {
-  console.log(`${row.variable.padEnd(14)} mean ${row.mean.toPrecision(4)}  95% [${row.lower.toPrecision(4)}, ${row.upper.toPrecision(4)}]  R-hat ${row.rhat.toFixed(3)}  ESS ${row.essBulk.toFixed(0)}`);
+  console.log(
+    `${row.variable.padEnd(14)} mean ${row.mean.toPrecision(4)}  95% [${row.lower.toPrecision(4)}, ${row.upper.toPrecision(4)}]  R-hat ${row.rhat.toFixed(3)}  ESS ${row.essBulk.toFixed(0)}`,
+  );
 }
 for (const w of res.summary.warnings) console.log(`warning: ${w.subject}: ${w.message}`);

@@ -29,7 +29,7 @@ function formatLocation(loc: ErrorLocation): string {
   if (loc.line !== undefined) parts.push(`line ${loc.line}`);
   if (loc.column !== undefined) parts.push(typeof loc.column === 'number' ? `column ${loc.column}` : `column '${loc.column}'`);
   if (loc.term !== undefined) parts.push(`term '${loc.term}'`);
-  return parts.length > 0 ? parts.join(', ') + ': ' : '';
+  return parts.length > 0 ? `${parts.join(', ')}: ` : '';
 }
 
 /** True when `err` is an error the user caused (bad input), as opposed to a bug. */

@@ -21,7 +21,16 @@ export { csvField, csvNumber, writeFileAtomic } from './output/files.js';
 export { toJson } from './output/runDir.js';
 export { ChainPool, defaultWorkers } from './parallel/pool.js';
 export type { CompareResult } from './reml/compare.js';
-export { blup, reml, type BlupResult, type FixedEstimate, type RandomPrediction, type RemlOptions, type RemlResult, type VarianceComponent } from './reml/reml.js';
+export {
+  blup,
+  reml,
+  type BlupResult,
+  type FixedEstimate,
+  type RandomPrediction,
+  type RemlOptions,
+  type RemlResult,
+  type VarianceComponent,
+} from './reml/reml.js';
 export { chainKey, chainRng, Rng, type UniformSource } from './rng/rng.js';
 export type { FitOptions } from './run/fitModel.js';
 export type * from './types.js';

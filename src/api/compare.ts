@@ -20,7 +20,8 @@ export type CompareOptions = FitOptions & { reml?: RemlOptions };
  */
 export async function compare(spec: RunSpec, options: CompareOptions = {}): Promise<{ fit: FitResult; reml: RemlResult; comparison: CompareResult }> {
   const model = prepare(spec, options);
-  if (model.design.random.length === 0 && model.design.markers.length === 0) throw new MixmcError('compare needs a random term or markers', { term: 'formula' });
+  if (model.design.random.length === 0 && model.design.markers.length === 0)
+    throw new MixmcError('compare needs a random term or markers', { term: 'formula' });
   const r = reml(model.design, { ...(options.reml ?? {}), markers: model.design.markers.length > 0 });
   const f = await fitModel(model, options);
   const comparison = compareResults(f, r, model.design);

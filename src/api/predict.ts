@@ -59,10 +59,19 @@ function fromRunDir(dir: string): EffectSource[] {
       if (rows === 0) return new Float32Array(0);
       const f = effectsPath(dir, k, set.name);
       const buf = readFileSync(f);
-      if (buf.length < rows * p * 4) throw new MixmcError(`expected ${rows} draws of ${p} effects (${rows * p * 4} bytes), found ${buf.length} bytes`, { file: f });
+      if (buf.length < rows * p * 4)
+        throw new MixmcError(`expected ${rows} draws of ${p} effects (${rows * p * 4} bytes), found ${buf.length} bytes`, { file: f });
       return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + rows * p * 4));
     });
-    return { name: set.name, term: set.term, markers: set.markers, means: Float64Array.from(set.means), center: Float64Array.from(set.center), chains, betaMean: Float64Array.from(set.betaMean) };
+    return {
+      name: set.name,
+      term: set.term,
+      markers: set.markers,
+      means: Float64Array.from(set.means),
+      center: Float64Array.from(set.center),
+      chains,
+      betaMean: Float64Array.from(set.betaMean),
+    };
   });
 }
 
@@ -90,7 +99,8 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
   const rowsOf = aligned.map((a) => {
     const row = new Map(a.ids.map((id, i) => [id, i]));
     const missing = ids.filter((id) => !row.has(id));
-    if (missing.length > 0) throw new MixmcError(`${missing.length} individual(s) have no genotypes for ${a.set.term}, e.g. ${missing.slice(0, 5).join(', ')}`, { term: a.set.term });
+    if (missing.length > 0)
+      throw new MixmcError(`${missing.length} individual(s) have no genotypes for ${a.set.term}, e.g. ${missing.slice(0, 5).join(', ')}`, { term: a.set.term });
     return Int32Array.from(ids, (id) => row.get(id)!);
   });
   const gebv = new Float64Array(m);

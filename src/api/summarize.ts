@@ -42,7 +42,8 @@ function toDrawSet(input: DrawsInput): DrawSet {
   const rec = input as Readonly<Record<string, readonly (readonly number[] | Float64Array)[]>>;
   const names = Object.keys(rec);
   const nChains = names.length ? rec[names[0]].length : 0;
-  for (const n of names) if (rec[n].length !== nChains) throw new MixmcError(`'${n}' has ${rec[n].length} chains but '${names[0]}' has ${nChains}`, { term: n });
+  for (const n of names)
+    if (rec[n].length !== nChains) throw new MixmcError(`'${n}' has ${rec[n].length} chains but '${names[0]}' has ${nChains}`, { term: n });
   return { names, chains: Array.from({ length: nChains }, (_, c) => names.map((n) => Float64Array.from(rec[n][c]))) };
 }
 

@@ -50,10 +50,21 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     factors: resolved.spec.factors,
     id: resolved.spec.id,
     covariance: resolveCovariances(resolved),
-    requireIds: genotypes.length > 0 ? requireGenotyped(genotypes, sets.some((m) => m.dropUngenotyped === true)) : undefined,
+    requireIds:
+      genotypes.length > 0
+        ? requireGenotyped(
+            genotypes,
+            sets.some((m) => m.dropUngenotyped === true),
+          )
+        : undefined,
   });
   const nTerms = design.random.length + sets.length;
-  const random = resolvePriors(design.varY, design.random.map((r) => ({ term: r.term, msx: r.msx })), resolved.priors, nTerms);
+  const random = resolvePriors(
+    design.varY,
+    design.random.map((r) => ({ term: r.term, msx: r.msx })),
+    resolved.priors,
+    nTerms,
+  );
   const residual = random.pop()!;
   const warnings: RunWarning[] = [...design.warnings];
   const mds: MarkerDesign[] = [];
@@ -83,7 +94,10 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
 }
 
 /** Records must have a genotype in every set: their ids are those every genotype file has. */
-function requireGenotyped(genotypes: readonly GenotypeTable[], dropOthers: boolean): { ids: ReadonlySet<string>; dropOthers: boolean; what: string; file: string } {
+function requireGenotyped(
+  genotypes: readonly GenotypeTable[],
+  dropOthers: boolean,
+): { ids: ReadonlySet<string>; dropOthers: boolean; what: string; file: string } {
   let ids = new Set(genotypes[0].ids);
   for (const g of genotypes.slice(1)) {
     const other = new Set(g.ids);

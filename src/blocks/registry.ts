@@ -43,7 +43,10 @@ export interface MarkerPlan<K extends MarkerPriorName = MarkerPriorName> {
 }
 
 /** Resolve the hyper-parameters of a set's prior (`prior` is its spec's canonical name). */
-export function planMarkerSet<K extends MarkerPriorName>(prior: K, ctx: MarkerContext<PriorMap[K]['spec']>): { plan: MarkerPlan<K>; report: PriorReport; rules: string[] } {
+export function planMarkerSet<K extends MarkerPriorName>(
+  prior: K,
+  ctx: MarkerContext<PriorMap[K]['spec']>,
+): { plan: MarkerPlan<K>; report: PriorReport; rules: string[] } {
   const r: ResolvedPrior<PriorMap[K]['hyper']> = PRIORS[prior].resolve(ctx);
   return { plan: { prior, hyper: r.hyper }, report: r.report, rules: r.rules };
 }

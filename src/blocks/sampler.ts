@@ -129,9 +129,19 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
   }
   const fixedE = settings.fixedVariances.residual;
   const contributors = sets.filter((m): m is MarkerBlock & { residualContribution(): { ss: number; df: number } } => m.residualContribution !== undefined);
-  blocks.push(fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual, contributors));
+  blocks.push(
+    fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual, contributors),
+  );
   trackers.push(fittedTracker(design));
   if (design.predict.m > 0) trackers.push(predictedTracker(design));
   const ordered = sweepOrder(blocks);
-  return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state: createState(design, sets.map((m) => m.state)) };
+  return {
+    blocks: ordered,
+    params: ordered.flatMap((b) => b.params),
+    trackers,
+    state: createState(
+      design,
+      sets.map((m) => m.state),
+    ),
+  };
 }

@@ -10,19 +10,53 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
   const { spec, baseDir } = readConfig(config);
   const dir = resolve(flags.out!);
   const progress = flags.quiet ? undefined : new Progress();
-  const { comparison } = await compare(spec, { baseDir, outDir: dir, chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed, workers: flags.workers, onProgress: progress?.update });
+  const { comparison } = await compare(spec, {
+    baseDir,
+    outDir: dir,
+    chains: flags.chains,
+    iterations: flags.iter,
+    burnin: flags.burnin,
+    thin: flags.thin,
+    seed: flags.seed,
+    workers: flags.workers,
+    onProgress: progress?.update,
+  });
   progress?.stop();
   const c = comparison;
   const lines = [`${c.reml.method}: logLik ${c.reml.logLik.toFixed(6)}, ${c.reml.iterations} iterations${c.reml.converged ? '' : ' (NOT converged)'}`, ''];
-  lines.push(alignRows([['variance', 'REML', 'se', 'post.mean', 'median', 'mode', '2.5%', '97.5%'], ...c.varianceComponents.map((v) => [v.term, fmt(v.reml.estimate, 5), fmt(v.reml.se, 3), fmt(v.posterior.mean, 5), fmt(v.posterior.median, 5), fmt(v.posterior.mode, 5), fmt(v.posterior.lower, 4), fmt(v.posterior.upper, 4)])]));
+  lines.push(
+    alignRows([
+      ['variance', 'REML', 'se', 'post.mean', 'median', 'mode', '2.5%', '97.5%'],
+      ...c.varianceComponents.map((v) => [
+        v.term,
+        fmt(v.reml.estimate, 5),
+        fmt(v.reml.se, 3),
+        fmt(v.posterior.mean, 5),
+        fmt(v.posterior.median, 5),
+        fmt(v.posterior.mode, 5),
+        fmt(v.posterior.lower, 4),
+        fmt(v.posterior.upper, 4),
+      ]),
+    ]),
+  );
   lines.push(`  → ${c.interpretation.varianceComponents}`, '');
-  lines.push(alignRows([['fixed', 'BLUE', 'se', 'post.mean', 'post.sd'], ...c.fixed.map((f) => [f.variable, fmt(f.blue, 6), fmt(f.se, 4), fmt(f.posteriorMean, 6), fmt(f.posteriorSd, 4)])]));
+  lines.push(
+    alignRows([
+      ['fixed', 'BLUE', 'se', 'post.mean', 'post.sd'],
+      ...c.fixed.map((f) => [f.variable, fmt(f.blue, 6), fmt(f.se, 4), fmt(f.posteriorMean, 6), fmt(f.posteriorSd, 4)]),
+    ]),
+  );
   lines.push(`  → ${c.interpretation.fixed}`, '');
   if (c.random.length > 0) {
-    lines.push(alignRows([['random', 'n', 'cor', 'slope', 'max|diff|', 'rank cor top 10%'], ...c.random.map((r) => [r.term, String(r.n), r.correlation.toFixed(4), r.slope.toFixed(4), fmt(r.maxAbsDiff, 4), r.topRankCorrelation.toFixed(3)])]));
+    lines.push(
+      alignRows([
+        ['random', 'n', 'cor', 'slope', 'max|diff|', 'rank cor top 10%'],
+        ...c.random.map((r) => [r.term, String(r.n), r.correlation.toFixed(4), r.slope.toFixed(4), fmt(r.maxAbsDiff, 4), r.topRankCorrelation.toFixed(3)]),
+      ]),
+    );
     lines.push(`  → ${c.interpretation.random}`);
   }
-  process.stdout.write(lines.join('\n') + `\n\nwrote ${join(dir, 'compare.json')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n\nwrote ${join(dir, 'compare.json')}\n`);
 }
 
 export function compareCommand(program: Command): void {

@@ -1,7 +1,7 @@
 /** `mixmc fit`: run a model into a run directory (or resume one), print the summary and warnings. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { fit, MixmcError, resumeFit } from '../index.js';
+import { type FitResult, fit, MixmcError, resumeFit } from '../index.js';
 import { summaryTable, warningsBlock } from './format.js';
 import { chainOptions, int, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
@@ -32,7 +32,7 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
   const progress = flags.quiet ? undefined : new Progress();
   try {
     const common = { workers: flags.workers, onProgress: progress?.update, signal: controller.signal };
-    let res;
+    let res: FitResult;
     let dir: string;
     if (flags.resume) {
       dir = resolve(flags.resume);
@@ -40,7 +40,16 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
     } else {
       const { spec, baseDir } = readConfig(config!);
       dir = resolve(flags.out!);
-      res = await fit(spec, { ...common, baseDir, outDir: dir, chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed });
+      res = await fit(spec, {
+        ...common,
+        baseDir,
+        outDir: dir,
+        chains: flags.chains,
+        iterations: flags.iter,
+        burnin: flags.burnin,
+        thin: flags.thin,
+        seed: flags.seed,
+      });
     }
     progress?.stop();
     // rows with draws (parameters and derived quantities); untraced random levels are in summary.json

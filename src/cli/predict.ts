@@ -16,13 +16,18 @@ function genotypeArgs(args: readonly string[]): NewGenotypes {
 
 function runPredict(runDir: string, flags: { geno: string[]; out?: string }): void {
   const pred = predict(resolve(runDir), genotypeArgs(flags.geno));
-  if (pred.draws === 0) process.stderr.write('note: the fit kept no draws of the marker effects, so the GEBVs are x\'E[β] and their SD is NA; fit with markers.saveEffects = k (every k-th kept draw) for posterior SDs\n');
+  if (pred.draws === 0)
+    process.stderr.write(
+      "note: the fit kept no draws of the marker effects, so the GEBVs are x'E[β] and their SD is NA; fit with markers.saveEffects = k (every k-th kept draw) for posterior SDs\n",
+    );
   const lines = ['id,mean,sd', ...pred.ids.map((id, i) => `${csvField(id)},${csvNumber(pred.mean[i])},${csvNumber(pred.sd[i])}`)];
   if (flags.out) {
-    writeFileAtomic(resolve(flags.out), lines.join('\n') + '\n');
-    process.stdout.write(`wrote ${pred.ids.length} predictions (${pred.draws ? `${pred.draws} posterior draws` : 'posterior mean of β'}) to ${resolve(flags.out)}\n`);
+    writeFileAtomic(resolve(flags.out), `${lines.join('\n')}\n`);
+    process.stdout.write(
+      `wrote ${pred.ids.length} predictions (${pred.draws ? `${pred.draws} posterior draws` : 'posterior mean of β'}) to ${resolve(flags.out)}\n`,
+    );
   } else {
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
 }
 

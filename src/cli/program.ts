@@ -29,7 +29,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-
 export async function main(argv: string[]): Promise<number> {
   exitCode = 0;
   const program = buildProgram();

@@ -53,7 +53,10 @@ export class Progress {
     this.lastLine = now;
     this.lastPct = pct;
     const secs = (now - this.started) / 1000;
-    const chains = [...this.done.entries()].sort((a, b) => a[0] - b[0]).map(([c, it]) => `chain ${c + 1}: ${it}`).join(', ');
+    const chains = [...this.done.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([c, it]) => `chain ${c + 1}: ${it}`)
+      .join(', ');
     process.stderr.write(`progress ${pct}% (${chains}) after ${secs.toFixed(0)} s\n`);
   }
 

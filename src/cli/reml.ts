@@ -14,14 +14,26 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
     // every variance known: BLUE/BLUP with the chosen solver (SE and PEV with Cholesky only)
     const b = blup(model.design, model.resolved.fixedVariances, solver, { markers: model.design.markers.length > 0 });
     const out = { fixed: b.fixed, random: b.random, solver: b.solver, iterations: b.solverIterations };
-    process.stdout.write(flags.json ? toJson(out) : `BLUE/BLUP at the fixed variances (${b.solver}${b.solverIterations ? `, ${b.solverIterations} iterations` : ''})\n\n${alignRows([['fixed', 'estimate', 'se'], ...b.fixed.map((f) => [f.variable, fmt(f.estimate, 6), fmt(f.se, 4)])])}\n\n${alignRows([['random', 'blup', 'pev'], ...b.random.slice(0, 20).map((u) => [u.variable, fmt(u.blup, 5), fmt(u.pev, 4)])])}\n`);
+    if (flags.json) {
+      process.stdout.write(toJson(out));
+      return;
+    }
+    const head = `BLUE/BLUP at the fixed variances (${b.solver}${b.solverIterations ? `, ${b.solverIterations} iterations` : ''})`;
+    const fixed = alignRows([['fixed', 'estimate', 'se'], ...b.fixed.map((f) => [f.variable, fmt(f.estimate, 6), fmt(f.se, 4)])]);
+    const random = alignRows([['random', 'blup', 'pev'], ...b.random.slice(0, 20).map((u) => [u.variable, fmt(u.blup, 5), fmt(u.pev, 4)])]);
+    process.stdout.write(`${head}\n\n${fixed}\n\n${random}\n`);
     return;
   }
   if (solver === 'pcg' || solver === 'gauss-seidel') {
-    throw new MixmcError(`solver '${solver}' solves the MME for known variances: give fixedVariances for ${missing.join(', ')} (REML needs "solver": "cholesky" or "auto")`, { term: 'solver' });
+    throw new MixmcError(
+      `solver '${solver}' solves the MME for known variances: give fixedVariances for ${missing.join(', ')} (REML needs "solver": "cholesky" or "auto")`,
+      { term: 'solver' },
+    );
   }
   if (missing.length < terms.length) {
-    throw new MixmcError(`REML estimates every variance component: fixedVariances must hold all of them (for BLUP) or none (missing: ${missing.join(', ')})`, { term: 'fixedVariances' });
+    throw new MixmcError(`REML estimates every variance component: fixedVariances must hold all of them (for BLUP) or none (missing: ${missing.join(', ')})`, {
+      term: 'fixedVariances',
+    });
   }
   const r = reml(model.design, { method: flags.ml ? 'ML' : 'REML', markers: model.design.markers.length > 0 });
   const out = {
@@ -38,13 +50,24 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
     process.stdout.write(toJson(out));
     return;
   }
-  const lines = [`${r.method}: logLik ${r.logLik.toFixed(6)} (lme4 scale), ${r.iterations} iterations, ${r.converged ? 'converged' : 'NOT converged'} (last change ${r.history[r.history.length - 1]?.change.toExponential(2)})`, ''];
-  lines.push(alignRows([['variance', 'estimate', 'se'], ...r.varianceComponents.map((v) => [v.term, fmt(v.estimate, 6) + (v.boundary ? ' (boundary)' : ''), fmt(v.se, 4)])]));
+  const lines = [
+    `${r.method}: logLik ${r.logLik.toFixed(6)} (lme4 scale), ${r.iterations} iterations, ${r.converged ? 'converged' : 'NOT converged'} (last change ${r.history[r.history.length - 1]?.change.toExponential(2)})`,
+    '',
+  ];
+  lines.push(
+    alignRows([
+      ['variance', 'estimate', 'se'],
+      ...r.varianceComponents.map((v) => [v.term, fmt(v.estimate, 6) + (v.boundary ? ' (boundary)' : ''), fmt(v.se, 4)]),
+    ]),
+  );
   lines.push('', alignRows([['fixed', 'estimate', 'se'], ...r.fixed.map((f) => [f.variable, fmt(f.estimate, 6), fmt(f.se, 4)])]));
   const shown = r.random.slice(0, 20);
-  lines.push('', alignRows([['random', 'blup', 'pev', 'reliability'], ...shown.map((u) => [u.variable, fmt(u.blup, 5), fmt(u.pev, 4), fmt(u.reliability, 3)])]));
+  lines.push(
+    '',
+    alignRows([['random', 'blup', 'pev', 'reliability'], ...shown.map((u) => [u.variable, fmt(u.blup, 5), fmt(u.pev, 4), fmt(u.reliability, 3)])]),
+  );
   if (r.random.length > shown.length) lines.push(`… ${r.random.length - shown.length} more (--json for all)`);
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export function remlCommand(program: Command): void {

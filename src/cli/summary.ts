@@ -23,8 +23,11 @@ async function runSummary(paths: string[], flags: SummaryFlags): Promise<void> {
     return;
   }
   if (flags.csv !== undefined) {
-    const lines = [SUMMARY_COLUMNS.join(','), ...s.parameters.map((r) => SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvNumber(r[k]))).join(','))];
-    const text = lines.join('\n') + '\n';
+    const lines = [
+      SUMMARY_COLUMNS.join(','),
+      ...s.parameters.map((r) => SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvNumber(r[k]))).join(',')),
+    ];
+    const text = `${lines.join('\n')}\n`;
     if (typeof flags.csv === 'string') {
       writeFileAtomic(resolve(flags.csv), text);
       process.stdout.write(`wrote ${s.parameters.length} rows to ${resolve(flags.csv)}\n`);

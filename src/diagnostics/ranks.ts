@@ -30,7 +30,8 @@ export function checkChains(chains: Chains): void {
   if (chains.length === 0) return;
   const n = chains[0].length;
   for (let k = 1; k < chains.length; k++) {
-    if (chains[k].length !== n) throw new Error(`chains have unequal lengths (${chains.map((c) => c.length).join(', ')}); trim them to the same number of draws`);
+    if (chains[k].length !== n)
+      throw new Error(`chains have unequal lengths (${chains.map((c) => c.length).join(', ')}); trim them to the same number of draws`);
   }
 }
 
@@ -95,7 +96,10 @@ function unpool(x: Float64Array, lengths: readonly number[]): Float64Array[] {
  * (ties averaged) among all S draws (Vehtari et al. 2021 eq. 14).
  */
 export function zScale(chains: Chains): Float64Array[] {
-  return unpool(normalScores(argsort(pooled(chains))), chains.map((c) => c.length));
+  return unpool(
+    normalScores(argsort(pooled(chains))),
+    chains.map((c) => c.length),
+  );
 }
 
 /**

@@ -113,7 +113,6 @@ export function hpdSorted(s: Float64Array, prob: number): [number, number] {
   return [s[best], s[best + gap]];
 }
 
-
 /** Sample covariance, denominator n − 1 (R's cov). */
 export function covariance(x: Float64Array, y: Float64Array): number {
   const mx = mean(x);

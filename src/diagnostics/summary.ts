@@ -17,7 +17,20 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
   let finite = x.length > 0;
   for (let i = 0; i < x.length && finite; i++) finite = Number.isFinite(x[i]);
   if (!finite) {
-    return { variable, mean: x.length ? k.mean(x) : NaN, sd: NaN, median: NaN, lower: NaN, upper: NaN, hpdLower: NaN, hpdUpper: NaN, rhat: NaN, essBulk: NaN, essTail: NaN, mcseMean: NaN };
+    return {
+      variable,
+      mean: x.length ? k.mean(x) : NaN,
+      sd: NaN,
+      median: NaN,
+      lower: NaN,
+      upper: NaN,
+      hpdLower: NaN,
+      hpdUpper: NaN,
+      rhat: NaN,
+      essBulk: NaN,
+      essTail: NaN,
+      mcseMean: NaN,
+    };
   }
   const prepared = k.prepare(chains);
   const s = prepared.sorted;
@@ -39,7 +52,13 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
 /** Summarise every parameter of a draw set. */
 export function summarizeDrawSet(draws: DrawSet, opts: SummaryOptions = {}): SummaryRow[] {
   const prob = opts.prob ?? 0.95;
-  return draws.names.map((name, j) => summarizeChains(name, draws.chains.map((c) => c[j]), prob));
+  return draws.names.map((name, j) =>
+    summarizeChains(
+      name,
+      draws.chains.map((c) => c[j]),
+      prob,
+    ),
+  );
 }
 
 /** A row for a quantity known only through its running mean and SD (no draws kept). */
@@ -51,7 +70,12 @@ export function momentRow(variable: string, mean: number, sd: number): SummaryRo
  * Convergence warnings, each naming its parameter: R-hat > 1.01, ESS bulk or tail below 100 per
  * chain, a variance (one of `variances`) stuck near 0, constant draws. Severity orders them, worst first.
  */
-export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet, heldFixed: ReadonlySet<string> = new Set(), variances: ReadonlySet<string> = new Set()): RunWarning[] {
+export function convergenceWarnings(
+  rows: readonly SummaryRow[],
+  draws: DrawSet,
+  heldFixed: ReadonlySet<string> = new Set(),
+  variances: ReadonlySet<string> = new Set(),
+): RunWarning[] {
   const out: RunWarning[] = [];
   const nChains = draws.chains.length;
   rows.forEach((r, j) => {
@@ -68,11 +92,20 @@ export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet,
       out.push({ subject: r.variable, severity: 1, message: 'all draws are the same value' });
       return;
     }
-    if (r.rhat > 1.01) out.push({ subject: r.variable, severity: 3 + (r.rhat - 1), message: `R-hat = ${r.rhat.toFixed(3)} > 1.01: the chains disagree; run longer or check the model` });
+    if (r.rhat > 1.01)
+      out.push({
+        subject: r.variable,
+        severity: 3 + (r.rhat - 1),
+        message: `R-hat = ${r.rhat.toFixed(3)} > 1.01: the chains disagree; run longer or check the model`,
+      });
     const minEss = Math.min(r.essBulk, r.essTail);
     if (minEss < 100 * nChains) {
       const which = r.essBulk <= r.essTail ? 'bulk' : 'tail';
-      out.push({ subject: r.variable, severity: 2 + (100 * nChains - minEss) / (100 * nChains), message: `ESS ${which} = ${minEss.toFixed(0)} < ${100 * nChains} (100 per chain): too few effective draws for reliable intervals` });
+      out.push({
+        subject: r.variable,
+        severity: 2 + (100 * nChains - minEss) / (100 * nChains),
+        message: `ESS ${which} = ${minEss.toFixed(0)} < ${100 * nChains} (100 per chain): too few effective draws for reliable intervals`,
+      });
     }
     if (variances.has(r.variable)) {
       chains.forEach((c, ci) => {
@@ -80,7 +113,8 @@ export function convergenceWarnings(rows: readonly SummaryRow[], draws: DrawSet,
         const med = r.median;
         let low = 0;
         for (const v of c) if (v < 1e-6 * Math.abs(med)) low++;
-        if (low > 0.5 * c.length) out.push({ subject: r.variable, severity: 4, message: `chain ${ci + 1} is stuck near 0 (${low} of ${c.length} draws below 1e-6 × the median)` });
+        if (low > 0.5 * c.length)
+          out.push({ subject: r.variable, severity: 4, message: `chain ${ci + 1} is stuck near 0 (${low} of ${c.length} draws below 1e-6 × the median)` });
       });
     }
   });

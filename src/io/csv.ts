@@ -55,7 +55,12 @@ export function detectSeparator(text: string): string {
   return best;
 }
 
-interface CsvErrorLike { code?: string; lines?: number; message: string; record?: string[] }
+interface CsvErrorLike {
+  code?: string;
+  lines?: number;
+  message: string;
+  record?: string[];
+}
 
 /**
  * Read a delimited file with a header row.
@@ -97,8 +102,7 @@ export function parseTable(file: string, content: string, opts: ParseOptions = {
       const got = e.record ? e.record.length : undefined;
       const expected = firstLineFieldCount(content, delimiter);
       throw new MixmcError(
-        `row has ${got ?? 'a different number of'} fields but the header has ${expected}` +
-          ` (separator '${delimiter === '\t' ? '\\t' : delimiter}')`,
+        `row has ${got ?? 'a different number of'} fields but the header has ${expected}` + ` (separator '${delimiter === '\t' ? '\\t' : delimiter}')`,
         { file, line: e.lines },
       );
     }

@@ -28,8 +28,10 @@ function numericColumns(t: Table, skip: (name: string) => boolean): { names: str
     const col = new Float64Array(t.rows.length);
     for (let r = 0; r < t.rows.length; r++) {
       const v = t.rows[r][c];
-      const x = v === 'NA' || v === 'NaN' || v === 'nan' ? NaN : v === 'Inf' || v === 'inf' ? Infinity : v === '-Inf' || v === '-inf' ? -Infinity : parseNumber(v);
-      if (Number.isNaN(x) && !/^(NA|NaN|nan)$/.test(v)) throw new MixmcError(`'${v}' is not a number`, { file: t.file, line: t.lines[r], column: c + 1, term: name });
+      const x =
+        v === 'NA' || v === 'NaN' || v === 'nan' ? NaN : v === 'Inf' || v === 'inf' ? Infinity : v === '-Inf' || v === '-inf' ? -Infinity : parseNumber(v);
+      if (Number.isNaN(x) && !/^(NA|NaN|nan)$/.test(v))
+        throw new MixmcError(`'${v}' is not a number`, { file: t.file, line: t.lines[r], column: c + 1, term: name });
       col[r] = x;
     }
     names.push(name);

@@ -57,8 +57,18 @@ export function readPlinkBed(bedFile: string): GenotypeTable {
   const fam = fields(famFile, readText(famFile, '.fam file'), 6);
   const markers = bim.map(({ f }) => ({ id: f[1], chr: f[0], pos: f[3] }));
   const ids = fam.map(({ f }) => f[1]);
-  checkDuplicates(famFile, ids, fam.map((x) => x.line), 'individual');
-  checkDuplicates(bimFile, markers.map((m) => m.id), bim.map((x) => x.line), 'marker');
+  checkDuplicates(
+    famFile,
+    ids,
+    fam.map((x) => x.line),
+    'individual',
+  );
+  checkDuplicates(
+    bimFile,
+    markers.map((m) => m.id),
+    bim.map((x) => x.line),
+    'marker',
+  );
   let bytes: Buffer;
   try {
     bytes = readFileSync(bedFile);
@@ -68,7 +78,10 @@ export function readPlinkBed(bedFile: string): GenotypeTable {
   if (bytes.length < 3 || bytes[0] !== 0x6c || bytes[1] !== 0x1b) {
     throw new MixmcError(`not a PLINK 1 .bed file: the first bytes are ${hex(bytes.subarray(0, 3))}, expected 6c 1b 01`, { file: bedFile });
   }
-  if (bytes[2] !== 0x01) throw new MixmcError(`the .bed file is individual-major (mode byte ${hex(bytes.subarray(2, 3))}); re-save it SNP-major with plink --make-bed`, { file: bedFile });
+  if (bytes[2] !== 0x01)
+    throw new MixmcError(`the .bed file is individual-major (mode byte ${hex(bytes.subarray(2, 3))}); re-save it SNP-major with plink --make-bed`, {
+      file: bedFile,
+    });
   const nInd = ids.length;
   const nSnp = markers.length;
   const perSnp = Math.ceil(nInd / 4);
@@ -106,7 +119,12 @@ export function readGenotypeCsv(file: string): GenotypeTable {
       if (isMissing(v)) code = -1;
       else if (v === '0' || v === '1' || v === '2') code = v.charCodeAt(0) - 48;
       else if (v === '0.0' || v === '1.0' || v === '2.0') code = v.charCodeAt(0) - 48;
-      else throw new MixmcError(`genotype '${v}' is not one of 0, 1, 2 or NA (marker ${markers[j].id}, individual ${ids[i]})`, { file, line: t.lines[i], column: j + 2 });
+      else
+        throw new MixmcError(`genotype '${v}' is not one of 0, 1, 2 or NA (marker ${markers[j].id}, individual ${ids[i]})`, {
+          file,
+          line: t.lines[i],
+          column: j + 2,
+        });
       codes[j * nInd + i] = code;
     }
   }

@@ -75,4 +75,3 @@ export function buildPedigree(rows: readonly PedigreeRow[], extraIds: Iterable<s
   const dam = Int32Array.from(order, (id) => (all.get(id)!.dam ? index.get(all.get(id)!.dam!)! : -1));
   return { ids: order, sire, dam };
 }
-

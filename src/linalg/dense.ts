@@ -1,7 +1,7 @@
 /**
- * Small dense linear algebra on row-major Float64Array square matrices. Used for the fixed-effect
- * block (X'X is p × p with p small) and for oracles in tests. Large systems go to src/linalg sparse
- * solvers or ml-matrix.
+ * Dense linear algebra on row-major Float64Array square matrices: the fixed-effect block (X'X, p × p),
+ * relationship matrices, and dense REML up to a few thousand unknowns (faster here than ml-matrix's
+ * arrays of arrays). Sparse systems use sparse.ts and sparseCholesky.ts.
  */
 
 /**

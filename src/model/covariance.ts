@@ -99,7 +99,12 @@ export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
     geno.column(j, codes);
     let sum = 0;
     let count = 0;
-    for (let i = 0; i < n; i++) if (codes[i] >= 0) (sum += codes[i]), count++;
+    for (let i = 0; i < n; i++) {
+      if (codes[i] >= 0) {
+        sum += codes[i];
+        count++;
+      }
+    }
     if (count === 0) continue;
     const p = sum / count / 2;
     if (p <= 0 || p >= 1) continue;
@@ -117,12 +122,26 @@ export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
   return { ids: geno.ids, g };
 }
 
-function fromDense(kind: 'relationship' | 'genomic', file: string, term: string, ids: string[], k: Float64Array, blend: number | undefined, recordIds: readonly string[]): Covariance {
+function fromDense(
+  kind: 'relationship' | 'genomic',
+  file: string,
+  term: string,
+  ids: string[],
+  k: Float64Array,
+  blend: number | undefined,
+  recordIds: readonly string[],
+): Covariance {
   const n = ids.length;
   const known = new Set(ids);
   const missing = [...new Set(recordIds)].filter((id) => !known.has(id));
   if (missing.length > 0) {
-    throw new MixmcError(`${missing.length} level(s) of '${term}' are not in the matrix, e.g. ${missing.slice(0, 10).map((m) => `'${m}'`).join(', ')}`, { file, term });
+    throw new MixmcError(
+      `${missing.length} level(s) of '${term}' are not in the matrix, e.g. ${missing
+        .slice(0, 10)
+        .map((m) => `'${m}'`)
+        .join(', ')}`,
+      { file, term },
+    );
   }
   if (blend !== undefined) {
     if (!(blend >= 0 && blend < 1)) throw new MixmcError('"blend" must be in [0, 1)', { file, term: `covariance.${term}.blend` });

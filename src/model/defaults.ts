@@ -63,7 +63,12 @@ export interface VarianceTermInfo {
  * @param terms the random terms, in model order.
  * @param totalTerms K, the number of terms sharing R² (the marker sets count too).
  */
-export function resolvePriors(varY: number, terms: readonly VarianceTermInfo[], user: Record<string, VariancePrior> = {}, totalTerms = terms.length): PriorReport[] {
+export function resolvePriors(
+  varY: number,
+  terms: readonly VarianceTermInfo[],
+  user: Record<string, VariancePrior> = {},
+  totalTerms = terms.length,
+): PriorReport[] {
   const df = DEFAULT_DF;
   const k = Math.max(1, totalTerms);
   const out: PriorReport[] = [];
@@ -149,13 +154,18 @@ export interface PiSetting {
  * π: the spec's value or the default 0.5; when estimated, Beta(a, b) with PI_PRIOR_COUNTS prior
  * counts centred on the starting π (a = 10·π, b = 10·(1 − π)), as BGLR.
  */
-export function piSetting(spec: { pi?: number; estimatePi?: boolean; piPrior?: { a: number; b: number } }, estimateByDefault: boolean, rules: string[]): PiSetting {
+export function piSetting(
+  spec: { pi?: number; estimatePi?: boolean; piPrior?: { a: number; b: number } },
+  estimateByDefault: boolean,
+  rules: string[],
+): PiSetting {
   const pi = spec.pi ?? DEFAULT_PI;
   if (spec.pi === undefined) rules.push(`pi: default ${DEFAULT_PI} (BGLR probIn = ${1 - DEFAULT_PI})`);
   const estimate = spec.estimatePi ?? estimateByDefault;
   let a = spec.piPrior?.a ?? PI_PRIOR_COUNTS * pi;
   let b = spec.piPrior?.b ?? PI_PRIOR_COUNTS * (1 - pi);
-  if (estimate && !spec.piPrior) rules.push(`pi ~ Beta(${fmtNum(a)}, ${fmtNum(b)}): ${PI_PRIOR_COUNTS} prior counts centred on pi = ${pi} (BGLR counts = ${PI_PRIOR_COUNTS})`);
+  if (estimate && !spec.piPrior)
+    rules.push(`pi ~ Beta(${fmtNum(a)}, ${fmtNum(b)}): ${PI_PRIOR_COUNTS} prior counts centred on pi = ${pi} (BGLR counts = ${PI_PRIOR_COUNTS})`);
   if (!(a > 0 && b > 0)) {
     a = 1;
     b = 1;

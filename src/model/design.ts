@@ -133,8 +133,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   // Rows with a missing covariate, factor or group are dropped; rows with a missing response are kept
   // for prediction only.
   const vars = [...info.values()];
-  const isMissingAt = (v: VarInfo, r: number): boolean =>
-    v.kind === 'numeric' ? Number.isNaN(v.num![r]) : isMissing(v.labels![r]);
+  const isMissingAt = (v: VarInfo, r: number): boolean => (v.kind === 'numeric' ? Number.isNaN(v.num![r]) : isMissing(v.labels![r]));
   const observed: number[] = [];
   const toPredict: number[] = [];
   let droppedMissing = 0;
@@ -153,12 +152,22 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     (Number.isNaN(yAll[r]) ? toPredict : observed).push(r);
   }
   if (droppedMissing > 0) {
-    warnings.push({ subject: 'data', severity: 1, message: `${droppedMissing} row(s) of ${table.file} dropped because a covariate, factor or grouping variable is missing` });
+    warnings.push({
+      subject: 'data',
+      severity: 1,
+      message: `${droppedMissing} row(s) of ${table.file} dropped because a covariate, factor or grouping variable is missing`,
+    });
   }
   if (req && unmatched.length > 0) {
-    const first = unmatched.slice(0, 10).map((r) => `'${table.rows[r][idCol]}' (line ${table.lines[r]})`).join(', ');
+    const first = unmatched
+      .slice(0, 10)
+      .map((r) => `'${table.rows[r][idCol]}' (line ${table.lines[r]})`)
+      .join(', ');
     if (!req.dropOthers) {
-      throw new MixmcError(`${unmatched.length} record(s) have no ${req.what} in ${req.file}: ${first}${unmatched.length > 10 ? ', …' : ''}. Set "dropUngenotyped": true to leave them out`, { file: table.file, column: opts.id });
+      throw new MixmcError(
+        `${unmatched.length} record(s) have no ${req.what} in ${req.file}: ${first}${unmatched.length > 10 ? ', …' : ''}. Set "dropUngenotyped": true to leave them out`,
+        { file: table.file, column: opts.id },
+      );
     }
     warnings.push({ subject: 'data', severity: 1, message: `${unmatched.length} record(s) without ${req.what} dropped (dropUngenotyped): ${first}` });
   }
@@ -173,7 +182,11 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     const levels = sortLevels(rowsForLevels.map((r) => v.labels![r]));
     const inFixed = formula.fixed.some((t) => t.vars.includes(v.name));
     if (levels.length < 2 && (inFixed || isGroup)) {
-      throw new MixmcError(`factor '${v.name}' has only one level ('${levels[0]}') among the records used; a factor needs at least two`, { file: table.file, column: v.name, term: v.name });
+      throw new MixmcError(`factor '${v.name}' has only one level ('${levels[0]}') among the records used; a factor needs at least two`, {
+        file: table.file,
+        column: v.name,
+        term: v.name,
+      });
     }
     levelsOf.set(v.name, levels);
   }
@@ -182,7 +195,11 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   const fixedFactorVars = vars.filter((v) => v.kind === 'factor' && formula.fixed.some((t) => t.vars.includes(v.name)));
   const predictRows = toPredict.filter((r) => fixedFactorVars.every((v) => levelsOf.get(v.name)!.includes(v.labels![r])));
   if (predictRows.length < toPredict.length) {
-    warnings.push({ subject: 'data', severity: 1, message: `${toPredict.length - predictRows.length} record(s) with a missing response are not predicted: a fixed-factor level of theirs has no observed record` });
+    warnings.push({
+      subject: 'data',
+      severity: 1,
+      message: `${toPredict.length - predictRows.length} record(s) with a missing response are not predicted: a fixed-factor level of theirs has no observed record`,
+    });
   }
 
   const columns = fixedColumns(formula, info, levelsOf);

@@ -30,10 +30,7 @@ export interface Formula {
   readonly random: readonly RandomTerm[];
 }
 
-type Token =
-  | { kind: 'name'; text: string; pos: number }
-  | { kind: 'num'; text: string; pos: number }
-  | { kind: 'op'; text: string; pos: number };
+type Token = { kind: 'name'; text: string; pos: number } | { kind: 'num'; text: string; pos: number } | { kind: 'op'; text: string; pos: number };
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -87,7 +84,7 @@ export function parseFormula(src: string): Formula {
   const end = src.length;
   const expectOp = (text: string): Token => {
     const t = toks[k];
-    if (!t || t.kind !== 'op' || t.text !== text) {
+    if (t?.kind !== 'op' || t.text !== text) {
       throw formulaError(src, t ? t.pos : end, `expected '${text}'${t ? ` but found '${t.text}'` : ' but the formula ended'}`);
     }
     k++;
@@ -95,7 +92,7 @@ export function parseFormula(src: string): Formula {
   };
 
   const first = peek();
-  if (!first || first.kind !== 'name') throw formulaError(src, first ? first.pos : 0, 'expected the response name before ~');
+  if (first?.kind !== 'name') throw formulaError(src, first ? first.pos : 0, 'expected the response name before ~');
   const response = first.text;
   k++;
   expectOp('~');
@@ -130,7 +127,7 @@ export function parseFormula(src: string): Formula {
     }
     if (t.kind === 'num') {
       if (t.text === '1') intercept = sign > 0;
-      else if (t.text === '0') intercept = sign < 0 ? true : false;
+      else if (t.text === '0') intercept = sign < 0;
       else throw formulaError(src, t.pos, `a number in a formula must be 0 or 1, found '${t.text}'`);
       k++;
     } else if (t.kind === 'op' && t.text === '(') {
@@ -148,7 +145,7 @@ export function parseFormula(src: string): Formula {
       }
       k += 2;
       const g = toks[k];
-      if (!g || g.kind !== 'name') throw formulaError(src, g ? g.pos : end, 'expected a grouping variable after |');
+      if (g?.kind !== 'name') throw formulaError(src, g ? g.pos : end, 'expected a grouping variable after |');
       k++;
       if (toks[k] && toks[k].kind === 'op' && toks[k].text === ':') {
         throw formulaError(src, toks[k].pos, 'nested grouping factors (1|a:b) are not supported; make a column for the combined factor');
@@ -163,7 +160,7 @@ export function parseFormula(src: string): Formula {
       while (toks[k] && toks[k].kind === 'op' && toks[k].text === ':') {
         k++;
         const n = toks[k];
-        if (!n || n.kind !== 'name') throw formulaError(src, n ? n.pos : end, "expected a variable name after ':'");
+        if (n?.kind !== 'name') throw formulaError(src, n ? n.pos : end, "expected a variable name after ':'");
         vars.push(n.text);
         k++;
       }

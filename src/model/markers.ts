@@ -159,7 +159,9 @@ export function alignNewGenotypes(g: GenotypeTable, md: Pick<MarkerDesign, 'mark
     }
   }
   if (missingMarkers.length > 0) {
-    throw new MixmcError(`${missingMarkers.length} marker(s) of the fitted model are not in the new genotypes, e.g. ${missingMarkers.slice(0, 5).join(', ')}`, { file: g.file });
+    throw new MixmcError(`${missingMarkers.length} marker(s) of the fitted model are not in the new genotypes, e.g. ${missingMarkers.slice(0, 5).join(', ')}`, {
+      file: g.file,
+    });
   }
   return { ids: g.ids, x };
 }

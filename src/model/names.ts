@@ -101,7 +101,10 @@ export function markerSetNames(name: string): MarkerSetNames {
  * ratio[TERM] for every random term's variance; the phenotypic variance also counts var[genetic];
  * h2 of the one genetic random term (an animal or genomic term), when the draws do not trace h2.
  */
-export function derivedSpec(names: readonly string[], geneticTerms: readonly string[] = []): {
+export function derivedSpec(
+  names: readonly string[],
+  geneticTerms: readonly string[] = [],
+): {
   residual: string;
   terms: { variance: string; prop: string; ratio: string }[];
   extra: string[];

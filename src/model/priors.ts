@@ -12,7 +12,7 @@ const ALIASES: Readonly<Record<string, MarkerPriorName>> = {
   bayesb: 'BayesB',
   bayesc: 'BayesC',
   bayescpi: 'BayesCpi',
-  'bayescπ': 'BayesCpi',
+  bayescπ: 'BayesCpi',
   bl: 'BL',
   lasso: 'BL',
   bayesianlasso: 'BL',

@@ -32,11 +32,28 @@ export interface ResolvedSpec {
 export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overrides: McmcConfig = {}): ResolvedSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MixmcError('the run spec must be a JSON object', { term: 'spec' });
   const spec = raw as RunSpec;
-  const known = new Set(['data', 'id', 'formula', 'factors', 'priors', 'fixedVariances', 'mcmc', 'markers', 'pedigree', 'relationship', 'covariance', 'solver', '$schema', 'description']);
+  const known = new Set([
+    'data',
+    'id',
+    'formula',
+    'factors',
+    'priors',
+    'fixedVariances',
+    'mcmc',
+    'markers',
+    'pedigree',
+    'relationship',
+    'covariance',
+    'solver',
+    '$schema',
+    'description',
+  ]);
   for (const key of Object.keys(spec)) {
-    if (!known.has(key)) throw new MixmcError(`unknown key '${key}' in the run spec; expected one of ${[...known].filter((k) => !k.startsWith('$')).join(', ')}`, { term: key });
+    if (!known.has(key))
+      throw new MixmcError(`unknown key '${key}' in the run spec; expected one of ${[...known].filter((k) => !k.startsWith('$')).join(', ')}`, { term: key });
   }
-  if (typeof spec.formula !== 'string' || spec.formula.trim() === '') throw new MixmcError("the spec needs a 'formula' string, e.g. \"y ~ 1 + env + (1|sire)\"", { term: 'formula' });
+  if (typeof spec.formula !== 'string' || spec.formula.trim() === '')
+    throw new MixmcError('the spec needs a \'formula\' string, e.g. "y ~ 1 + env + (1|sire)"', { term: 'formula' });
   const formula = parseFormula(spec.formula);
   if (spec.id !== undefined && typeof spec.id !== 'string') throw new MixmcError("'id' must be a column name", { term: 'id' });
   if (spec.factors !== undefined && !(Array.isArray(spec.factors) && spec.factors.every((f) => typeof f === 'string'))) {
@@ -51,8 +68,12 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   if (spec.solver !== undefined && !['auto', 'cholesky', 'pcg', 'gauss-seidel'].includes(spec.solver)) {
     throw new MixmcError(`solver must be one of auto, cholesky, pcg, gauss-seidel (got ${JSON.stringify(spec.solver)})`, { term: 'solver' });
   }
-  const covariance = checkCovariance(spec, formula.random.map((r) => r.group));
-  if (markers.length > 0 && spec.id === undefined) throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
+  const covariance = checkCovariance(
+    spec,
+    formula.random.map((r) => r.group),
+  );
+  if (markers.length > 0 && spec.id === undefined)
+    throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
   return { spec, formula, table, mcmc, priors, fixedVariances, markers, covariance, baseDir };
 }
 
@@ -76,10 +97,16 @@ function checkCovariance(spec: RunSpec, terms: readonly string[]): Record<string
     out[shorthandTerm('relationship')] = { relationship: spec.relationship };
   }
   for (const [term, c] of Object.entries(spec.covariance ?? {})) {
-    if (!terms.includes(term)) throw new MixmcError(`covariance given for '${term}', which is not a random term of the formula (${terms.join(', ') || 'none'})`, { term: `covariance.${term}` });
+    if (!terms.includes(term))
+      throw new MixmcError(`covariance given for '${term}', which is not a random term of the formula (${terms.join(', ') || 'none'})`, {
+        term: `covariance.${term}`,
+      });
     const o = c as Record<string, unknown>;
     const kinds = ['pedigree', 'relationship', 'genomic'].filter((k) => typeof o[k] === 'string');
-    if (kinds.length !== 1) throw new MixmcError(`covariance of '${term}' must be exactly one of {"pedigree": file}, {"relationship": file}, {"genomic": file}`, { term: `covariance.${term}` });
+    if (kinds.length !== 1)
+      throw new MixmcError(`covariance of '${term}' must be exactly one of {"pedigree": file}, {"relationship": file}, {"genomic": file}`, {
+        term: `covariance.${term}`,
+      });
     if (o.blend !== undefined && typeof o.blend !== 'number') throw new MixmcError('"blend" must be a number in [0, 1)', { term: `covariance.${term}.blend` });
     out[term] = c as CovarianceSpec;
   }
@@ -101,24 +128,31 @@ function checkMarkerSets(m: unknown, baseDir: string): MarkerSpec[] {
 
 /** One marker set: known keys for its prior, a genotype file, a valid name (required in a list). */
 function checkMarkerSet(m: unknown, baseDir: string, where: string, needsName: boolean): MarkerSpec {
-  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new MixmcError(`'${where}' must be an object like {"file": "geno.bed", "prior": "BayesC"}`, { term: where });
+  if (m === null || typeof m !== 'object' || Array.isArray(m))
+    throw new MixmcError(`'${where}' must be an object like {"file": "geno.bed", "prior": "BayesC"}`, { term: where });
   const o = m as Record<string, unknown>;
   if (typeof o.prior !== 'string') throw new MixmcError(`${where}.prior must be one of ${MARKER_PRIORS.join(', ')}`, { term: `${where}.prior` });
   const prior = canonicalPrior(o.prior);
   if (!prior) throw new MixmcError(`unknown marker prior '${o.prior}'; expected one of ${MARKER_PRIORS.join(', ')}`, { term: `${where}.prior` });
   const allowed = [...MARKER_SET_KEYS, ...PRIOR_OPTIONS[prior]];
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new MixmcError(`unknown key '${k}' for a ${prior} marker set; expected one of ${allowed.join(', ')}`, { term: `${where}.${k}` });
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k))
+      throw new MixmcError(`unknown key '${k}' for a ${prior} marker set; expected one of ${allowed.join(', ')}`, { term: `${where}.${k}` });
   if (o.name !== undefined && !(typeof o.name === 'string' && /^[A-Za-z0-9_.-]+$/.test(o.name))) {
     throw new MixmcError(`${where}.name must be a word of letters, digits, '_', '.' or '-'`, { term: `${where}.name` });
   }
-  if (needsName && o.name === undefined) throw new MixmcError(`${where} needs a "name": every set of a list of marker sets is named`, { term: `${where}.name` });
-  if (typeof o.file !== 'string' || o.file === '') throw new MixmcError(`${where}.file must be the path of a .bed or a genotype CSV`, { term: `${where}.file` });
-  if (o.pi !== undefined && !(typeof o.pi === 'number' && o.pi > 0 && o.pi < 1)) throw new MixmcError(`${where}.pi (the prior probability of a zero effect) must be in (0, 1)`, { term: `${where}.pi` });
+  if (needsName && o.name === undefined)
+    throw new MixmcError(`${where} needs a "name": every set of a list of marker sets is named`, { term: `${where}.name` });
+  if (typeof o.file !== 'string' || o.file === '')
+    throw new MixmcError(`${where}.file must be the path of a .bed or a genotype CSV`, { term: `${where}.file` });
+  if (o.pi !== undefined && !(typeof o.pi === 'number' && o.pi > 0 && o.pi < 1))
+    throw new MixmcError(`${where}.pi (the prior probability of a zero effect) must be in (0, 1)`, { term: `${where}.pi` });
   for (const k of ['estimatePi', 'center', 'dropUngenotyped']) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new MixmcError(`${where}.${k} must be true or false`, { term: `${where}.${k}` });
   }
   for (const k of ['shape', 'lambda']) {
-    if (o[k] !== undefined && !(typeof o[k] === 'number' && (o[k] as number) > 0)) throw new MixmcError(`${where}.${k} must be a positive number`, { term: `${where}.${k}` });
+    if (o[k] !== undefined && !(typeof o[k] === 'number' && (o[k] as number) > 0))
+      throw new MixmcError(`${where}.${k} must be a positive number`, { term: `${where}.${k}` });
   }
   if (o.saveEffects !== undefined && !(Number.isInteger(o.saveEffects) && (o.saveEffects as number) >= 0)) {
     throw new MixmcError(`${where}.saveEffects must be a whole number >= 0 (0 keeps no effect draws)`, { term: `${where}.saveEffects` });
@@ -148,8 +182,7 @@ function loadData(data: RunSpec['data'], baseDir: string): Table {
 export function rowsToTable(rows: readonly DataRow[]): Table {
   if (rows.length === 0) throw new MixmcError('the data has no rows', { term: 'data' });
   const header = Object.keys(rows[0]);
-  const cell = (v: DataRow[string]): string =>
-    v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+  const cell = (v: DataRow[string]): string => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
   const body = rows.map((r, i) => {
     const keys = Object.keys(r);
     if (keys.length !== header.length || keys.some((k) => !header.includes(k))) {
@@ -170,7 +203,8 @@ function checkPriors(priors: unknown, terms: Set<string>): Record<string, Varian
   if (priors === null || typeof priors !== 'object') throw new MixmcError("'priors' must be an object of {df, scale} by term", { term: 'priors' });
   const out: Record<string, VariancePrior> = {};
   for (const [term, p] of Object.entries(priors as Record<string, unknown>)) {
-    if (!terms.has(term)) throw new MixmcError(`prior given for '${term}', which is not a variance term of the model (${[...terms].join(', ')})`, { term: `priors.${term}` });
+    if (!terms.has(term))
+      throw new MixmcError(`prior given for '${term}', which is not a variance term of the model (${[...terms].join(', ')})`, { term: `priors.${term}` });
     const v = p as Partial<VariancePrior>;
     if (!v || typeof v.df !== 'number' || typeof v.scale !== 'number' || !(v.df > 0) || !(v.scale > 0)) {
       throw new MixmcError(`prior for '${term}' must be {"df": ν > 0, "scale": s² > 0} (scaled-inverse-χ²)`, { term: `priors.${term}` });
@@ -186,7 +220,8 @@ function checkFixed(fixed: unknown, terms: Set<string>): Record<string, number> 
   const out: Record<string, number> = {};
   for (const [term, v] of Object.entries(fixed as Record<string, unknown>)) {
     if (!terms.has(term)) throw new MixmcError(`'${term}' is not a variance term of the model (${[...terms].join(', ')})`, { term: `fixedVariances.${term}` });
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new MixmcError(`fixed variance of '${term}' must be a positive number`, { term: `fixedVariances.${term}` });
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+      throw new MixmcError(`fixed variance of '${term}' must be a positive number`, { term: `fixedVariances.${term}` });
     out[term] = v;
   }
   return out;
@@ -198,7 +233,8 @@ export function resolveMcmc(m: McmcConfig): ResolvedMcmc {
   const int = (name: keyof McmcConfig, min: number): void => {
     const v = r[name];
     if (name === 'workers' && v === undefined) return;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new MixmcError(`mcmc.${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`, { term: `mcmc.${name}` });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw new MixmcError(`mcmc.${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`, { term: `mcmc.${name}` });
   };
   int('chains', 1);
   int('iterations', 1);

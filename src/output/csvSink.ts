@@ -49,20 +49,20 @@ export class CsvDrawSink implements DrawSink {
     if (this.wroteHeader) return;
     const head = Object.entries(this.meta).map(([k, v]) => `# ${k} = ${v}`);
     head.push(['iteration', ...names].map(csvField).join(','));
-    this.write(head.join('\n') + '\n');
+    this.write(`${head.join('\n')}\n`);
     this.wroteHeader = true;
   }
 
   row(iteration: number, row: Float64Array): void {
     let line = String(iteration);
-    for (let j = 0; j < row.length; j++) line += ',' + csvNumber(row[j]);
+    for (let j = 0; j < row.length; j++) line += `,${csvNumber(row[j])}`;
     this.lines.push(line);
   }
 
   /** Append the buffered rows to the file. */
   flush(): void {
     if (this.lines.length === 0) return;
-    this.write(this.lines.join('\n') + '\n');
+    this.write(`${this.lines.join('\n')}\n`);
     this.rowsWritten += this.lines.length;
     this.lines = [];
   }

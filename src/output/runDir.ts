@@ -34,7 +34,7 @@ export function summaryObject(res: FitResult): Summary {
 
 /** JSON with NaN and ±Infinity written as null (JSON has neither). */
 export function toJson(o: unknown): string {
-  return JSON.stringify(o, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+  return `${JSON.stringify(o, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 }
 
 /** run.json: everything needed to understand, reproduce, resume or extend a run. */
@@ -106,7 +106,7 @@ export function writeResults(dir: string, res: FitResult): void {
   const lines = ['id,observed,mean,sd'];
   fitted.labels.forEach((id, i) => lines.push([csvField(id), csvNumber(fitted.observed[i]), csvNumber(fitted.mean[i]), csvNumber(fitted.sd[i])].join(',')));
   if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvNumber(predicted.mean[i]), csvNumber(predicted.sd[i])].join(',')));
-  writeFileAtomic(join(dir, 'fitted.csv'), lines.join('\n') + '\n');
+  writeFileAtomic(join(dir, 'fitted.csv'), `${lines.join('\n')}\n`);
   writeMarkerFiles(dir, res);
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
 }
@@ -118,14 +118,18 @@ function writeMarkerFiles(dir: string, res: FitResult): void {
   for (const set of sets) {
     const rows = ['id,chr,pos,mean,sd,pip'];
     const { effects, pip } = set;
-    set.markers.forEach((m, j) => rows.push([csvField(m.id), csvField(m.chr), csvField(m.pos), csvNumber(effects.mean[j]), csvNumber(effects.sd[j]), pip ? csvNumber(pip.mean[j]) : 'NA'].join(',')));
-    writeFileAtomic(join(dir, markersFile(set.name)), rows.join('\n') + '\n');
+    set.markers.forEach((m, j) =>
+      rows.push(
+        [csvField(m.id), csvField(m.chr), csvField(m.pos), csvNumber(effects.mean[j]), csvNumber(effects.sd[j]), pip ? csvNumber(pip.mean[j]) : 'NA'].join(','),
+      ),
+    );
+    writeFileAtomic(join(dir, markersFile(set.name)), `${rows.join('\n')}\n`);
   }
   const gebv = res.effects.gebv;
   if (gebv) {
     const g = ['id,mean,sd'];
     gebv.labels.forEach((id, i) => g.push([csvField(id), csvNumber(gebv.mean[i]), csvNumber(gebv.sd[i])].join(',')));
-    writeFileAtomic(join(dir, 'gebv.csv'), g.join('\n') + '\n');
+    writeFileAtomic(join(dir, 'gebv.csv'), `${g.join('\n')}\n`);
   }
   const layout: EffectLayout = {
     version: 2,

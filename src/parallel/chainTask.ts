@@ -98,9 +98,16 @@ export function executeChain(task: ChainTask, onProgress?: (e: ProgressEvent) =>
   if (!task.outDir) {
     const memory = new MemorySink();
     const kept = saved.map(() => [] as Float32Array[]);
-    const sinks: TrackerSink[] = saved.flatMap((s, k) => (s.every > 0 ? [{ tracker: s.tracker, every: s.every, push: (v: Float64Array) => kept[k].push(Float32Array.from(v)) }] : []));
+    const sinks: TrackerSink[] = saved.flatMap((s, k) =>
+      s.every > 0 ? [{ tracker: s.tracker, every: s.every, push: (v: Float64Array) => kept[k].push(Float32Array.from(v)) }] : [],
+    );
     const out = runChain(sampler, chainRng(task.seed, task.chain), task.mcmc, memory, { ...common, trackerSinks: sinks });
-    return result(task, memory, out, saved.map((s, k) => (s.every > 0 ? stack(kept[k], s.size, s.every) : undefined)));
+    return result(
+      task,
+      memory,
+      out,
+      saved.map((s, k) => (s.every > 0 ? stack(kept[k], s.size, s.every) : undefined)),
+    );
   }
   return executeInRunDir(task, task.outDir, sampler, saved, common);
 }
@@ -157,7 +164,7 @@ function executeInRunDir(
     });
     lastFlush = Date.now();
   };
-  let out;
+  let out: ReturnType<typeof runChain>;
   try {
     out = runChain(sampler, rng, task.mcmc, sink, {
       ...common,

@@ -78,7 +78,11 @@ export interface RunChainsOptions {
 
 /** A chain that failed, named by its index and seed. */
 export class ChainError extends Error {
-  constructor(readonly chain: number, readonly seed: number, cause: unknown) {
+  constructor(
+    readonly chain: number,
+    readonly seed: number,
+    cause: unknown,
+  ) {
     super(`chain ${chain + 1} (seed ${seed}, stream '${chainKey(seed, chain)}') failed: ${(cause as Error)?.message ?? String(cause)}`);
     this.name = 'ChainError';
   }

@@ -30,7 +30,14 @@ export function shareDesign(d: Design): Design {
   return {
     ...d,
     y: shared(d.y),
-    fixed: { ...d.fixed, colPtr: shared(d.fixed.colPtr), rowIdx: shared(d.fixed.rowIdx), vals: shared(d.fixed.vals), xtx: shared(d.fixed.xtx), xtxChol: shared(d.fixed.xtxChol) },
+    fixed: {
+      ...d.fixed,
+      colPtr: shared(d.fixed.colPtr),
+      rowIdx: shared(d.fixed.rowIdx),
+      vals: shared(d.fixed.vals),
+      xtx: shared(d.fixed.xtx),
+      xtxChol: shared(d.fixed.xtxChol),
+    },
     random: d.random.map((r) => ({ ...r, level: shared(r.level), count: shared(r.count), ...(r.cov ? { cov: sharedCovariance(r.cov) } : {}) })),
     predict: { ...d.predict, x: shared(d.predict.x), level: d.predict.level.map(shared) },
     markers: d.markers.map((m) => ({ ...m, x: shared(m.x), xPred: shared(m.xPred), xx: shared(m.xx), means: shared(m.means), center: shared(m.center) })),

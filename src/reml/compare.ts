@@ -33,7 +33,7 @@ export function posteriorMode(x: Float64Array): number {
   const mean = s.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
   const iqr = quantileSorted(s, 0.75) - quantileSorted(s, 0.25);
-  const h = 0.9 * Math.min(sd, iqr / 1.34 || sd) * Math.pow(n, -0.2);
+  const h = 0.9 * Math.min(sd, iqr / 1.34 || sd) * n ** -0.2;
   if (!(h > 0)) return s[0];
   const lo = s[0];
   const hi = s[n - 1];
@@ -91,12 +91,18 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Agreement of posterior means with BLUPs. */
-export function agreement(post: readonly number[], blup: readonly number[]): { correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number } {
+export function agreement(
+  post: readonly number[],
+  blup: readonly number[],
+): { correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number } {
   const n = blup.length;
   let maxAbsDiff = 0;
   for (let i = 0; i < n; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(post[i] - blup[i]));
   const m = crossMoments(blup, post);
-  const top = blup.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.max(2, Math.ceil(n / 10)));
+  const top = blup
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => b.v - a.v)
+    .slice(0, Math.max(2, Math.ceil(n / 10)));
   const ranks = (x: number[]): Float64Array => averageRanks(argsort(x));
   const topRankCorrelation = top.length >= 2 ? pearson(ranks(top.map((t) => post[t.i])), ranks(top.map((t) => t.v))) : NaN;
   return { correlation: m.sab / Math.sqrt(m.saa * m.sbb), slope: m.sab / m.saa, maxAbsDiff, topRankCorrelation };
@@ -122,7 +128,9 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     return {
       term: v.term,
       reml: { estimate: v.estimate, se: v.se, boundary: v.boundary },
-      posterior: s ? { mean: s.mean, median: s.median, mode: posteriorMode(chainsOf(name)), lower: s.lower, upper: s.upper } : { mean: NaN, median: NaN, mode: NaN, lower: NaN, upper: NaN },
+      posterior: s
+        ? { mean: s.mean, median: s.median, mode: posteriorMode(chainsOf(name)), lower: s.lower, upper: s.upper }
+        : { mean: NaN, median: NaN, mode: NaN, lower: NaN, upper: NaN },
     };
   });
   const fixed = r.fixed.map((f) => {
@@ -138,7 +146,14 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
   for (const { term, effects } of groups) {
     const pairs = effects.labels.map((l, i) => ({ post: effects.mean[i], blup: blupOf.get(l) })).filter((x) => x.blup !== undefined);
     if (pairs.length === 0) continue;
-    random.push({ term, n: pairs.length, ...agreement(pairs.map((x) => x.post), pairs.map((x) => x.blup!)) });
+    random.push({
+      term,
+      n: pairs.length,
+      ...agreement(
+        pairs.map((x) => x.post),
+        pairs.map((x) => x.blup!),
+      ),
+    });
   }
   const gebv = fitRes.effects.gebv;
   if (design.markers.length > 0 && gebv) {
@@ -163,17 +178,35 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     });
     random.push({ term: 'gebv', n: blupGebv.length, ...agreement(Array.from(gebv.mean), blupGebv) });
   }
-  return { varianceComponents, fixed, random, reml: { method: r.method, logLik: r.logLik, iterations: r.iterations, converged: r.converged }, interpretation: interpret(varianceComponents, fixed, random) };
+  return {
+    varianceComponents,
+    fixed,
+    random,
+    reml: { method: r.method, logLik: r.logLik, iterations: r.iterations, converged: r.converged },
+    interpretation: interpret(varianceComponents, fixed, random),
+  };
 }
 
 function interpret(vc: CompareResult['varianceComponents'], fixed: CompareResult['fixed'], random: CompareResult['random']): CompareResult['interpretation'] {
   const outside = vc.filter((v) => !(v.reml.estimate >= v.posterior.lower && v.reml.estimate <= v.posterior.upper)).map((v) => v.term);
   const modeGap = vc.map((v) => Math.abs(v.posterior.mode - v.reml.estimate) / (v.reml.se || 1));
-  const varianceComponents = outside.length === 0
-    ? `every REML estimate lies inside its 95% posterior interval; posterior modes are within ${Math.max(...modeGap).toFixed(2)} REML SEs of the estimates (posterior means sit higher when the posterior is right-skewed)`
-    : `REML estimates of ${outside.join(', ')} fall outside the 95% posterior interval: the prior or a short chain may dominate; check the priors and the R-hat/ESS warnings`;
+  const varianceComponents =
+    outside.length === 0
+      ? `every REML estimate lies inside its 95% posterior interval; posterior modes are within ${Math.max(...modeGap).toFixed(2)} REML SEs of the estimates (posterior means sit higher when the posterior is right-skewed)`
+      : `REML estimates of ${outside.join(', ')} fall outside the 95% posterior interval: the prior or a short chain may dominate; check the priors and the R-hat/ESS warnings`;
   const worst = Math.max(...fixed.map((f) => Math.abs(f.posteriorMean - f.blue) / (f.se || 1)));
-  const fixedText = worst < 1 ? `posterior means are within ${worst.toFixed(2)} SE of the BLUEs` : `the largest gap between a posterior mean and its BLUE is ${worst.toFixed(2)} SE: the variance components differ enough to move the fixed effects`;
-  const randomText = random.length === 0 ? 'no random effects to compare' : random.map((r) => `${r.term}: r = ${r.correlation.toFixed(3)}, slope ${r.slope.toFixed(3)}${Math.abs(r.slope - 1) > 0.1 ? ' (different shrinkage: the posterior averages over the variance ratio, BLUP fixes it at REML)' : ''}`).join('; ');
+  const fixedText =
+    worst < 1
+      ? `posterior means are within ${worst.toFixed(2)} SE of the BLUEs`
+      : `the largest gap between a posterior mean and its BLUE is ${worst.toFixed(2)} SE: the variance components differ enough to move the fixed effects`;
+  const randomText =
+    random.length === 0
+      ? 'no random effects to compare'
+      : random
+          .map(
+            (r) =>
+              `${r.term}: r = ${r.correlation.toFixed(3)}, slope ${r.slope.toFixed(3)}${Math.abs(r.slope - 1) > 0.1 ? ' (different shrinkage: the posterior averages over the variance ratio, BLUP fixes it at REML)' : ''}`,
+          )
+          .join('; ');
   return { varianceComponents, fixed: fixedText, random: randomText };
 }

@@ -93,10 +93,12 @@ export function buildMme(design: Design, opts: MmeOptions = {}): Mme {
   for (let i = 0; i < n; i++) rowPtr[i + 1] = rowPtr[i] + rowLists[i].length;
   const rowCol = new Int32Array(rowPtr[n]);
   const rowVal = new Float64Array(rowPtr[n]);
-  rowLists.forEach((l, i) => l.forEach((e, k) => {
-    rowCol[rowPtr[i] + k] = e.c;
-    rowVal[rowPtr[i] + k] = e.v;
-  }));
+  rowLists.forEach((l, i) =>
+    l.forEach((e, k) => {
+      rowCol[rowPtr[i] + k] = e.c;
+      rowVal[rowPtr[i] + k] = e.v;
+    }),
+  );
   // W'W by outer products of the rows (into a dense array when the system is small enough for
   // dense algebra anyway, into per-row maps otherwise), and W'y
   const rhs = new Float64Array(m);
@@ -161,10 +163,12 @@ function mapsToCsr(rows: Map<number, number>[]): SparseSym {
   const colIdx = new Int32Array(rowPtr[n]);
   const values = new Float64Array(rowPtr[n]);
   rows.forEach((r, i) => {
-    [...r.entries()].sort((a, b) => a[0] - b[0]).forEach(([c, v], k) => {
-      colIdx[rowPtr[i] + k] = c;
-      values[rowPtr[i] + k] = v;
-    });
+    [...r.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .forEach(([c, v], k) => {
+        colIdx[rowPtr[i] + k] = c;
+        values[rowPtr[i] + k] = v;
+      });
   });
   return { n, rowPtr, colIdx, values };
 }
@@ -178,7 +182,9 @@ export function denseC(mme: Mme, lambdas: readonly number[]): Float64Array {
   if (m > DENSE_LIMIT) throw new Error(`denseC called with ${m} > ${DENSE_LIMIT} unknowns`);
   const c = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let k = wtw.rowPtr[i]; k < wtw.rowPtr[i + 1]; k++) c[i * m + wtw.colIdx[k]] += wtw.values[k];
-  addPenalty(mme, lambdas, (i, j, v) => void (c[i * m + j] += v));
+  addPenalty(mme, lambdas, (i, j, v) => {
+    c[i * m + j] += v;
+  });
   return c;
 }
 

@@ -25,7 +25,7 @@ export function gamma(rng: UniformSource, shape: number): number {
   if (!(shape > 0)) throw new Error(`gamma shape must be > 0, got ${shape}`);
   if (shape < 1) {
     const g = gamma(rng, shape + 1);
-    return g * Math.pow(rng.uniform(), 1 / shape);
+    return g * rng.uniform() ** (1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);

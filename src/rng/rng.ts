@@ -12,8 +12,15 @@ export interface UniformSource {
   uniform(): number;
 }
 
-interface Xor4096State { X: number[]; i: number; w: number }
-interface Xor4096 { double(): number; state(): Xor4096State }
+interface Xor4096State {
+  X: number[];
+  i: number;
+  w: number;
+}
+interface Xor4096 {
+  double(): number;
+  state(): Xor4096State;
+}
 
 /**
  * A per-chain uniform stream: seedrandom's xor4096 (R. P. Brent's xorgens, 4096 bits of state,

@@ -58,7 +58,9 @@ export async function fitModel(model: PreparedModel, options: FitOptions = {}, r
   const chainHooks = afterSweep ? (chain: number) => ({ afterSweep: (s: ChainState, it: number) => afterSweep(s, it, chain) }) : undefined;
   const results = await runChains(tasks, { workers, pool: options.pool, onProgress: options.onProgress, signal: options.signal, hooks: chainHooks });
   const ok = results.filter((r): r is ChainResult => !(r instanceof ChainError));
-  const failures: ChainFailure[] = results.filter((r): r is ChainError => r instanceof ChainError).map((e) => ({ chain: e.chain, seed: e.seed, message: e.message }));
+  const failures: ChainFailure[] = results
+    .filter((r): r is ChainError => r instanceof ChainError)
+    .map((e) => ({ chain: e.chain, seed: e.seed, message: e.message }));
   const res = await finish(model, ok, failures, options.prob);
   if (record && options.outDir) {
     writeRunJson(options.outDir, {
@@ -68,7 +70,14 @@ export async function fitModel(model: PreparedModel, options: FitOptions = {}, r
       chains: tasks.map((t) => {
         const r = ok.find((c) => c.chain === t.chain);
         const f = failures.find((x) => x.chain === t.chain);
-        return { chain: t.chain + 1, stream: chainKey(t.seed, t.chain), status: f ? 'failed' : r?.interrupted ? 'interrupted' : 'finished', completed: r?.completed ?? 0, draws: r?.iterations.length ?? 0, error: f?.message };
+        return {
+          chain: t.chain + 1,
+          stream: chainKey(t.seed, t.chain),
+          status: f ? 'failed' : r?.interrupted ? 'interrupted' : 'finished',
+          completed: r?.completed ?? 0,
+          draws: r?.iterations.length ?? 0,
+          error: f?.message,
+        };
       }),
     });
     writeResults(options.outDir, res);
@@ -95,7 +104,15 @@ function tasksOf(model: PreparedModel, design: Design, options: FitOptions, resu
     saveEvery: model.saveEvery,
     outDir: options.outDir,
     resume,
-    meta: { mixmc: VERSION, chain: c + 1, seed: mcmc.seed, stream: `xor4096 keyed '${chainKey(mcmc.seed, c)}'`, iterations: mcmc.iterations, burnin: mcmc.burnin, thin: mcmc.thin },
+    meta: {
+      mixmc: VERSION,
+      chain: c + 1,
+      seed: mcmc.seed,
+      stream: `xor4096 keyed '${chainKey(mcmc.seed, c)}'`,
+      iterations: mcmc.iterations,
+      burnin: mcmc.burnin,
+      thin: mcmc.thin,
+    },
     flush: options.flush,
   }));
 }
@@ -158,7 +175,16 @@ function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEffects {
     random: roles.random.map((t, k) => ({ term: design.random[k].term, ...pooled[t] })),
     markerSets: roles.markerSets.map((r, s) => {
       const md = design.markers[s];
-      return { term: md.term, name: md.name, file: md.file, markers: md.markers, means: md.means, center: md.center, effects: pooled[r.effects], ...(r.pip !== undefined ? { pip: pooled[r.pip] } : {}) };
+      return {
+        term: md.term,
+        name: md.name,
+        file: md.file,
+        markers: md.markers,
+        means: md.means,
+        center: md.center,
+        effects: pooled[r.effects],
+        ...(r.pip !== undefined ? { pip: pooled[r.pip] } : {}),
+      };
     }),
     ...(roles.gebv !== undefined ? { gebv: pooled[roles.gebv] } : {}),
     fitted: { ...pooled[roles.fitted], observed: design.y },
@@ -169,11 +195,22 @@ function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEffects {
 /** Summaries, effects and warnings from the chains' draws and moments. */
 async function finish(model: PreparedModel, results: ChainResult[], failures: ChainFailure[], prob?: number): Promise<FitResult> {
   const { resolved, design, layout } = model;
-  const chains: ChainDraws[] = results.map((r) => ({ chain: r.chain, seed: r.seed, iterations: r.iterations, draws: r.draws, completed: r.completed, interrupted: r.interrupted, effects: r.effects }));
+  const chains: ChainDraws[] = results.map((r) => ({
+    chain: r.chain,
+    seed: r.seed,
+    iterations: r.iterations,
+    draws: r.draws,
+    completed: r.completed,
+    interrupted: r.interrupted,
+    effects: r.effects,
+  }));
   const effects = fitEffects(model, pooledEffects(layout, trackerLabels(design, model.settings), results));
   const used = trimToCommonLength(chains);
   const heldFixed = Object.keys(resolved.fixedVariances).map(varianceName);
-  const summary = await summarizeDrawsParallel({ names: layout.params, chains: used.map((c) => c.draws) }, { prob, heldFixed, geneticTerms: geneticTerms(design) });
+  const summary = await summarizeDrawsParallel(
+    { names: layout.params, chains: used.map((c) => c.draws) },
+    { prob, heldFixed, geneticTerms: geneticTerms(design) },
+  );
   // Random-effect levels that are not traced are summarised from their running moments.
   const traced = new Set(layout.params);
   for (const e of effects.random) {
@@ -185,7 +222,11 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
   for (const f of failures) warnings.unshift({ subject: `chain ${f.chain + 1}`, severity: 10, message: f.message });
   const interrupted = chains.some((c) => c.interrupted);
   if (interrupted) {
-    warnings.unshift({ subject: 'run', severity: 9, message: `interrupted: the chains stopped after ${chains.map((c) => c.completed).join(', ')} of ${resolved.mcmc.iterations} iterations; resume with mixmc fit --resume` });
+    warnings.unshift({
+      subject: 'run',
+      severity: 9,
+      message: `interrupted: the chains stopped after ${chains.map((c) => c.completed).join(', ')} of ${resolved.mcmc.iterations} iterations; resume with mixmc fit --resume`,
+    });
   }
   return { run: runInfo(model), params: layout.params, chains, effects, summary: { ...summary, warnings }, failures, interrupted };
 }

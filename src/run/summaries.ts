@@ -27,7 +27,12 @@ export interface SummarizeOptions {
 
 /** A glob ('*', '?') as a RegExp over the whole name. */
 export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /** Without an explicit `threads`, draw sets of at least this many values use every core (smaller ones are not worth starting threads for). */
@@ -40,15 +45,24 @@ function summaryJob(input: DrawSet, opts: SummarizeOptions, ragged: 'trim' | 'er
   const lengths = draws.chains.map((c) => c[0]?.length ?? 0);
   const used = lengths.length ? Math.min(...lengths) : 0;
   if (lengths.some((l) => l !== used)) {
-    if (ragged === 'error') throw new MixmcError(`chains have unequal lengths (${lengths.join(', ')}); trim them to the same number of draws`, { term: 'draws' });
-    warnings.push({ subject: 'draws', severity: 1, message: `chains have ${lengths.join(', ')} draws (a run in progress?); the first ${used} of each are summarised` });
+    if (ragged === 'error')
+      throw new MixmcError(`chains have unequal lengths (${lengths.join(', ')}); trim them to the same number of draws`, { term: 'draws' });
+    warnings.push({
+      subject: 'draws',
+      severity: 1,
+      message: `chains have ${lengths.join(', ')} draws (a run in progress?); the first ${used} of each are summarised`,
+    });
     draws = { names: draws.names, chains: draws.chains.map((c) => c.map((x) => x.subarray(0, used))) };
   }
   draws = withDerived(draws, derivedSpec(draws.names, opts.geneticTerms));
   if (opts.vars && opts.vars.length > 0) {
     const res = opts.vars.map(globToRegExp);
     const keep = draws.names.map((n, j) => (res.some((r) => r.test(n)) ? j : -1)).filter((j) => j >= 0);
-    if (keep.length === 0) throw new MixmcError(`no variable matches ${opts.vars.map((v) => `'${v}'`).join(', ')}; the draws have ${draws.names.slice(0, 8).join(', ')}${draws.names.length > 8 ? ', …' : ''}`, { term: '--vars' });
+    if (keep.length === 0)
+      throw new MixmcError(
+        `no variable matches ${opts.vars.map((v) => `'${v}'`).join(', ')}; the draws have ${draws.names.slice(0, 8).join(', ')}${draws.names.length > 8 ? ', …' : ''}`,
+        { term: '--vars' },
+      );
     const all = draws;
     draws = { names: keep.map((j) => all.names[j]), chains: all.chains.map((c) => keep.map((j) => c[j])) };
   }
@@ -59,7 +73,11 @@ function summaryJob(input: DrawSet, opts: SummarizeOptions, ragged: 'trim' | 'er
     draws: finalDraws,
     finish: (rows) => {
       warnings.push(...convergenceWarnings(rows, finalDraws, fixedVars, variances));
-      return { parameters: rows, warnings: warnings.sort((a, b) => b.severity - a.severity), meta: { chains: finalDraws.chains.length, drawsPerChain: lengths, usedDraws: used } };
+      return {
+        parameters: rows,
+        warnings: warnings.sort((a, b) => b.severity - a.severity),
+        meta: { chains: finalDraws.chains.length, drawsPerChain: lengths, usedDraws: used },
+      };
     },
   };
 }

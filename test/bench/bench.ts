@@ -64,7 +64,7 @@ function core(): void {
   runChain(sampler, chainRng(1, 0), { iterations, burnin: 0, thin: 1 }, nullSink, { startIteration: 0 });
   const ms = (performance.now() - t0) / iterations;
   const heap1 = process.memoryUsage().heapUsed;
-  table('core: Gibbs sweep, 20,000 records, p = ' + model.design.fixed.p + ' fixed columns, random terms of 1,000 and 50 levels', [
+  table(`core: Gibbs sweep, 20,000 records, p = ${model.design.fixed.p} fixed columns, random terms of 1,000 and 50 levels`, [
     { 'ms/iteration': ms.toFixed(3), 'draws/s': (1000 / ms).toFixed(0), iterations, 'heap growth (MB)': ((heap1 - heap0) / 1e6).toFixed(2) },
   ]);
 }
@@ -91,17 +91,23 @@ async function summary(): Promise<void> {
   const t0 = performance.now();
   summarizeDrawSet({ names, chains: data });
   const s = (performance.now() - t0) / 1000;
-  const shared = data.map((c) => c.map((x) => {
-    const y = new Float64Array(new SharedArrayBuffer(x.byteLength));
-    y.set(x);
-    return y;
-  }));
+  const shared = data.map((c) =>
+    c.map((x) => {
+      const y = new Float64Array(new SharedArrayBuffer(x.byteLength));
+      y.set(x);
+      return y;
+    }),
+  );
   const t1 = performance.now();
   await summarizeParallel({ names, chains: shared });
   const sp = (performance.now() - t1) / 1000;
   table('summary: 4 chains × 10,000 draws × 200 parameters (AR(1), φ = 0 … 0.9)', [
     { mode: 'summarize (one thread)', seconds: s.toFixed(3), 'ms/parameter': ((s * 1000) / params).toFixed(2) },
-    { mode: `summarizeParallel (${availableParallelism()} threads, incl. pool start)`, seconds: sp.toFixed(3), 'ms/parameter': ((sp * 1000) / params).toFixed(2) },
+    {
+      mode: `summarizeParallel (${availableParallelism()} threads, incl. pool start)`,
+      seconds: sp.toFixed(3),
+      'ms/parameter': ((sp * 1000) / params).toFixed(2),
+    },
   ]);
 }
 
@@ -120,7 +126,15 @@ function markerRows(label: string, data: DataRow[] | string, genoFile: string, i
     const seconds = (performance.now() - t0) / 1000;
     const vg = sink.draws()[sampler.params.indexOf('var[genetic]')];
     const ess = essBulk([vg]);
-    rows.push({ data: label, prior, 'ms/iteration': ((seconds * 1000) / iterations).toFixed(3), iterations, 'ESS var[genetic]': ess.toFixed(0), 'ESS/s': (ess / seconds).toFixed(1), 'peak RSS (MB)': (process.memoryUsage().rss / 1e6).toFixed(0) });
+    rows.push({
+      data: label,
+      prior,
+      'ms/iteration': ((seconds * 1000) / iterations).toFixed(3),
+      iterations,
+      'ESS var[genetic]': ess.toFixed(0),
+      'ESS/s': (ess / seconds).toFixed(1),
+      'peak RSS (MB)': (process.memoryUsage().rss / 1e6).toFixed(0),
+    });
   }
   return rows;
 }
@@ -136,7 +150,10 @@ function markers(): void {
   const { bed, rows: y } = writeSimulatedBed(dir, n, p, 200, 99);
   const genoBytes = n * p * 4;
   const big = markerRows('simulated 2000×50000', y, bed, 20);
-  table(`markers: simulated 2,000 × 50,000 (.bed; genotype storage ${(genoBytes / 1e6).toFixed(0)} MB as Float32; peak RSS of the process ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB)`, big);
+  table(
+    `markers: simulated 2,000 × 50,000 (.bed; genotype storage ${(genoBytes / 1e6).toFixed(0)} MB as Float32; peak RSS of the process ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB)`,
+    big,
+  );
 }
 
 /** Simulated genotypes written as PLINK .bed/.bim/.fam (SNP-major), with a phenotype per individual. */
@@ -158,8 +175,8 @@ function writeSimulatedBed(dir: string, n: number, p: number, nQtl: number, seed
   }
   const bed = join(dir, 'geno.bed');
   writeFileSync(bed, bytes);
-  writeFileSync(join(dir, 'geno.bim'), Array.from({ length: p }, (_, j) => `1\tm${j}\t0\t${j + 1}\tA\tB`).join('\n') + '\n');
-  writeFileSync(join(dir, 'geno.fam'), Array.from({ length: n }, (_, i) => `f i${i} 0 0 0 -9`).join('\n') + '\n');
+  writeFileSync(join(dir, 'geno.bim'), `${Array.from({ length: p }, (_, j) => `1\tm${j}\t0\t${j + 1}\tA\tB`).join('\n')}\n`);
+  writeFileSync(join(dir, 'geno.fam'), `${Array.from({ length: n }, (_, i) => `f i${i} 0 0 0 -9`).join('\n')}\n`);
   return { bed, rows: Array.from(g, (gi, i) => ({ id: `i${i}`, y: gi + normal(rng) })) };
 }
 
@@ -171,8 +188,17 @@ function writeSimulatedBed(dir: string, n: number, p: number, nQtl: number, seed
 function chains(): void {
   const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-chains-'));
   const { bed, rows } = writeSimulatedBed(dir, 2000, 20000, 100, 5);
-  writeFileSync(join(dir, 'pheno.csv'), 'id,y\n' + rows.map((r) => `${r.id},${r.y}`).join('\n') + '\n');
-  writeFileSync(join(dir, 'spec.json'), JSON.stringify({ data: 'pheno.csv', id: 'id', formula: 'y ~ 1', markers: { file: bed, prior: 'BayesC' as const, saveEffects: 0 }, mcmc: { iterations: 150, burnin: 50, thin: 1, seed: 1 } }));
+  writeFileSync(join(dir, 'pheno.csv'), `id,y\n${rows.map((r) => `${r.id},${r.y}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'spec.json'),
+    JSON.stringify({
+      data: 'pheno.csv',
+      id: 'id',
+      formula: 'y ~ 1',
+      markers: { file: bed, prior: 'BayesC' as const, saveEffects: 0 },
+      mcmc: { iterations: 150, burnin: 50, thin: 1, seed: 1 },
+    }),
+  );
   const out: Row[] = [];
   let base = 0;
   let baseRss = 0;
@@ -184,9 +210,19 @@ function chains(): void {
       base = seconds;
       baseRss = rssMb;
     }
-    out.push({ chains: n, workers: Math.min(n, availableParallelism()), 'wall (s)': seconds.toFixed(2), 'vs 1 chain': (seconds / base).toFixed(2), 'peak RSS (MB)': rssMb.toFixed(0), 'RSS vs 1 chain': (rssMb / baseRss).toFixed(2) });
+    out.push({
+      chains: n,
+      workers: Math.min(n, availableParallelism()),
+      'wall (s)': seconds.toFixed(2),
+      'vs 1 chain': (seconds / base).toFixed(2),
+      'peak RSS (MB)': rssMb.toFixed(0),
+      'RSS vs 1 chain': (rssMb / baseRss).toFixed(2),
+    });
   }
-  table(`chains: BayesC, simulated 2,000 × 20,000 (.bed; ${((2000 * 20000 * 4) / 1e6).toFixed(0)} MB of Float32 genotypes), 150 iterations per chain, ${availableParallelism()} cores`, out);
+  table(
+    `chains: BayesC, simulated 2,000 × 20,000 (.bed; ${((2000 * 20000 * 4) / 1e6).toFixed(0)} MB of Float32 genotypes), 150 iterations per chain, ${availableParallelism()} cores`,
+    out,
+  );
 }
 
 /** Child of `chains`: fit the spec with n chains and print the wall time and peak RSS as JSON. */
@@ -209,7 +245,10 @@ async function chainsRun(specFile: string, n: number): Promise<void> {
 function remlBench(): void {
   const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-reml-'));
   const out: Row[] = [];
-  for (const [animals, structure] of [[20000, 'ai'], [4000, 'random']] as const) {
+  for (const [animals, structure] of [
+    [20000, 'ai'],
+    [4000, 'random'],
+  ] as const) {
     const { rows, pedFile } = simulateAnimalModel(dir, animals, structure, 606);
     const t0 = performance.now();
     const model = prepare({ data: rows, formula: 'y ~ 1 + herd + (1|animal)', pedigree: pedFile });
@@ -218,13 +257,27 @@ function remlBench(): void {
     const t2 = performance.now();
     const unknowns = model.design.fixed.p + model.design.random[0].q;
     const label = structure === 'ai' ? '50 AI sires/generation' : 'random mating';
-    out.push(remlRow(`animal model: ${model.design.random[0].q} animals (${label}), ${model.design.n} records, 100 herds (${unknowns > DENSE_REML_LIMIT ? 'sparse' : 'dense'})`, unknowns, t0, t1, t2, r));
+    out.push(
+      remlRow(
+        `animal model: ${model.design.random[0].q} animals (${label}), ${model.design.n} records, 100 herds (${unknowns > DENSE_REML_LIMIT ? 'sparse' : 'dense'})`,
+        unknowns,
+        t0,
+        t1,
+        t2,
+        r,
+      ),
+    );
   }
   {
     const n = 2000;
     const { bed, rows: gy } = writeSimulatedBed(dir, n, 10000, 200, 7);
     const t0 = performance.now();
-    const model = prepare({ data: gy.map((r) => ({ ...r, animal: r.id })), id: 'id', formula: 'y ~ 1 + (1|animal)', covariance: { animal: { genomic: bed, blend: 0.01 } } });
+    const model = prepare({
+      data: gy.map((r) => ({ ...r, animal: r.id })),
+      id: 'id',
+      formula: 'y ~ 1 + (1|animal)',
+      covariance: { animal: { genomic: bed, blend: 0.01 } },
+    });
     const t1 = performance.now();
     const r = reml(model.design);
     const t2 = performance.now();
@@ -236,7 +289,17 @@ function remlBench(): void {
 function remlRow(model: string, unknowns: number, t0: number, t1: number, t2: number, r: ReturnType<typeof reml>): Row {
   const vc = r.varianceComponents;
   const last = r.history[r.history.length - 1];
-  return { model, unknowns, 'last Δℓ': last ? last.change.toExponential(1) : 'NA', 'setup (s)': ((t1 - t0) / 1000).toFixed(1), 'AI-REML (s)': ((t2 - t1) / 1000).toFixed(1), 's/iteration': ((t2 - t1) / 1000 / r.iterations).toFixed(2), iterations: `${r.iterations} (${r.history.filter((h) => h.kind === 'EM').length} EM)`, converged: String(r.converged), h2: (vc[0].estimate / (vc[0].estimate + vc[vc.length - 1].estimate)).toFixed(3) };
+  return {
+    model,
+    unknowns,
+    'last Δℓ': last ? last.change.toExponential(1) : 'NA',
+    'setup (s)': ((t1 - t0) / 1000).toFixed(1),
+    'AI-REML (s)': ((t2 - t1) / 1000).toFixed(1),
+    's/iteration': ((t2 - t1) / 1000 / r.iterations).toFixed(2),
+    iterations: `${r.iterations} (${r.history.filter((h) => h.kind === 'EM').length} EM)`,
+    converged: String(r.converged),
+    h2: (vc[0].estimate / (vc[0].estimate + vc[vc.length - 1].estimate)).toFixed(3),
+  };
 }
 
 /**
@@ -283,7 +346,7 @@ function simulateAnimalModel(dir: string, animals: number, structure: 'ai' | 'ra
     females = newFemales;
   }
   const pedFile = join(dir, `ped-${animals}-${structure}.csv`);
-  writeFileSync(pedFile, ped.join('\n') + '\n');
+  writeFileSync(pedFile, `${ped.join('\n')}\n`);
   return { rows, pedFile };
 }
 

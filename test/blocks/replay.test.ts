@@ -36,7 +36,7 @@ function smallModel() {
 }
 
 describe('replay-RNG one-step checks', () => {
-  it('fixed effects: b = C⁻¹X\'(y − Zu) + σe·L⁻ᵀz', () => {
+  it("fixed effects: b = C⁻¹X'(y − Zu) + σe·L⁻ᵀz", () => {
     const { design, state } = smallModel();
     const p = design.fixed.p;
     const yAdj = Float64Array.from(design.y, (y, i) => y - state.u[0][design.random[0].level[i]]);
@@ -81,7 +81,12 @@ describe('replay-RNG one-step checks', () => {
     const expected = Float64Array.from({ length: term.q }, (_, j) => {
       let r = 0;
       let n = 0;
-      for (let i = 0; i < design.n; i++) if (term.level[i] === j) (r += yAdj[i]), n++;
+      for (let i = 0; i < design.n; i++) {
+        if (term.level[i] === j) {
+          r += yAdj[i];
+          n++;
+        }
+      }
       return r / (n + lambda) + Math.sqrt(state.varE[0] / (n + lambda)) * normal(replay);
     });
     expect(replay.used).toBe(rec.drawn.length);

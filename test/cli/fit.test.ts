@@ -8,7 +8,16 @@ import { runCli, tempDir } from '../helpers/cli.js';
 function dyestuffConfig(dir: string, extra: Record<string, unknown> = {}): string {
   copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'dyestuff.csv'));
   const cfg = join(dir, 'config.json');
-  writeFileSync(cfg, JSON.stringify({ data: 'dyestuff.csv', id: 'id', formula: 'Yield ~ 1 + (1|Batch)', mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 }, ...extra }));
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      data: 'dyestuff.csv',
+      id: 'id',
+      formula: 'Yield ~ 1 + (1|Batch)',
+      mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 },
+      ...extra,
+    }),
+  );
   return cfg;
 }
 
@@ -23,12 +32,16 @@ describe('mixmc fit', () => {
     expect(r.stdout).toMatch(/var\[Batch\]/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const row = summary.parameters.find((p: { variable: string }) => p.variable === 'var[residual]');
-    for (const key of ['mean', 'sd', 'median', 'lower', 'upper', 'hpdLower', 'hpdUpper', 'rhat', 'essBulk', 'essTail', 'mcseMean']) expect(typeof row[key]).toBe('number');
+    for (const key of ['mean', 'sd', 'median', 'lower', 'upper', 'hpdLower', 'hpdUpper', 'rhat', 'essBulk', 'essTail', 'mcseMean'])
+      expect(typeof row[key]).toBe('number');
     expect(summary.meta.chains).toBe(3);
     expect(summary.meta.run.priors.map((p: { term: string }) => p.term)).toEqual(['Batch', 'residual']);
     for (const k of [1, 2, 3]) {
       const text = readFileSync(join(out, 'draws', `chain-${k}.csv`), 'utf8');
-      const body = text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+      const body = text
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
       const t = parseTable('draws.csv', body);
       expect(t.header[0]).toBe('iteration');
       expect(t.rows.length).toBe(400);

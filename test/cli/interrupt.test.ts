@@ -12,7 +12,10 @@ import { tempDir } from '../helpers/cli.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'cli', 'main.js');
 
-function runBin(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string; stoppedAt?: number; exitedAt?: number }> {
+function runBin(
+  args: string[],
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string; stoppedAt?: number; exitedAt?: number }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -31,7 +34,10 @@ describe('mixmc fit: SIGINT and --resume', () => {
     const dir = tempDir();
     copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'd.csv'));
     // long enough that it is still running when interrupted
-    writeFileSync(join(dir, 'c.json'), JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', mcmc: { chains: 2, iterations: 3_000_000, burnin: 100, thin: 10, seed: 4 } }));
+    writeFileSync(
+      join(dir, 'c.json'),
+      JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', mcmc: { chains: 2, iterations: 3_000_000, burnin: 100, thin: 10, seed: 4 } }),
+    );
     let sentAt = 0;
     const out = await runBin(['fit', join(dir, 'c.json'), '--out', join(dir, 'run'), '--workers', '2'], (text, child) => {
       if (sentAt === 0 && /progress \d+%/.test(text)) {

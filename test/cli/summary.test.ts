@@ -7,7 +7,10 @@ import { runCli, tempDir } from '../helpers/cli.js';
 async function dyestuffRun(): Promise<string> {
   const dir = tempDir();
   copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'd.csv'));
-  writeFileSync(join(dir, 'c.json'), JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', mcmc: { chains: 3, iterations: 700, burnin: 100, thin: 1, seed: 9 } }));
+  writeFileSync(
+    join(dir, 'c.json'),
+    JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', mcmc: { chains: 3, iterations: 700, burnin: 100, thin: 1, seed: 9 } }),
+  );
   const r = await runCli(['fit', join(dir, 'c.json'), '--out', join(dir, 'run'), '--quiet']);
   expect(r.code).toBe(0);
   return join(dir, 'run');
@@ -47,7 +50,7 @@ describe('mixmc summary', () => {
     const f = join(run, 'draws', 'chain-2.csv');
     const text = readFileSync(f, 'utf8').split('\n');
     // keep 300 draws of chain 2 and half of the next row, as a killed writer would
-    writeFileSync(f, text.slice(0, text.findIndex((l) => l.startsWith('iteration')) + 301).join('\n') + '\n' + text[text.length - 5].slice(0, 20));
+    writeFileSync(f, `${text.slice(0, text.findIndex((l) => l.startsWith('iteration')) + 301).join('\n')}\n${text[text.length - 5].slice(0, 20)}`);
     const r = await runCli(['summary', run, '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -70,7 +73,10 @@ describe('mixmc summary', () => {
     const files = [1, 2].map((k) => {
       const f = join(dir, `output_${k}.csv`);
       const rows = Array.from({ length: 200 }, (_, i) => `${-i * 0.01},0.9,0.1,${Math.sin(i * k)},${Math.cos(i + k)}`);
-      writeFileSync(f, ['# model = demo', '# method = sample', 'lp__,accept_stat__,stepsize__,mu,sigma', '# Adaptation terminated', ...rows, '# Elapsed Time: 0.1 seconds'].join('\n') + '\n');
+      writeFileSync(
+        f,
+        `${['# model = demo', '# method = sample', 'lp__,accept_stat__,stepsize__,mu,sigma', '# Adaptation terminated', ...rows, '# Elapsed Time: 0.1 seconds'].join('\n')}\n`,
+      );
       return f;
     });
     const r = await runCli(['summary', ...files, '--json']);

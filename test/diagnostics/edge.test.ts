@@ -24,7 +24,10 @@ describe('edge cases', () => {
     const x = [f(1, 2), f(3, 4)];
     expect(k.essBulk(x)).toBeNaN();
     expect(k.essBasic(x)).toBeNaN();
-    const row = summarize([[1, 2], [3, 4]]).parameters[0];
+    const row = summarize([
+      [1, 2],
+      [3, 4],
+    ]).parameters[0];
     expect(row.mean).toBe(2.5);
     expect(row.essBulk).toBeNaN();
     expect(row.mcseMean).toBeNaN();
@@ -68,7 +71,12 @@ describe('edge cases', () => {
   });
 
   it('chains of unequal length are an error', () => {
-    expect(() => summarize([[1, 2, 3, 4], [1, 2, 3]])).toThrowError(/chains have unequal lengths \(4, 3\)/);
+    expect(() =>
+      summarize([
+        [1, 2, 3, 4],
+        [1, 2, 3],
+      ]),
+    ).toThrowError(/chains have unequal lengths \(4, 3\)/);
     expect(() => k.rhat([f(1, 2, 3, 4), f(1, 2, 3)])).toThrowError(/unequal lengths/);
   });
 });

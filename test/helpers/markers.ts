@@ -37,7 +37,7 @@ export function simulateMarkers(dir: string, n: number, p: number, qtl: number, 
   const varE = (vg * (1 - h2)) / h2;
   const rows = g.map((gi, i) => ({ id: `ind${i}`, y: 10 + gi + Math.sqrt(varE) * normal(rng) }));
   const genoFile = join(dir, `geno-${seed}.csv`);
-  writeFileSync(genoFile, ['id,' + Array.from({ length: p }, (_, j) => `m${j}`).join(','), ...codes.map((c, i) => `ind${i},${c.join(',')}`)].join('\n') + '\n');
+  writeFileSync(genoFile, `${[`id,${Array.from({ length: p }, (_, j) => `m${j}`).join(',')}`, ...codes.map((c, i) => `ind${i},${c.join(',')}`)].join('\n')}\n`);
   return { rows, codes, beta, g, varE, genoFile };
 }
 

@@ -42,7 +42,12 @@ export function mmeOracle(design: Design, varU: number[], varE: number): MmeOrac
  * The dense MME of columns W with ridge λ_a on column a: solution of (W'W + diag λ) θ = W'y and
  * σ²e·(W'W + diag λ)⁻¹.
  */
-export function solveDense(cols: readonly Float64Array[], y: Float64Array, lambdas: readonly number[], varE: number): { mean: Float64Array; cov: Float64Array; dim: number } {
+export function solveDense(
+  cols: readonly Float64Array[],
+  y: Float64Array,
+  lambdas: readonly number[],
+  varE: number,
+): { mean: Float64Array; cov: Float64Array; dim: number } {
   const dim = cols.length;
   const n = y.length;
   const lhs = new Float64Array(dim * dim);

@@ -60,30 +60,30 @@ function specFor(sim: Simulated, prior: MarkerPriorName, seed: number): RunSpec 
 
 /** The recovery checks for some priors (split over test files so that they run on both cores). */
 export function recoverySuite(priors: readonly MarkerPriorName[], design: RecoveryDesign = ISSUE_DESIGN): void {
-describe(`simulated recovery (n = ${design.n}, p = ${design.p}, 10 QTL, h² = 0.5)`, () => {
-  const dir = tempDir();
-  const sims = new Map<number, Simulated>(SEEDS.map((s) => [s, simulateMarkers(dir, design.n, design.p, 10, 0.5, s)]));
-  for (const seed of SEEDS) {
-    for (const prior of priors) {
-      it(`${prior}, seed ${seed}: the 95% interval of h² holds the realised h²${prior === 'BayesB' || prior === 'BayesC' ? '; QTL found, nulls not' : ''}`, async () => {
-        const sim = sims.get(seed)!;
-        const res = await fit(specFor(sim, prior, seed));
-        const row = res.summary.parameters.find((r) => r.variable === 'h2')!;
-        const truth = realisedH2(sim);
-        expect(truth, `h2 interval [${row.lower}, ${row.upper}]`).toBeGreaterThanOrEqual(row.lower);
-        expect(truth, `h2 interval [${row.lower}, ${row.upper}]`).toBeLessThanOrEqual(row.upper);
-        if (prior === 'BayesB' || prior === 'BayesC') {
-          const pip = res.effects.markerSets[0].pip!;
-          const sdAll = Math.sqrt(sim.beta.reduce((a, b) => a + b * b, 0) / sim.beta.length - (sim.beta.reduce((a, b) => a + b, 0) / sim.beta.length) ** 2);
-          const big = sim.beta.map((b, j) => ({ b, j })).filter((x) => Math.abs(x.b) > 2 * sdAll);
-          expect(big.length).toBeGreaterThan(0);
-          for (const q of big) expect(pip.mean[q.j], `QTL m${q.j} (effect ${q.b.toFixed(3)})`).toBeGreaterThan(0.9);
-          const nulls = sim.beta.map((b, j) => (b === 0 ? pip.mean[j] : NaN)).filter((v) => !Number.isNaN(v));
-          const meanNull = nulls.reduce((a, v) => a + v, 0) / nulls.length;
-          expect(meanNull).toBeLessThan(0.05);
-        }
-      });
+  describe(`simulated recovery (n = ${design.n}, p = ${design.p}, 10 QTL, h² = 0.5)`, () => {
+    const dir = tempDir();
+    const sims = new Map<number, Simulated>(SEEDS.map((s) => [s, simulateMarkers(dir, design.n, design.p, 10, 0.5, s)]));
+    for (const seed of SEEDS) {
+      for (const prior of priors) {
+        it(`${prior}, seed ${seed}: the 95% interval of h² holds the realised h²${prior === 'BayesB' || prior === 'BayesC' ? '; QTL found, nulls not' : ''}`, async () => {
+          const sim = sims.get(seed)!;
+          const res = await fit(specFor(sim, prior, seed));
+          const row = res.summary.parameters.find((r) => r.variable === 'h2')!;
+          const truth = realisedH2(sim);
+          expect(truth, `h2 interval [${row.lower}, ${row.upper}]`).toBeGreaterThanOrEqual(row.lower);
+          expect(truth, `h2 interval [${row.lower}, ${row.upper}]`).toBeLessThanOrEqual(row.upper);
+          if (prior === 'BayesB' || prior === 'BayesC') {
+            const pip = res.effects.markerSets[0].pip!;
+            const sdAll = Math.sqrt(sim.beta.reduce((a, b) => a + b * b, 0) / sim.beta.length - (sim.beta.reduce((a, b) => a + b, 0) / sim.beta.length) ** 2);
+            const big = sim.beta.map((b, j) => ({ b, j })).filter((x) => Math.abs(x.b) > 2 * sdAll);
+            expect(big.length).toBeGreaterThan(0);
+            for (const q of big) expect(pip.mean[q.j], `QTL m${q.j} (effect ${q.b.toFixed(3)})`).toBeGreaterThan(0.9);
+            const nulls = sim.beta.map((b, j) => (b === 0 ? pip.mean[j] : NaN)).filter((v) => !Number.isNaN(v));
+            const meanNull = nulls.reduce((a, v) => a + v, 0) / nulls.length;
+            expect(meanNull).toBeLessThan(0.05);
+          }
+        });
+      }
     }
-  }
-});
+  });
 }

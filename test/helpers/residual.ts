@@ -35,7 +35,10 @@ export function maxRelDiff(a: Float64Array, b: Float64Array): number {
  * Fit `spec` in-process and check the residual after every sweep of every chain: returns the largest
  * relative deviation of e from y − fitted, the number of sweeps, and the fit.
  */
-export async function residualInvariant(spec: RunSpec, mcmc: { chains: number; iterations: number; burnin: number }): Promise<{ worst: number; sweeps: number; res: FitResult }> {
+export async function residualInvariant(
+  spec: RunSpec,
+  mcmc: { chains: number; iterations: number; burnin: number },
+): Promise<{ worst: number; sweeps: number; res: FitResult }> {
   const model = prepare(spec);
   let worst = 0;
   let sweeps = 0;

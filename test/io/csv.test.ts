@@ -5,7 +5,7 @@ import { MixmcError } from '../../src/errors.js';
 describe('phenotype CSV reader', () => {
   it('reads comma, tab and semicolon files alike', () => {
     for (const sep of [',', '\t', ';']) {
-      const t = parseTable('x.csv', ['id', 'y', 'f'].join(sep) + '\n' + ['1', '2.5', 'a'].join(sep) + '\n');
+      const t = parseTable('x.csv', `${['id', 'y', 'f'].join(sep)}\n${['1', '2.5', 'a'].join(sep)}\n`);
       expect(t.header).toEqual(['id', 'y', 'f']);
       expect(t.rows).toEqual([['1', '2.5', 'a']]);
     }

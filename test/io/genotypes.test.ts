@@ -17,8 +17,14 @@ function copySample(dir: string): string {
 describe('PLINK .bed', () => {
   it('decodes sample.bed to the A1 counts of sample.ped, element by element', () => {
     const g = readPlinkBed(fixturePath('plink-sample', 'sample.bed'));
-    const bim = readFileSync(fixturePath('plink-sample', 'sample.bim'), 'utf8').trim().split(/\r?\n/).map((l) => l.trim().split(/\s+/));
-    const ped = readFileSync(fixturePath('plink-sample', 'sample.ped'), 'utf8').trim().split(/\r?\n/).map((l) => l.trim().split(/\s+/));
+    const bim = readFileSync(fixturePath('plink-sample', 'sample.bim'), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.trim().split(/\s+/));
+    const ped = readFileSync(fixturePath('plink-sample', 'sample.ped'), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.trim().split(/\s+/));
     expect(g.markers.length).toBe(bim.length);
     expect(g.ids.length).toBe(ped.length);
     let checked = 0;
@@ -48,7 +54,9 @@ describe('PLINK .bed', () => {
     const bed = copySample(tempDir());
     const bytes = readFileSync(bed);
     writeFileSync(bed, bytes.subarray(0, bytes.length - 7));
-    expect(() => readPlinkBed(bed)).toThrowError(/sample\.bed: the \.bed file has 596 bytes but 20 markers .* × 120 individuals .* need 3 \+ 20·30 = 603 \(truncated\?\)/);
+    expect(() => readPlinkBed(bed)).toThrowError(
+      /sample\.bed: the \.bed file has 596 bytes but 20 markers .* × 120 individuals .* need 3 \+ 20·30 = 603 \(truncated\?\)/,
+    );
   });
 
   it('wrong magic bytes', () => {
@@ -63,8 +71,10 @@ describe('PLINK .bed', () => {
     const dir = tempDir();
     const bed = copySample(dir);
     const fam = readFileSync(join(dir, 'sample.fam'), 'utf8').trim().split('\n');
-    writeFileSync(join(dir, 'sample.fam'), fam.slice(0, 100).join('\n') + '\n');
-    expect(() => readPlinkBed(bed)).toThrowError(/603 bytes but 20 markers .* × 100 individuals .* need 3 \+ 20·25 = 503 \(do the \.bim\/\.fam belong to this \.bed\?\)/);
+    writeFileSync(join(dir, 'sample.fam'), `${fam.slice(0, 100).join('\n')}\n`);
+    expect(() => readPlinkBed(bed)).toThrowError(
+      /603 bytes but 20 markers .* × 100 individuals .* need 3 \+ 20·25 = 503 \(do the \.bim\/\.fam belong to this \.bed\?\)/,
+    );
   });
 
   it('duplicate individual ids in the .fam', () => {
@@ -72,7 +82,7 @@ describe('PLINK .bed', () => {
     const bed = copySample(dir);
     const fam = readFileSync(join(dir, 'sample.fam'), 'utf8').trim().split('\n');
     fam[5] = fam[5].replace(/^(\S+)\s+(\S+)/, `$1 ${fam[2].split(/\s+/)[1]}`);
-    writeFileSync(join(dir, 'sample.fam'), fam.join('\n') + '\n');
+    writeFileSync(join(dir, 'sample.fam'), `${fam.join('\n')}\n`);
     expect(() => readPlinkBed(bed)).toThrowError(/sample\.fam, line 6: duplicate individual id '431' \(also on line 3\)/);
   });
 });

@@ -31,10 +31,14 @@ function randomSpd(n: number, density: number, seed: number): SparseSym {
   rows.forEach((r, i) => (rowPtr[i + 1] = rowPtr[i] + r.size));
   const colIdx = new Int32Array(rowPtr[n]);
   const values = new Float64Array(rowPtr[n]);
-  rows.forEach((r, i) => [...r.entries()].sort((a, b) => a[0] - b[0]).forEach(([c, v], k) => {
-    colIdx[rowPtr[i] + k] = c;
-    values[rowPtr[i] + k] = v;
-  }));
+  rows.forEach((r, i) =>
+    [...r.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .forEach(([c, v], k) => {
+        colIdx[rowPtr[i] + k] = c;
+        values[rowPtr[i] + k] = v;
+      }),
+  );
   return { n, rowPtr, colIdx, values };
 }
 
@@ -56,25 +60,34 @@ function check(a: SparseSym, factor: (a: SparseSym) => SparseCholesky | undefine
     expect(Math.abs(s - b[i])).toBeLessThan(1e-10);
   }
   const inv = invertSPD(dense, n);
-  for (let i = 0; i < n; i++) for (let t = a.rowPtr[i]; t < a.rowPtr[i + 1]; t++) {
-    const j = a.colIdx[t];
-    expect(Math.abs(f.inverseEntry(i, j) - inv[i * n + j])).toBeLessThan(1e-10);
-  }
+  for (let i = 0; i < n; i++)
+    for (let t = a.rowPtr[i]; t < a.rowPtr[i + 1]; t++) {
+      const j = a.colIdx[t];
+      expect(Math.abs(f.inverseEntry(i, j) - inv[i * n + j])).toBeLessThan(1e-10);
+    }
 }
 
 describe('sparse Cholesky and selected inverse', () => {
   it('a random sparse SPD matrix (n = 150)', () => check(randomSpd(150, 0.03, 1)));
   it('A⁻¹ of a pedigree (n = 300)', () => {
     const rng = chainRng(3, 0);
-    const rows = Array.from({ length: 300 }, (_, i) => (i < 30 ? { id: `a${i}` } : { id: `a${i}`, sire: `a${Math.floor(rng.uniform() * i)}`, dam: `b${Math.floor(rng.uniform() * i)}` }));
+    const rows = Array.from({ length: 300 }, (_, i) =>
+      i < 30 ? { id: `a${i}` } : { id: `a${i}`, sire: `a${Math.floor(rng.uniform() * i)}`, dam: `b${Math.floor(rng.uniform() * i)}` },
+    );
     const dams = new Set(rows.map((r) => r.dam).filter(Boolean) as string[]);
-    const ped = buildPedigree([...rows.map((r) => ({ ...r, dam: r.dam })), ...[...dams].map((d) => ({ id: d }))].filter((r, k, all) => all.findIndex((x) => x.id === r.id) === k));
+    const ped = buildPedigree(
+      [...rows.map((r) => ({ ...r, dam: r.dam })), ...[...dams].map((d) => ({ id: d }))].filter((r, k, all) => all.findIndex((x) => x.id === r.id) === k),
+    );
     check(aInverse(ped).ainv);
   });
   it('a dense matrix (the elimination graph is one clique) and a sparse one with a dense block', () => {
     check(randomSpd(40, 1, 4));
     const a = randomSpd(120, 0.02, 5);
-    const rows = Array.from({ length: 120 }, (_, i) => new Map(Array.from({ length: a.rowPtr[i + 1] - a.rowPtr[i] }, (_, t) => [a.colIdx[a.rowPtr[i] + t], a.values[a.rowPtr[i] + t]] as [number, number])));
+    const rows = Array.from(
+      { length: 120 },
+      (_, i) =>
+        new Map(Array.from({ length: a.rowPtr[i + 1] - a.rowPtr[i] }, (_, t) => [a.colIdx[a.rowPtr[i] + t], a.values[a.rowPtr[i] + t]] as [number, number])),
+    );
     // the last 30 rows and columns joined to each other, diagonal kept dominant
     for (let i = 90; i < 120; i++) for (let j = 90; j < 120; j++) if (i !== j) rows[i].set(j, 0.01);
     for (let i = 90; i < 120; i++) rows[i].set(i, rows[i].get(i)! + 0.3);

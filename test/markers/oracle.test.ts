@@ -77,7 +77,7 @@ describe('BRR with fixed variances = SNP-BLUP', async () => {
   });
 });
 
-describe('the SNP-BLUP example of López de Maturana & González-Recio\'s course notes: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e = 40, σ²snp = 3', async () => {
+describe("the SNP-BLUP example of López de Maturana & González-Recio's course notes: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e = 40, σ²snp = 3", async () => {
   const dir = tempDir();
   const rows = [
     [1, 93, 25, 1, 0, 0],
@@ -89,7 +89,7 @@ describe('the SNP-BLUP example of López de Maturana & González-Recio\'s course
     [7, 100, 31, 3, 1, 2],
   ];
   const geno = join(dir, 'snps.csv');
-  writeFileSync(geno, 'ID,SNP1,SNP2\n' + rows.map((r) => `${r[0]},${r[4]},${r[5]}`).join('\n') + '\n');
+  writeFileSync(geno, `ID,SNP1,SNP2\n${rows.map((r) => `${r[0]},${r[4]},${r[5]}`).join('\n')}\n`);
   const data = rows.map((r) => ({ ID: r[0], trait: r[1], Age: r[2], Diet: r[3] }));
   const res = await fit({
     data,

@@ -19,16 +19,22 @@ describe('predict', () => {
     const out = join(dir, 'run');
     // records for the first 60 individuals only; the other 20 are genotyped without a record
     const res = await fit(
-      { data: sim.rows.slice(0, 60), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 }, mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 } },
+      {
+        data: sim.rows.slice(0, 60),
+        id: 'id',
+        formula: 'y ~ 1',
+        markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
+        mcmc: { chains: 2, iterations: 600, burnin: 100, thin: 1, seed: 3 },
+      },
       { outDir: out, workers: 2 },
     );
     const gebv = res.effects.gebv!;
     expect(gebv.labels.slice(60)).toEqual(Array.from({ length: 20 }, (_, i) => `ind${60 + i}`));
     // the genotypes of the held-out individuals, as a new file
-    const header = 'id,' + Array.from({ length: 60 }, (_, j) => `m${j}`).join(',');
+    const header = `id,${Array.from({ length: 60 }, (_, j) => `m${j}`).join(',')}`;
     const lines = sim.codes.slice(60).map((c, i) => `ind${60 + i},${c.join(',')}`);
     const newFile = join(dir, 'new.csv');
-    writeFileSync(newFile, [header, ...lines].join('\n') + '\n');
+    writeFileSync(newFile, `${[header, ...lines].join('\n')}\n`);
     const api = predict(res, newFile);
     expect(api.draws).toBe(1000);
     api.ids.forEach((_id, i) => {
@@ -38,7 +44,11 @@ describe('predict', () => {
     });
     const r = await runCli(['predict', out, '--geno', newFile, '--out', join(dir, 'pred.csv')]);
     expect(r.code).toBe(0);
-    const rows = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = readFileSync(join(dir, 'pred.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     rows.forEach((row, i) => {
       expect(row[0]).toBe(api.ids[i]);
       expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
@@ -46,15 +56,27 @@ describe('predict', () => {
     });
   });
 
-  it('without saved effect draws (the default) gives x\'E[β], equal to the fit’s own GEBV means, and SD NA', async () => {
+  it("without saved effect draws (the default) gives x'E[β], equal to the fit’s own GEBV means, and SD NA", async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 50, 40, 3, 0.5, 93);
     const out = join(dir, 'run');
-    const res = await fit({ data: sim.rows.slice(0, 40), id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BayesA' as const }, mcmc: { chains: 2, iterations: 300, burnin: 50, thin: 1, seed: 5 } }, { outDir: out, workers: 0 });
+    const res = await fit(
+      {
+        data: sim.rows.slice(0, 40),
+        id: 'id',
+        formula: 'y ~ 1',
+        markers: { file: sim.genoFile, prior: 'BayesA' as const },
+        mcmc: { chains: 2, iterations: 300, burnin: 50, thin: 1, seed: 5 },
+      },
+      { outDir: out, workers: 0 },
+    );
     expect(res.chains.every((c) => !c.effects[0] || c.effects[0].rows === 0)).toBe(true);
     const gebv = res.effects.gebv!;
     const newFile = join(dir, 'new.csv');
-    writeFileSync(newFile, ['id,' + Array.from({ length: 40 }, (_, j) => `m${j}`).join(','), ...sim.codes.slice(40).map((c, i) => `ind${40 + i},${c.join(',')}`)].join('\n') + '\n');
+    writeFileSync(
+      newFile,
+      `${[`id,${Array.from({ length: 40 }, (_, j) => `m${j}`).join(',')}`, ...sim.codes.slice(40).map((c, i) => `ind${40 + i},${c.join(',')}`)].join('\n')}\n`,
+    );
     const api = predict(res, newFile);
     expect(api.draws).toBe(0);
     api.ids.forEach((_id, i) => {
@@ -65,7 +87,11 @@ describe('predict', () => {
     const r = await runCli(['predict', out, '--geno', newFile, '--out', join(dir, 'pred.csv')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/kept no draws of the marker effects.*saveEffects/);
-    const rows = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = readFileSync(join(dir, 'pred.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     rows.forEach((row, i) => {
       expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
       expect(row[2]).toBe('NA');
@@ -75,7 +101,16 @@ describe('predict', () => {
   it('new genotypes missing a marker of the model are an error naming it', async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 30, 10, 2, 0.5, 92);
-    const res = await fit({ data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { file: sim.genoFile, prior: 'BRR' as const, saveEffects: 1 }, mcmc: { chains: 1, iterations: 50, burnin: 10, thin: 1 } }, { workers: 0 });
+    const res = await fit(
+      {
+        data: sim.rows,
+        id: 'id',
+        formula: 'y ~ 1',
+        markers: { file: sim.genoFile, prior: 'BRR' as const, saveEffects: 1 },
+        mcmc: { chains: 1, iterations: 50, burnin: 10, thin: 1 },
+      },
+      { workers: 0 },
+    );
     const f = join(dir, 'partial.csv');
     writeFileSync(f, 'id,m0,m1\nx,0,1\n');
     expect(() => predict(res, f)).toThrowError(/8 marker\(s\) of the fitted model are not in the new genotypes, e\.g\. m2, m3/);

@@ -43,7 +43,7 @@ describe('one-step replay of the marker sweeps', () => {
   const col = (j: number): Float64Array => Float64Array.from(md.x.subarray(j * n, (j + 1) * n));
   const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
 
-  it('normalSweep: β_j = r_j/c_j + sqrt(σ²e/c_j)·z, c_j = x\'x + σ²e/σ²_j, in marker order', () => {
+  it("normalSweep: β_j = r_j/c_j + sqrt(σ²e/c_j)·z, c_j = x'x + σ²e/σ²_j, in marker order", () => {
     const src = chainRng(8, 0);
     const beta = Float64Array.from({ length: md.p }, () => 0.1 * normal(src));
     const e = Float64Array.from(model.design.y, (y) => y - 10);
@@ -132,7 +132,10 @@ describe('matching records to genotypes', () => {
 
   it('dropUngenotyped leaves them out with a warning; genotyped individuals without a record get GEBVs', async () => {
     const rows = [...sim.rows.slice(0, 50), { id: 'nogeno1', y: 3 }];
-    const res = await fit({ ...base, data: rows, markers: { file: sim.genoFile, prior: 'BRR' as const, dropUngenotyped: true } }, { chains: 1, iterations: 50, burnin: 10, thin: 1 });
+    const res = await fit(
+      { ...base, data: rows, markers: { file: sim.genoFile, prior: 'BRR' as const, dropUngenotyped: true } },
+      { chains: 1, iterations: 50, burnin: 10, thin: 1 },
+    );
     expect(res.run.records).toBe(50);
     expect(res.summary.warnings.some((w) => /1 record\(s\) without genotype dropped/.test(w.message))).toBe(true);
     const gebv = res.effects.gebv!;
@@ -145,7 +148,9 @@ describe('matching records to genotypes', () => {
   });
 
   it('an unknown prior names the choices', () => {
-    expect(() => prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesZ' as 'BRR' } })).toThrowError(/unknown marker prior 'BayesZ'; expected one of BRR, BayesA/);
+    expect(() => prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesZ' as 'BRR' } })).toThrowError(
+      /unknown marker prior 'BayesZ'; expected one of BRR, BayesA/,
+    );
   });
 });
 
@@ -154,13 +159,15 @@ describe('genotype preprocessing and reported defaults', () => {
     const d = tempDir();
     const file = `${d}/g.csv`;
     const rows = Array.from({ length: 12 }, (_, i) => `i${i},${i % 3},1,${i === 4 ? 'NA' : (i * 7) % 3},${i === 2 ? '' : i % 2}`);
-    writeFileSync(file, 'id,a,mono,b,c\n' + rows.join('\n') + '\n');
+    writeFileSync(file, `id,a,mono,b,c\n${rows.join('\n')}\n`);
     const data = Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, y: i * 0.3 }));
     const model = prepare({ data, id: 'id', formula: 'y ~ 1', markers: { file, prior: 'BRR' as const } });
     const md = model.design.markers[0];
     expect(md.markers.map((m) => m.id)).toEqual(['a', 'b', 'c']);
     expect(md.imputed).toBe(2);
-    expect(model.design.warnings.map((w) => w.message)).toEqual(expect.arrayContaining(['2 missing genotype(s) imputed with the column mean', '1 monomorphic marker(s) dropped']));
+    expect(model.design.warnings.map((w) => w.message)).toEqual(
+      expect.arrayContaining(['2 missing genotype(s) imputed with the column mean', '1 monomorphic marker(s) dropped']),
+    );
     // the imputed entry is the column mean, so its centred value is 0
     expect(md.x[1 * md.n + 4]).toBe(0);
   });

@@ -17,7 +17,14 @@ import { lambdaGivenEffects } from '../../src/blocks/markers/lasso.js';
  * [lo, hi] (midpoint rule, `grid` cells; the end cells must hold < 1e-12 of the mass), within 4 MCSE.
  * `value` maps the grid variable to the drawn quantity (monotone increasing: exp for a log-scale grid).
  */
-function expectDrawsFollow(draws: Float64Array, lo: number, hi: number, logDensity: (x: number) => number, value: (x: number) => number = (x) => x, grid = 4000): void {
+function expectDrawsFollow(
+  draws: Float64Array,
+  lo: number,
+  hi: number,
+  logDensity: (x: number) => number,
+  value: (x: number) => number = (x) => x,
+  grid = 4000,
+): void {
   const dx = (hi - lo) / grid;
   const logd = Float64Array.from({ length: grid }, (_, i) => logDensity(lo + (i + 0.5) * dx));
   const mx = Math.max(...logd);

@@ -43,7 +43,10 @@ describe('Dyestuff: Gibbs posterior = exact grid posterior', async () => {
     it(`${name}: 2.5% and 97.5% quantiles within 4·MCSE`, () => {
       const x = chainsOf(name);
       const s = sorted(pooled(x));
-      for (const [p, key] of [[0.025, 'q2.5'], [0.975, 'q97.5']] as const) {
+      for (const [p, key] of [
+        [0.025, 'q2.5'],
+        [0.975, 'q97.5'],
+      ] as const) {
         const want = ref.posterior.variance_components[name][key];
         const got = quantileSorted(s, p);
         const se = mcseQuantile(x, p, s);

@@ -10,7 +10,6 @@ import { invertSPD } from '../../src/linalg/dense.js';
 import { mcseMean, mean } from '../../src/diagnostics/kernels.js';
 import { WALSH_SIRES } from '../helpers/data.js';
 
-
 function paramChains(res: Awaited<ReturnType<typeof fit>>, name: string): Float64Array[] {
   const j = res.params.indexOf(name);
   expect(j, `parameter ${name}`).toBeGreaterThanOrEqual(0);
@@ -18,15 +17,13 @@ function paramChains(res: Awaited<ReturnType<typeof fit>>, name: string): Float6
 }
 
 describe('Walsh & Lynch Examples 10.10/10.14/10.15 (sire model, σ²s = 2, σ²e = 6)', async () => {
-  const res = await fit(
-    {
-      data: WALSH_SIRES,
-      formula: 'y ~ 0 + env + (1|sire)',
-      factors: ['env', 'sire'],
-      fixedVariances: { sire: 2, residual: 6 },
-      mcmc: { chains: 4, iterations: 25000, burnin: 1000, thin: 1, seed: 2024 },
-    },
-  );
+  const res = await fit({
+    data: WALSH_SIRES,
+    formula: 'y ~ 0 + env + (1|sire)',
+    factors: ['env', 'sire'],
+    fixedVariances: { sire: 2, residual: 6 },
+    mcmc: { chains: 4, iterations: 25000, burnin: 1000, thin: 1, seed: 2024 },
+  });
   const names = ['b[env:1]', 'b[env:2]', 'u[sire:1]', 'u[sire:2]', 'u[sire:3]'];
   const chains = names.map((n) => paramChains(res, n));
 

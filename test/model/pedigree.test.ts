@@ -112,7 +112,9 @@ describe('pedigree errors', () => {
     return f;
   };
   it('a cycle names the animals', () => {
-    expect(() => readPedigree(write('id,sire,dam\na,c,x\nb,a,y\nc,b,z\n'))).toThrowError(/the pedigree has a cycle: (a → c → b → a|c → b → a → c|b → a → c → b)/);
+    expect(() => readPedigree(write('id,sire,dam\na,c,x\nb,a,y\nc,b,z\n'))).toThrowError(
+      /the pedigree has a cycle: (a → c → b → a|c → b → a → c|b → a → c → b)/,
+    );
   });
   it('a parent listed as both sire and dam', () => {
     expect(() => readPedigree(write('id,sire,dam\nk1,p,q\nk2,q,r\n'))).toThrowError(/animal 'q' is listed both as a sire and as a dam/);

@@ -32,17 +32,28 @@ function sameDraws(a: FitResult, b: FitResult): void {
   expect(a.chains.length).toBe(b.chains.length);
   a.chains.forEach((c, k) => {
     expect(c.iterations).toEqual(b.chains[k].iterations);
-    c.draws.forEach((d, j) => expect(Buffer.from(d.buffer, d.byteOffset, d.byteLength).equals(Buffer.from(b.chains[k].draws[j].buffer, b.chains[k].draws[j].byteOffset, b.chains[k].draws[j].byteLength)), `chain ${k + 1} ${a.params[j]}`).toBe(true));
+    c.draws.forEach((d, j) =>
+      expect(
+        Buffer.from(d.buffer, d.byteOffset, d.byteLength).equals(
+          Buffer.from(b.chains[k].draws[j].buffer, b.chains[k].draws[j].byteOffset, b.chains[k].draws[j].byteLength),
+        ),
+        `chain ${k + 1} ${a.params[j]}`,
+      ).toBe(true),
+    );
     c.effects.forEach((e, s) => {
       if (e) expect(Buffer.from(e.values.buffer).equals(Buffer.from(b.chains[k].effects[s]!.values.buffer))).toBe(true);
     });
   });
-  const means = (r: FitResult): number[][] => [...r.effects.random, ...r.effects.markerSets.map((s) => s.effects), r.effects.fitted].map((e) => Array.from(e.mean));
+  const means = (r: FitResult): number[][] =>
+    [...r.effects.random, ...r.effects.markerSets.map((s) => s.effects), r.effects.fitted].map((e) => Array.from(e.mean));
   expect(means(a)).toEqual(means(b));
 }
 
 describe('determinism: in-process = 1 worker = 2 workers, bit for bit', () => {
-  for (const [name, spec] of [['mixed model', mixed], ['marker model', marker]] as const) {
+  for (const [name, spec] of [
+    ['mixed model', mixed],
+    ['marker model', marker],
+  ] as const) {
     it(name, async () => {
       const inProcess = await fit(spec, { workers: 0 });
       const one = await fit(spec, { workers: 1 });
@@ -121,7 +132,12 @@ describe('draws CSV', () => {
       back.chains[0].forEach((d, j) => expect(Array.from(d)).toEqual(Array.from(mem.chains[k].draws[j])));
       const text = readFileSync(join(dir, 'draws', `chain-${k + 1}.csv`), 'utf8');
       expect(text.startsWith('# mixmc = ')).toBe(true);
-      expect(text.split('\n').filter((l) => !l.startsWith('#'))[0].startsWith('iteration,b[(Intercept)]')).toBe(true);
+      expect(
+        text
+          .split('\n')
+          .filter((l) => !l.startsWith('#'))[0]
+          .startsWith('iteration,b[(Intercept)]'),
+      ).toBe(true);
     }
   });
 });

@@ -74,5 +74,7 @@ export interface ReferenceRecord {
 
 /** sha256 of the bytes of a typed array: equal hashes mean bit-identical values. */
 export function hashOf(a: Float64Array | Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 }

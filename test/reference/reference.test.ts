@@ -36,12 +36,18 @@ describe('reference draws are bit-identical', () => {
           draws: c.draws.map((d) => Array.from(d)),
           ...(c.effects[0] ? { effects: hashOf(c.effects[0].values.subarray(0, c.effects[0].rows * c.effects[0].size)) } : {}),
         })),
-        trackers: trackers(res).map(([name, e]) => ({ name, labels: e.labels.length, mean: hashOf(e.mean), sd: hashOf(e.sd), first: Array.from(e.mean.subarray(0, 3)) })),
+        trackers: trackers(res).map(([name, e]) => ({
+          name,
+          labels: e.labels.length,
+          mean: hashOf(e.mean),
+          sd: hashOf(e.sd),
+          first: Array.from(e.mean.subarray(0, 3)),
+        })),
       };
       const file = join(REFERENCE_DIR, `${name}.json`);
       if (write) {
         mkdirSync(REFERENCE_DIR, { recursive: true });
-        writeFileSync(file, JSON.stringify(got) + '\n');
+        writeFileSync(file, `${JSON.stringify(got)}\n`);
         return;
       }
       expect(existsSync(file), `${file} (write it with MIXMC_WRITE_REFERENCE=1)`).toBe(true);

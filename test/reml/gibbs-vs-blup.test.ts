@@ -49,7 +49,7 @@ function animalModel(dir: string) {
     }
   }
   const file = join(dir, 'ped.csv');
-  writeFileSync(file, ped.join('\n') + '\n');
+  writeFileSync(file, `${ped.join('\n')}\n`);
   return { rows, file };
 }
 
@@ -72,7 +72,10 @@ describe('Gibbs at the REML estimates = BLUE/BLUP', () => {
     expect(r.converged).toBe(true);
     const fixedVariances = Object.fromEntries(r.varianceComponents.map((v) => [v.term, v.estimate]));
     const res = await fit({ ...spec, fixedVariances, mcmc: { chains: 4, iterations: 4000, burnin: 300, thin: 1, seed: 9, traceLevels: 300 } });
-    check(res, [...r.fixed.map((f) => ({ variable: f.variable, value: f.estimate })), ...r.random.filter((_, k) => k % 6 === 0).map((u) => ({ variable: u.variable, value: u.blup }))]);
+    check(res, [
+      ...r.fixed.map((f) => ({ variable: f.variable, value: f.estimate })),
+      ...r.random.filter((_, k) => k % 6 === 0).map((u) => ({ variable: u.variable, value: u.blup })),
+    ]);
     // h2 is derived per draw for a pedigree term
     expect(res.summary.parameters.some((s) => s.variable === 'h2')).toBe(true);
   });
@@ -83,26 +86,66 @@ describe('covariance input errors', () => {
     const dir = tempDir();
     const f = join(dir, 'K.csv');
     writeFileSync(f, 'id,a,b\na,1,0.5\nb,0.5,1\n');
-    expect(() => prepare({ data: [{ g: 'a', y: 1 }, { g: 'b', y: 2 }, { g: 'c', y: 3 }], formula: 'y ~ 1 + (1|g)', relationship: f })).toThrowError(/K\.csv, term 'g': 1 level\(s\) of 'g' are not in the matrix, e\.g\. 'c'/);
+    expect(() =>
+      prepare({
+        data: [
+          { g: 'a', y: 1 },
+          { g: 'b', y: 2 },
+          { g: 'c', y: 3 },
+        ],
+        formula: 'y ~ 1 + (1|g)',
+        relationship: f,
+      }),
+    ).toThrowError(/K\.csv, term 'g': 1 level\(s\) of 'g' are not in the matrix, e\.g\. 'c'/);
   });
 
   it('a matrix that is not positive definite suggests a ridge or "blend": 0.01', () => {
     const dir = tempDir();
     const f = join(dir, 'K.csv');
     writeFileSync(f, 'id,a,b\na,1,1\nb,1,1\n');
-    expect(() => prepare({ data: [{ g: 'a', y: 1 }, { g: 'b', y: 2 }], formula: 'y ~ 1 + (1|g)', relationship: f })).toThrowError(/not positive definite .* add a small ridge to its diagonal, or set "blend": 0\.01/);
-    expect(() => prepare({ data: [{ g: 'a', y: 1 }, { g: 'b', y: 2 }], formula: 'y ~ 1 + (1|g)', covariance: { g: { relationship: f, blend: 0.01 } } })).not.toThrow();
+    expect(() =>
+      prepare({
+        data: [
+          { g: 'a', y: 1 },
+          { g: 'b', y: 2 },
+        ],
+        formula: 'y ~ 1 + (1|g)',
+        relationship: f,
+      }),
+    ).toThrowError(/not positive definite .* add a small ridge to its diagonal, or set "blend": 0\.01/);
+    expect(() =>
+      prepare({
+        data: [
+          { g: 'a', y: 1 },
+          { g: 'b', y: 2 },
+        ],
+        formula: 'y ~ 1 + (1|g)',
+        covariance: { g: { relationship: f, blend: 0.01 } },
+      }),
+    ).not.toThrow();
   });
 
   it('a covariance for a term that is not in the formula', () => {
-    expect(() => prepare({ data: [{ g: 'a', y: 1 }, { g: 'b', y: 2 }], formula: 'y ~ 1 + (1|g)', covariance: { h: { pedigree: 'x.csv' } } })).toThrowError(/covariance given for 'h', which is not a random term/);
+    expect(() =>
+      prepare({
+        data: [
+          { g: 'a', y: 1 },
+          { g: 'b', y: 2 },
+        ],
+        formula: 'y ~ 1 + (1|g)',
+        covariance: { h: { pedigree: 'x.csv' } },
+      }),
+    ).toThrowError(/covariance given for 'h', which is not a random term/);
   });
 });
 
 describe('sparse REML (minimum-degree Cholesky + selected inverse) = dense REML', () => {
   it('on the animal model and on Dyestuff, REML and ML', () => {
     const { rows, file } = animalModel(tempDir());
-    for (const spec of [{ data: rows, formula: 'y ~ 1 + sex + (1|animal)', pedigree: file }, { data: fixturePath('dyestuff.csv'), formula: 'Yield ~ 1 + (1|Batch)' }]) {
+    for (const spec of [
+      { data: rows, formula: 'y ~ 1 + sex + (1|animal)', pedigree: file },
+      { data: fixturePath('dyestuff.csv'), formula: 'Yield ~ 1 + (1|Batch)' },
+    ]) {
       const design = prepare(spec).design;
       for (const method of ['REML', 'ML'] as const) {
         const d = reml(design, { method, sparse: false });
@@ -110,7 +153,9 @@ describe('sparse REML (minimum-degree Cholesky + selected inverse) = dense REML'
         // the automatic choice (sparse for the animal model, dense for Dyestuff) is one of the two
         expect(Math.abs(reml(design, { method }).logLik - d.logLik)).toBeLessThan(1e-8);
         expect(Math.abs(s.logLik - d.logLik)).toBeLessThan(1e-8);
-        s.varianceComponents.forEach((v, k) => expect(Math.abs(v.estimate - d.varianceComponents[k].estimate) / d.varianceComponents[k].estimate).toBeLessThan(1e-8));
+        s.varianceComponents.forEach((v, k) =>
+          expect(Math.abs(v.estimate - d.varianceComponents[k].estimate) / d.varianceComponents[k].estimate).toBeLessThan(1e-8),
+        );
         s.random.forEach((u, k) => {
           expect(u.blup).toBeCloseTo(d.random[k].blup, 8);
           expect(u.pev).toBeCloseTo(d.random[k].pev, 8);

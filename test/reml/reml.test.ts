@@ -15,7 +15,6 @@ import { simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
 import { WALSH_SIRES } from '../helpers/data.js';
 
-
 describe('Walsh & Lynch 10.11/10.14/10.15', () => {
   const design = prepare({ data: WALSH_SIRES, formula: 'y ~ 0 + env + (1|sire)', factors: ['env', 'sire'] }).design;
   const res = blup(design, { sire: 2, residual: 6 }, 'cholesky');
@@ -99,14 +98,21 @@ describe('GBLUP = SNP-BLUP', () => {
     const rr = blup(snp.design, { markers: varB, residual: varE }, 'cholesky', { markers: true });
     const beta = rr.random.map((r) => r.blup);
     const ids = snp.design.ids;
-    const K: number[][] = ids.map((_, a) => ids.map((_, b) => {
-      let s = 0;
-      for (let j = 0; j < md.p; j++) s += md.x[j * n + a] * md.x[j * n + b];
-      return s / k;
-    }));
+    const K: number[][] = ids.map((_, a) =>
+      ids.map((_, b) => {
+        let s = 0;
+        for (let j = 0; j < md.p; j++) s += md.x[j * n + a] * md.x[j * n + b];
+        return s / k;
+      }),
+    );
     const file = join(dir, 'K.csv');
-    writeFileSync(file, ['id,' + ids.join(','), ...ids.map((id, a) => `${id},${K[a].map((v) => v.toPrecision(17)).join(',')}`)].join('\n') + '\n');
-    const g = prepare({ data: sim.rows.map((r) => ({ ...r, animal: r.id })), id: 'id', formula: 'y ~ 1 + (1|animal)', covariance: { animal: { relationship: file } } });
+    writeFileSync(file, `${[`id,${ids.join(',')}`, ...ids.map((id, a) => `${id},${K[a].map((v) => v.toPrecision(17)).join(',')}`)].join('\n')}\n`);
+    const g = prepare({
+      data: sim.rows.map((r) => ({ ...r, animal: r.id })),
+      id: 'id',
+      formula: 'y ~ 1 + (1|animal)',
+      covariance: { animal: { relationship: file } },
+    });
     const gb = blup(g.design, { animal: varB * k, residual: varE }, 'cholesky');
     const levels = g.design.random[0].levels;
     for (let i = 0; i < n; i++) {
@@ -123,7 +129,8 @@ describe('GBLUP = SNP-BLUP', () => {
     expect(() => prepare({ data, id: 'id', formula: 'y ~ 1 + (1|animal)', covariance: { animal: { genomic: sim.genoFile } } })).toThrowError(
       /the genomic matrix is not positive definite .* add a small ridge to its diagonal, or set "blend": 0\.01/,
     );
-    const cov = prepare({ data, id: 'id', formula: 'y ~ 1 + (1|animal)', covariance: { animal: { genomic: sim.genoFile, blend: 0.05 } } }).design.random[0].cov!;
+    const cov = prepare({ data, id: 'id', formula: 'y ~ 1 + (1|animal)', covariance: { animal: { genomic: sim.genoFile, blend: 0.05 } } }).design.random[0]
+      .cov!;
     const p = sim.codes[0].map((_, j) => sim.codes.reduce((s, c) => s + c[j], 0) / (2 * sim.codes.length));
     const denom = p.reduce((s, f) => s + 2 * f * (1 - f), 0);
     const g00 = sim.codes[0].reduce((s, c, j) => s + (c - 2 * p[j]) ** 2, 0) / denom;

@@ -39,7 +39,13 @@ class BayesBBlock extends MarkerBlockBase<BayesBState> {
   constructor(md: MarkerDesign, hyper: BayesBHyper, names: MarkerSetNames) {
     const p = md.p;
     const delta = new Float64Array(p);
-    super(md, names, bayesB.params(hyper, names), { beta: new Float64Array(p), b: new Float64Array(p), delta, varJ: new Float64Array(p), S: scalar(), pi: scalar() }, delta);
+    super(
+      md,
+      names,
+      bayesB.params(hyper, names),
+      { beta: new Float64Array(p), b: new Float64Array(p), delta, varJ: new Float64Array(p), S: scalar(), pi: scalar() },
+      delta,
+    );
     this.variances = new SpecificVariances(hyper);
     this.pi = hyper.pi;
   }

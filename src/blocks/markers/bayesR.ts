@@ -56,7 +56,13 @@ class BayesRBlock extends MarkerBlockBase<BayesRState> {
     const p = md.p;
     const K = hyper.classes.length;
     const delta = new Float64Array(p);
-    super(md, names, bayesR.params(hyper, names), { beta: new Float64Array(p), cls: new Float64Array(p), delta, varG: scalar(), pi: new Float64Array(K) }, delta);
+    super(
+      md,
+      names,
+      bayesR.params(hyper, names),
+      { beta: new Float64Array(p), cls: new Float64Array(p), delta, varG: scalar(), pi: new Float64Array(K) },
+      delta,
+    );
     this.gammas = Float64Array.from(hyper.classes);
     this.alpha = Float64Array.from(hyper.dirichlet);
     this.df = hyper.df;

@@ -52,7 +52,11 @@ class BrrBlock extends MarkerBlockBase<BrrState> {
 export const brr: MarkerPriorModule<BrrSpec, CommonVarianceHyper> = {
   resolve(ctx) {
     const report = markerVariancePrior(ctx.names.term, ctx.userPrior, ctx.varY, ctx.r2, ctx.md.msx);
-    return { hyper: { df: report.df, scale: report.scale, fixed: ctx.fixedVariance }, report, rules: report.rule ? [`${ctx.names.variance}: ${report.rule}`] : [] };
+    return {
+      hyper: { df: report.df, scale: report.scale, fixed: ctx.fixedVariance },
+      report,
+      rules: report.rule ? [`${ctx.names.variance}: ${report.rule}`] : [],
+    };
   },
   params: (_hyper, names) => ({ own: [names.variance], mixture: false }),
   create: (md, hyper, names) => new BrrBlock(md, hyper, names),

@@ -83,4 +83,3 @@ export class ResidualUpdates {
     this.off = -1;
   }
 }
-
