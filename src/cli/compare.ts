@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compare } from '../index.js';
 import { fmt } from './format.js';
-import { alignRows, chainOptions, readConfig, type ChainFlags } from './options.js';
+import { alignRows, chainOptions, chainSettings, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
 
 async function runCompare(config: string, flags: ChainFlags): Promise<void> {
@@ -11,14 +11,9 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
   const dir = resolve(flags.out!);
   const progress = flags.quiet ? undefined : new Progress();
   const { comparison } = await compare(spec, {
+    ...chainSettings(flags),
     baseDir,
     outDir: dir,
-    chains: flags.chains,
-    iterations: flags.iter,
-    burnin: flags.burnin,
-    thin: flags.thin,
-    seed: flags.seed,
-    workers: flags.workers,
     onProgress: progress?.update,
   });
   progress?.stop();

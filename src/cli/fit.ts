@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type FitResult, fit, MixmcError, resumeFit } from '../index.js';
 import { summaryTable, warningsBlock } from './format.js';
-import { chainOptions, int, readConfig, type ChainFlags } from './options.js';
+import { chainOptions, chainSettings, int, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
 
 interface FitFlags extends ChainFlags {
@@ -40,16 +40,7 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
     } else {
       const { spec, baseDir } = readConfig(config!);
       dir = resolve(flags.out!);
-      res = await fit(spec, {
-        ...common,
-        baseDir,
-        outDir: dir,
-        chains: flags.chains,
-        iterations: flags.iter,
-        burnin: flags.burnin,
-        thin: flags.thin,
-        seed: flags.seed,
-      });
+      res = await fit(spec, { ...common, ...chainSettings(flags), baseDir, outDir: dir });
     }
     progress?.stop();
     // rows with draws (parameters and derived quantities); untraced random levels are in summary.json

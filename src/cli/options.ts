@@ -54,6 +54,11 @@ export interface ChainFlags {
   quiet?: boolean;
 }
 
+/** The chain settings of the flags, as the API's options name them. */
+export function chainSettings(flags: ChainFlags): { chains?: number; iterations?: number; burnin?: number; thin?: number; seed?: number; workers?: number } {
+  return { chains: flags.chains, iterations: flags.iter, burnin: flags.burnin, thin: flags.thin, seed: flags.seed, workers: flags.workers };
+}
+
 /** The flags that override a spec's mcmc block (fit and compare). */
 export function chainOptions(cmd: Command): Command {
   return cmd

@@ -4,11 +4,7 @@
  */
 import jstatModule from 'jstat';
 
-interface JStatLike {
-  ibetainv(p: number, a: number, b: number): number;
-  centralF: { inv(p: number, df1: number, df2: number): number };
-}
-const jStat = (jstatModule as unknown as { jStat?: JStatLike }).jStat ?? (jstatModule as unknown as JStatLike);
+const jStat = jstatModule.jStat ?? jstatModule;
 
 /**
  * Standard normal quantile by Wichura (1988), Algorithm AS 241 (PPND16), accurate to about 1e-16

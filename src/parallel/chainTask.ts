@@ -22,7 +22,7 @@ import { CsvDrawSink } from '../output/csvSink.js';
 import { EffectFile, readEffectRows } from '../output/effectFile.js';
 import { MemorySink, TeeSink } from '../output/memorySink.js';
 import { chainRng, Rng } from '../rng/rng.js';
-import type { ProgressEvent, SavedEffects } from '../types.js';
+import type { ChainDraws, ProgressEvent, SavedEffects } from '../types.js';
 
 export interface ChainTask {
   design: Design;
@@ -61,22 +61,18 @@ export interface MomentsData {
   m2: Float64Array;
 }
 
-export interface ChainResult {
-  chain: number;
-  seed: number;
-  iterations: number[];
-  draws: Float64Array[];
-  completed: number;
-  interrupted: boolean;
+/** A chain's draws with its trackers' running moments. */
+export interface ChainResult extends ChainDraws {
   moments: MomentsData[];
-  /** Saved effect draws of each marker set. */
-  effects: (SavedEffects | undefined)[];
 }
 
 /** Run one chain task to the end (or until stopped), in the calling thread. */
 export function executeChain(task: ChainTask, onProgress?: (e: ProgressEvent) => void, hooks: ChainHooks = {}): ChainResult {
   const sampler = buildSampler(task.design, task.settings);
   const { layout } = task;
+  if (sampler.params.length !== layout.params.length || sampler.params.some((p, j) => p !== layout.params[j])) {
+    throw new Error(`the sampler traces [${sampler.params.join(', ')}] but its layout says [${layout.params.join(', ')}]`);
+  }
   const stop: StopFlag | undefined = task.stop
     ? {
         get aborted() {

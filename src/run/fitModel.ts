@@ -195,15 +195,7 @@ function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEffects {
 /** Summaries, effects and warnings from the chains' draws and moments. */
 async function finish(model: PreparedModel, results: ChainResult[], failures: ChainFailure[], prob?: number): Promise<FitResult> {
   const { resolved, design, layout } = model;
-  const chains: ChainDraws[] = results.map((r) => ({
-    chain: r.chain,
-    seed: r.seed,
-    iterations: r.iterations,
-    draws: r.draws,
-    completed: r.completed,
-    interrupted: r.interrupted,
-    effects: r.effects,
-  }));
+  const chains: ChainDraws[] = results.map(({ moments: _moments, ...draws }) => draws);
   const effects = fitEffects(model, pooledEffects(layout, trackerLabels(design, model.settings), results));
   const used = trimToCommonLength(chains);
   const heldFixed = Object.keys(resolved.fixedVariances).map(varianceName);
