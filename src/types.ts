@@ -153,6 +153,11 @@ export interface RunSpec {
    * 'gauss-seidel'), which gives BLUE/BLUP when every variance is fixed (fixedVariances) and no SE/PEV.
    */
   solver?: Solver;
+  /**
+   * The marker sweep kernel: 'auto' (default: WebAssembly SIMD where the runtime has it, else JS),
+   * 'wasm' or 'js'. Both give the same draws; the environment variable MIXMC_KERNEL overrides it.
+   */
+  kernel?: 'auto' | 'wasm' | 'js';
   description?: string;
 }
 
@@ -314,6 +319,8 @@ export interface RunInfo {
   response: string;
   /** Records in the likelihood. */
   records: number;
+  /** The marker sweep kernel the chains used (both give the same draws). */
+  kernel: 'wasm' | 'js';
 }
 
 /** A chain that failed: the others' results are kept. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { readGenotypes, type GenotypeTable } from '../io/genotypes.js';
 import { RunningMoments } from '../mcmc/moments.js';
-import { alignNewGenotypes } from '../model/markers.js';
+import { alignNewGenotypes, codeAt, type PackedGenotypes } from '../model/markers.js';
 import { effectsPath } from '../output/checkpoint.js';
 import type { EffectLayout } from '../output/runDir.js';
 import type { FitResult, MarkerInfo, Prediction } from '../types.js';
@@ -111,7 +111,7 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
   const draws = aligned0 ? saved[0].reduce((a, r) => a + r, 0) : 0;
   if (draws === 0) {
     aligned.forEach((a, s) => {
-      linearPredictor(a.x, a.ids.length, sets[s].betaMean, rowsOf[s], part);
+      linearPredictor(a.genotypes, sets[s], sets[s].betaMean, rowsOf[s], part);
       for (let i = 0; i < m; i++) gebv[i] += part[i];
     });
     return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws };
@@ -127,7 +127,7 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
         c.row = 0;
       }
       const values = sets[s].chains[c.chain];
-      linearPredictor(a.x, a.ids.length, values.subarray(c.row * c.p, (c.row + 1) * c.p), rowsOf[s], part);
+      linearPredictor(a.genotypes, sets[s], values.subarray(c.row * c.p, (c.row + 1) * c.p), rowsOf[s], part);
       c.row++;
       for (let i = 0; i < m; i++) gebv[i] += part[i];
     });
@@ -138,13 +138,23 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
   return { ids, mean: moments.mean, sd, draws };
 }
 
-/** out_i = x_{rows[i]}'β for the mAll × p column-major centred genotypes x. Mutates: out. */
-function linearPredictor(x: Float32Array, mAll: number, beta: ArrayLike<number>, rows: Int32Array, out: Float64Array): void {
+/** out_i = x_{rows[i]}'β, x the imputed (training means) and centred genotypes. Mutates: out. */
+function linearPredictor(
+  g: PackedGenotypes,
+  set: { means: Float64Array; center: Float64Array },
+  beta: ArrayLike<number>,
+  rows: Int32Array,
+  out: Float64Array,
+): void {
   out.fill(0);
   for (let j = 0; j < beta.length; j++) {
     const bj = beta[j];
     if (bj === 0) continue;
-    const off = j * mAll;
-    for (let i = 0; i < rows.length; i++) out[i] += x[off + rows[i]] * bj;
+    const mean = set.means[j];
+    const c = set.center[j];
+    for (let i = 0; i < rows.length; i++) {
+      const code = codeAt(g, j, rows[i]);
+      out[i] += bj * ((code === 3 ? mean : code) - c);
+    }
   }
 }

@@ -58,6 +58,19 @@ export class GeneticBlock implements Block {
   }
 }
 
+/** dst[offset + i] += a·x_{row[i], j} over the set's individuals without a record (imputed, centred). Mutates: dst. */
+function predictedAxpy(md: Design['markers'][number], j: number, a: number, row: Int32Array, dst: Float64Array, offset: number): void {
+  const { codes, stride } = md.pred;
+  const mean = md.means[j];
+  const c = md.center[j];
+  const base = j * stride;
+  for (let i = 0; i < row.length; i++) {
+    const r = row[i];
+    const code = (codes[base + (r >> 2)] >> ((r & 3) * 2)) & 3;
+    dst[offset + i] += a * ((code === 3 ? mean : code) - c);
+  }
+}
+
 /** The first record of every id, and the individuals genotyped in every set without a record (in the first set's order). */
 function gebvIndividuals(design: Design): { first: Map<string, number>; predIds: string[] } {
   const first = new Map<string, number>();
@@ -99,13 +112,10 @@ function gebvTracker(design: Design, genetic: (state: ChainState) => Float64Arra
       for (let i = 0; i < m; i++) dst[nTrain + i] = 0;
       sets.forEach((md, s) => {
         const beta = state.markers[s].beta;
-        const mAll = md.predIds.length;
         const row = rowOf[s];
         for (let j = 0; j < md.p; j++) {
           const bj = beta[j];
-          if (bj === 0) continue;
-          const off = j * mAll;
-          for (let i = 0; i < m; i++) dst[nTrain + i] += md.xPred[off + row[i]] * bj;
+          if (bj !== 0) predictedAxpy(md, j, bj, row, dst, nTrain);
         }
       });
     },

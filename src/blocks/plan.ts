@@ -6,6 +6,9 @@
  */
 import { columnIndex, isMissing } from '../io/csv.js';
 import { readGenotypes, type GenotypeTable } from '../io/genotypes.js';
+import { type Arena, createArena } from '../linalg/arena.js';
+import { type KernelName, resolveKernel } from '../linalg/kernel.js';
+import { MixmcError } from '../errors.js';
 import { resolveCovariance, type Covariance } from '../model/covariance.js';
 import { r2Share, resolvePriors } from '../model/defaults.js';
 import { buildDesign, type Design } from '../model/design.js';
@@ -68,13 +71,14 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
   const residual = random.pop()!;
   const warnings: RunWarning[] = [...design.warnings];
   const mds: MarkerDesign[] = [];
+  const arena: Arena | undefined = sets.length > 0 ? createArena() : undefined;
   const plans: MarkerPlan[] = [];
   const markerPriors: PriorReport[] = [];
   const markerSets: MarkerSetReport[] = [];
   sets.forEach((spec, s) => {
     const name = spec.name ?? '';
     const term = markerTerm(name);
-    const md = buildMarkerDesign(genotypes[s], design.ids, { center: spec.center, name });
+    const md = buildMarkerDesign(genotypes[s], design.ids, arena!, { center: spec.center, name });
     const where = sets.length > 1 ? ` (${term})` : '';
     if (md.imputed > 0) warnings.push({ subject: term, severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean${where}` });
     if (md.monomorphic > 0) warnings.push({ subject: term, severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped${where}` });
@@ -86,11 +90,31 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     markerPriors.push(report);
     markerSets.push({ term, prior: spec.prior, hyper: plan.hyper, rules });
   });
-  design = { ...design, markers: mds, warnings };
+  design = { ...design, markers: mds, arena, warnings };
   const priors = [...random, ...markerPriors, residual];
   const variancePriors = Object.fromEntries([...random, residual].map((p) => [p.term, { df: p.df, scale: p.scale }]));
-  const settings: SamplerSettings = { priors: variancePriors, fixedVariances: resolved.fixedVariances, traceLevels: resolved.mcmc.traceLevels, markers: plans };
+  const settings: SamplerSettings = {
+    priors: variancePriors,
+    fixedVariances: resolved.fixedVariances,
+    traceLevels: resolved.mcmc.traceLevels,
+    markers: plans,
+    kernel: kernelOf(resolved.spec.kernel),
+  };
   return { resolved, design, priors, markerSets, settings, layout: chainLayout(design, settings), saveEvery: sets.map((m) => m.saveEffects ?? 0) };
+}
+
+/** The marker kernel: MIXMC_KERNEL (auto, wasm or js) if set, else the spec's `kernel`, else auto. */
+function kernelOf(spec: RunSpec['kernel']): KernelName {
+  const env = process.env.MIXMC_KERNEL;
+  if (env !== undefined && env !== '' && !['auto', 'wasm', 'js'].includes(env)) {
+    throw new MixmcError(`MIXMC_KERNEL must be auto, wasm or js (got '${env}')`, { term: 'MIXMC_KERNEL' });
+  }
+  const requested = (env || spec || 'auto') as 'auto' | KernelName;
+  try {
+    return resolveKernel(requested);
+  } catch (err) {
+    throw new MixmcError((err as Error).message, { term: 'kernel' });
+  }
 }
 
 /** Records must have a genotype in every set: their ids are those every genotype file has. */

@@ -10,7 +10,7 @@ import { bayesA } from './markers/bayesA.js';
 import { bayesB, type BayesBHyper } from './markers/bayesB.js';
 import { bayesC, bayesCpi, type BayesCHyper } from './markers/bayesC.js';
 import { bayesR, type BayesRHyper } from './markers/bayesR.js';
-import type { MarkerBlock, MarkerContext, MarkerParams, MarkerPriorModule, ResolvedPrior } from './markers/base.js';
+import type { ChainMemory, MarkerBlock, MarkerContext, MarkerParams, MarkerPriorModule, ResolvedPrior } from './markers/base.js';
 import { brr } from './markers/brr.js';
 import { lasso, type LassoHyper } from './markers/lasso.js';
 import type { CommonVarianceHyper, SpecificVarianceHyper } from './markers/variances.js';
@@ -56,7 +56,7 @@ export function markerParams<K extends MarkerPriorName>(plan: MarkerPlan<K>, nam
   return PRIORS[plan.prior].params(plan.hyper, names);
 }
 
-/** A set's block for one chain. */
-export function createMarkerBlock<K extends MarkerPriorName>(plan: MarkerPlan<K>, md: MarkerDesign, names: MarkerSetNames): MarkerBlock {
-  return PRIORS[plan.prior].create(md, plan.hyper, names);
+/** A set's block for one chain, its state in the chain's shared memory. */
+export function createMarkerBlock<K extends MarkerPriorName>(plan: MarkerPlan<K>, md: MarkerDesign, names: MarkerSetNames, mem: ChainMemory): MarkerBlock {
+  return PRIORS[plan.prior].create(md, plan.hyper, names, mem);
 }

@@ -10,6 +10,8 @@
 import { Stage, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
 import type { Sampler } from '../mcmc/runChain.js';
 import { createState } from '../mcmc/state.js';
+import { allocateF64 } from '../linalg/arena.js';
+import { type KernelName, sweepKernel } from '../linalg/kernel.js';
 import type { Design } from '../model/design.js';
 import { H2, VAR_GENETIC, VAR_RESIDUAL, markerSetNames, varianceName } from '../model/names.js';
 import type { VariancePrior } from '../types.js';
@@ -32,6 +34,8 @@ export interface SamplerSettings {
   traceLevels: number;
   /** One plan per marker set, in the order of design.markers. */
   markers: MarkerPlan[];
+  /** The marker sweep kernel (resolved from the spec's `kernel` on the main thread). */
+  kernel: KernelName;
 }
 
 /** Which tracker (by index) holds what. */
@@ -116,7 +120,9 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     const fixed = settings.fixedVariances[r.term];
     blocks.push(fixed !== undefined ? new FixedVarianceBlock(r.term, fixed, (s) => s.varU, k) : new RandomVarianceBlock(design, k, settings.priors[r.term]));
   });
-  const sets: MarkerBlock[] = design.markers.map((md, s) => createMarkerBlock(settings.markers[s], md, markerSetNames(md.name)));
+  const arena = design.arena;
+  const mem = arena && { arena, kernel: sweepKernel(arena.memory, settings.kernel) };
+  const sets: MarkerBlock[] = mem ? design.markers.map((md, s) => createMarkerBlock(settings.markers[s], md, markerSetNames(md.name), mem)) : [];
   for (const m of sets) {
     blocks.push(m);
     trackers.push(m.effects);
@@ -135,13 +141,12 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
   trackers.push(fittedTracker(design));
   if (design.predict.m > 0) trackers.push(predictedTracker(design));
   const ordered = sweepOrder(blocks);
-  return {
-    blocks: ordered,
-    params: ordered.flatMap((b) => b.params),
-    trackers,
-    state: createState(
-      design,
-      sets.map((m) => m.state),
-    ),
-  };
+  // with markers the residual lives in shared memory, padded to the kernels' blocks of 16 records
+  const e = arena && allocateF64(arena, design.markers[0].records.stride * 4).view.subarray(0, design.n);
+  const state = createState(
+    design,
+    sets.map((m) => m.state),
+    e,
+  );
+  return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }

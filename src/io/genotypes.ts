@@ -1,8 +1,8 @@
 /**
  * Genotype input: PLINK 1 binary (.bed/.bim/.fam) and CSV matrices (an id column, one column per
  * marker, coded 0/1/2 or 0/1; empty or NA is missing). Both give a {@link GenotypeTable} that
- * decodes one marker at a time (codes 0/1/2, −1 for missing): a .bed stays packed (2 bits per
- * genotype) until the model's centred columns are built from it.
+ * decodes one marker at a time (codes 0/1/2, −1 for missing) from 2 bits per genotype: a .bed as it
+ * is, a CSV packed on load.
  */
 import { readFileSync } from 'node:fs';
 import { MixmcError } from '../errors.js';
@@ -101,7 +101,10 @@ export function readPlinkBed(bedFile: string): GenotypeTable {
   return { file: bedFile, ids, markers, column };
 }
 
-/** A CSV genotype matrix: header `id,m1,m2,…`; values 0, 1, 2 (or NA/empty for missing). */
+/**
+ * A CSV genotype matrix: header `id,m1,m2,…`; values 0, 1, 2 (or NA/empty for missing). The codes are
+ * packed on load, 2 bits per genotype (0, 1, 2; 3 = missing), marker-major.
+ */
 export function readGenotypeCsv(file: string): GenotypeTable {
   const t = parseTable(file, readText(file, 'genotype file'));
   if (t.header.length < 2) throw new MixmcError('a genotype CSV needs an id column and at least one marker column', { file, line: 1 });
@@ -110,13 +113,14 @@ export function readGenotypeCsv(file: string): GenotypeTable {
   const ids = t.rows.map((r) => r[0]);
   checkDuplicates(file, ids, t.lines, 'individual');
   const nSnp = markers.length;
-  const codes = new Int8Array(nSnp * nInd);
+  const perSnp = Math.ceil(nInd / 4);
+  const packed = new Uint8Array(nSnp * perSnp);
   for (let i = 0; i < nInd; i++) {
     const row = t.rows[i];
     for (let j = 0; j < nSnp; j++) {
       const v = row[j + 1];
       let code: number;
-      if (isMissing(v)) code = -1;
+      if (isMissing(v)) code = 3;
       else if (v === '0' || v === '1' || v === '2') code = v.charCodeAt(0) - 48;
       else if (v === '0.0' || v === '1.0' || v === '2.0') code = v.charCodeAt(0) - 48;
       else
@@ -125,10 +129,15 @@ export function readGenotypeCsv(file: string): GenotypeTable {
           line: t.lines[i],
           column: j + 2,
         });
-      codes[j * nInd + i] = code;
+      packed[j * perSnp + (i >> 2)] |= code << ((i & 3) * 2);
     }
   }
-  return { file, ids, markers, column: (j, out) => out.set(codes.subarray(j * nInd, (j + 1) * nInd)) };
+  const decode = Int8Array.of(0, 1, 2, -1);
+  const column = (j: number, out: Int8Array): void => {
+    const base = j * perSnp;
+    for (let i = 0; i < nInd; i++) out[i] = decode[(packed[base + (i >> 2)] >> ((i & 3) * 2)) & 3];
+  };
+  return { file, ids, markers, column };
 }
 
 function checkDuplicates(file: string, ids: readonly string[], lines: readonly number[], what: string): void {

@@ -2,7 +2,7 @@
  * The Block interface every Gibbs block implements, the trackers of high-dimensional quantities, and
  * the sweep order (DESIGN.md data flow): fixed → random → markers → variances → residual variance.
  */
-import type { UniformSource } from '../rng/rng.js';
+import type { RandomSource } from '../rng/rng.js';
 import type { ChainState } from './state.js';
 
 /**
@@ -16,9 +16,9 @@ export interface Block {
   /** Names of the scalar parameters this block traces per kept draw (src/model/names.ts). */
   readonly params: readonly string[];
   /** Set starting values (may draw from rng). Mutates: the block's arrays and e. */
-  init(state: ChainState, rng: UniformSource): void;
+  init(state: ChainState, rng: RandomSource): void;
   /** One draw from the full conditional. Mutates: the block's arrays and e. */
-  update(state: ChainState, rng: UniformSource): void;
+  update(state: ChainState, rng: RandomSource): void;
   /** Write the traced parameters into row[offset .. offset + params.length). */
   record(state: ChainState, row: Float64Array, offset: number): void;
 }

@@ -2,7 +2,7 @@
  * The single driver (DESIGN.md principle 1): burn-in, thinning, interrupt, progress and output live
  * here and nowhere else. Blocks only init/update/record.
  */
-import type { UniformSource } from '../rng/rng.js';
+import type { RandomSource } from '../rng/rng.js';
 import type { ProgressEvent } from '../types.js';
 import type { Block, Tracker } from './block.js';
 import { RunningMoments } from './moments.js';
@@ -73,7 +73,7 @@ export function keptBefore(s: ChainSettings, iteration: number): number {
  * (1-based iterations), so a resumed or extended chain keeps exactly the draws an uninterrupted
  * one would.
  */
-export function runChain(sampler: Sampler, rng: UniformSource, settings: ChainSettings, sink: DrawSink, opts: RunChainOptions = {}): ChainOutcome {
+export function runChain(sampler: Sampler, rng: RandomSource, settings: ChainSettings, sink: DrawSink, opts: RunChainOptions = {}): ChainOutcome {
   const state = sampler.state;
   const { iterations, burnin, thin } = settings;
   const blocks = sampler.blocks;

@@ -31,11 +31,14 @@ export interface ChainState {
 
 /**
  * A zeroed state for `design`, with e = y (all effects 0); `markers` are the marker blocks' own
- * allocations. Blocks' `init` then set starting values.
+ * allocations, and `e` the residual's storage when the marker kernels need it in shared memory.
+ * Blocks' `init` then set starting values.
  */
-export function createState(design: Design, markers: readonly MarkerSetState[] = []): ChainState {
+export function createState(design: Design, markers: readonly MarkerSetState[] = [], e?: Float64Array): ChainState {
+  const residual = e ?? new Float64Array(design.n);
+  residual.set(design.y);
   return {
-    e: Float64Array.from(design.y),
+    e: residual,
     b: new Float64Array(design.fixed.p),
     u: design.random.map((r) => new Float64Array(r.q)),
     varU: new Float64Array(design.random.length),

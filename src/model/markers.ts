@@ -1,12 +1,31 @@
 /**
- * The marker part of the design: genotypes aligned to the records in the likelihood, imputed,
- * filtered, centred and stored column-major in one contiguous Float32Array (on a
- * SharedArrayBuffer, so that worker threads read it without copies), with x'x precomputed.
+ * The marker part of the design: genotypes of the records as 2-bit codes (0, 1, 2; 3 = missing), four
+ * per byte, column-major, each column padded with code 0 to a multiple of 16 records, in the model's
+ * shared memory (arena.ts), where the sweep kernels read them. No centred or imputed copy exists: a
+ * marker's column is x_j = g̃_j − c_j, with g̃_j the codes with missing genotypes imputed by the column
+ * mean μ_j and c_j the centre, and the kernels centre by algebra (src/linalg/wasm/sweep.as.ts). The
+ * per-column constants (μ_j, c_j, G_j = Σ_i g̃_ij, x_j'x_j) and the records with a missing genotype
+ * (a sparse list per column) sit beside the codes. Genotyped individuals without a record (for GEBVs)
+ * are packed the same way.
  */
 import { MixmcError } from '../errors.js';
 import type { GenotypeTable } from '../io/genotypes.js';
+import { allocate, type Arena, f64At, i32At, u8At } from '../linalg/arena.js';
 import type { MarkerInfo } from '../types.js';
 import { markerTerm } from './names.js';
+
+/** Individuals × markers as 2-bit codes, with the records of every column whose genotype is missing. */
+export interface PackedGenotypes {
+  /** Individuals (rows). */
+  readonly rows: number;
+  /** Bytes per column: rows padded to a multiple of 16, over 4. */
+  readonly stride: number;
+  /** Column j at bytes [j·stride, (j+1)·stride). */
+  readonly codes: Uint8Array;
+  /** Rows with a missing genotype in column j: missIdx[missPtr[j] .. missPtr[j+1]). */
+  readonly missPtr: Int32Array;
+  readonly missIdx: Int32Array;
+}
 
 export interface MarkerDesign {
   /** The set's name ('' for the one unnamed set) and term ('markers' or 'markers:NAME'). */
@@ -18,28 +37,27 @@ export interface MarkerDesign {
   readonly p: number;
   /** Rows = the design's records in the likelihood. */
   readonly n: number;
-  /** Centred genotypes of the records, column-major: x[j·n + i]. */
-  readonly x: Float32Array;
-  /** x_j'x_j of every column (from the stored Float32 values). */
-  readonly xx: Float64Array;
-  /** Column means of the genotyped individuals' codes (missing excluded): the imputed value. */
+  /** The records' codes (in the arena). */
+  readonly records: PackedGenotypes;
+  /** Column means of the codes over the genotyped individuals (missing excluded): the imputed value μ_j. */
   readonly means: Float64Array;
-  /** What was subtracted from each column: the means, or 0 with `center: false`. */
+  /** What is subtracted from each column: the means, or 0 with `center: false`. */
   readonly center: Float64Array;
+  /** G_j = Σ_i g̃_ij over the records (imputed codes). */
+  readonly sums: Float64Array;
+  /** x_j'x_j of every (imputed, centred) column over the records. */
+  readonly xx: Float64Array;
   /** Σ_j var(x_j) over the records (BGLR's MSx), for default priors. */
   readonly msx: number;
+  /** The kernel's descriptor of the set (byte offset in the arena; layout in sweep.as.ts). */
+  readonly desc: number;
   /** Genotyped individuals that have no record in the likelihood: their GEBVs are predicted. */
   readonly predIds: readonly string[];
-  /** Their centred genotypes, column-major: xPred[j·m + i]. */
-  readonly xPred: Float32Array;
+  /** Their codes. */
+  readonly pred: PackedGenotypes;
   /** Missing genotypes imputed by the column mean, and monomorphic markers dropped. */
   readonly imputed: number;
   readonly monomorphic: number;
-}
-
-/** A Float32Array backed by a SharedArrayBuffer. */
-export function sharedFloat32(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
 }
 
 export interface MarkerDesignOptions {
@@ -49,11 +67,88 @@ export interface MarkerDesignOptions {
   center?: boolean;
 }
 
+/** Bytes per column of `rows` rows (padded to 16 rows). */
+export function packedStride(rows: number): number {
+  return Math.ceil(rows / 16) * 4;
+}
+
+/** The value of a 2-bit code (missing reads 0). */
+const CODE_VALUE = Float64Array.of(0, 1, 2, 0);
+
+/** Storage for packed genotypes: the arena (shared with the kernels), or plain memory. */
+type Store = { bytes(n: number): Uint8Array; ints(n: number): Int32Array };
+
+function arenaStore(arena: Arena): Store {
+  return { bytes: (n) => u8At(arena, allocate(arena, Math.max(1, n)), n), ints: (n) => i32At(arena, allocate(arena, Math.max(4, 4 * n)), n) };
+}
+
+const plainStore: Store = { bytes: (n) => new Uint8Array(n), ints: (n) => new Int32Array(n) };
+
 /**
- * Align genotypes to the records: record i uses the genotype row of recordIds[i].
+ * Pack columns `cols` of `g` for the individuals at `rowOf` (one packed row per entry: an index into
+ * g's individuals). `missingCount` is the total number of missing codes among them.
+ */
+function pack(g: GenotypeTable, cols: readonly number[], rowOf: Int32Array, missingCount: number, store: Store): PackedGenotypes {
+  const rows = rowOf.length;
+  const stride = packedStride(rows);
+  const codes = store.bytes(stride * cols.length);
+  const missPtr = store.ints(cols.length + 1);
+  const missIdx = store.ints(missingCount);
+  const src = new Int8Array(g.ids.length);
+  let t = 0;
+  cols.forEach((j, k) => {
+    g.column(j, src);
+    const base = k * stride;
+    for (let i = 0; i < rows; i++) {
+      let c = src[rowOf[i]];
+      if (c < 0) {
+        c = 3;
+        missIdx[t++] = i;
+      }
+      codes[base + (i >> 2)] |= c << ((i & 3) * 2);
+    }
+    missPtr[k + 1] = t;
+  });
+  return { rows, stride, codes, missPtr, missIdx };
+}
+
+/** The code of row i in column j. */
+export function codeAt(g: PackedGenotypes, j: number, i: number): number {
+  return (g.codes[j * g.stride + (i >> 2)] >> ((i & 3) * 2)) & 3;
+}
+
+/** out[i] = x_ij = g̃_ij − c_j for every row i of column j (the imputed, centred value). Mutates: out. */
+export function decodeColumn(g: PackedGenotypes, mean: number, center: number, j: number, out: Float64Array): void {
+  for (let i = 0; i < g.rows; i++) {
+    const c = codeAt(g, j, i);
+    out[i] = (c === 3 ? mean : CODE_VALUE[c]) - center;
+  }
+}
+
+/** out_i += a·x_ij for every row i (x_ij imputed and centred). Mutates: out. */
+export function axpyColumn(g: PackedGenotypes, mean: number, center: number, j: number, a: number, out: Float64Array): void {
+  for (let i = 0; i < g.rows; i++) {
+    const c = codeAt(g, j, i);
+    out[i] += a * ((c === 3 ? mean : CODE_VALUE[c]) - center);
+  }
+}
+
+/** Σ_i x_ij v_i (x_ij imputed and centred). */
+export function dotColumn(g: PackedGenotypes, mean: number, center: number, j: number, v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < g.rows; i++) {
+    const c = codeAt(g, j, i);
+    s += ((c === 3 ? mean : CODE_VALUE[c]) - center) * v[i];
+  }
+  return s;
+}
+
+/**
+ * Align genotypes to the records: record i uses the genotype row of recordIds[i]. The codes, the
+ * constants and the kernel descriptor go into `arena`.
  * @throws MixmcError when a record's id has no genotype (the caller decides beforehand whether to drop such records).
  */
-export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[], opts: MarkerDesignOptions = {}): MarkerDesign {
+export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[], arena: Arena, opts: MarkerDesignOptions = {}): MarkerDesign {
   const nInd = g.ids.length;
   const rowOf = new Map(g.ids.map((id, i) => [id, i]));
   const n = recordIds.length;
@@ -63,13 +158,15 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
     return r;
   });
   const withRecord = new Set(recordIds);
-  const predRows = g.ids.map((id, i) => ({ id, i })).filter((x) => !withRecord.has(x.id));
-  const m = predRows.length;
+  const predIds = g.ids.filter((id) => !withRecord.has(id));
+  const predRow = Int32Array.from(predIds, (id) => rowOf.get(id)!);
 
   // Column means over genotyped individuals (missing excluded); keep polymorphic markers only.
   const keep: number[] = [];
-  const centers: number[] = [];
+  const means: number[] = [];
   let imputed = 0;
+  let missRecords = 0;
+  let missPred = 0;
   const codes = new Int8Array(nInd);
   for (let j = 0; j < g.markers.length; j++) {
     g.column(j, codes);
@@ -87,81 +184,87 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
     }
     if (count === 0 || lo === hi) continue;
     keep.push(j);
-    centers.push(sum / count);
+    means.push(sum / count);
     imputed += nInd - count;
+    for (let i = 0; i < n; i++) if (codes[recRow[i]] < 0) missRecords++;
+    for (let i = 0; i < predRow.length; i++) if (codes[predRow[i]] < 0) missPred++;
   }
   const p = keep.length;
   if (p === 0) throw new MixmcError('every marker is monomorphic or missing; nothing to fit', { file: g.file });
+  const store = arenaStore(arena);
+  const records = pack(g, keep, recRow, missRecords, store);
+  const pred = pack(g, keep, predRow, missPred, store);
   const doCenter = opts.center ?? true;
-  const center = Float64Array.from(centers, (c) => (doCenter ? c : 0));
-  const x = sharedFloat32(n * p);
-  const xPred = sharedFloat32(m * p);
-  const xx = new Float64Array(p);
+  const columnF64 = (): Float64Array => f64At(arena, allocate(arena, 8 * p), p);
+  const mean = columnF64();
+  const center = columnF64();
+  const sums = columnF64();
+  const xx = columnF64();
+  mean.set(means);
   let msx = 0;
   for (let k = 0; k < p; k++) {
-    g.column(keep[k], codes);
-    const mean = centers[k];
-    const value = (c: number): number => (c < 0 ? mean : c) - center[k];
+    center[k] = doCenter ? means[k] : 0;
+    // G_j and x_j'x_j over the records, in f64 from the codes (the matrix the sampler uses exactly)
     let s = 0;
     let s2 = 0;
+    let g1 = 0;
     for (let i = 0; i < n; i++) {
-      const v = Math.fround(value(codes[recRow[i]]));
-      x[k * n + i] = v;
-      s += v;
-      s2 += v * v;
+      const c = codeAt(records, k, i);
+      const v = c === 3 ? means[k] : CODE_VALUE[c];
+      g1 += v;
+      const x = v - center[k];
+      s += x;
+      s2 += x * x;
     }
+    sums[k] = g1;
     xx[k] = s2;
     msx += n > 1 ? (s2 - (s * s) / n) / (n - 1) : 0;
-    for (let i = 0; i < m; i++) xPred[k * m + i] = value(codes[predRows[i].i]);
   }
+  const desc = allocate(arena, 44, 8);
+  const fields = new Uint32Array(arena.memory.buffer, desc, 11);
+  const at = (a: ArrayBufferView): number => a.byteOffset;
+  fields.set([at(records.codes), records.stride, records.stride / 4, p, n, at(records.missPtr), at(records.missIdx), at(mean), at(center), at(sums), at(xx)]);
   const name = opts.name ?? '';
   return {
     name,
     term: markerTerm(name),
     file: g.file,
     markers: keep.map((j) => g.markers[j]),
-    means: Float64Array.from(centers),
     p,
     n,
-    x,
-    xx,
+    records,
+    means: mean,
     center,
+    sums,
+    xx,
     msx,
-    predIds: predRows.map((r) => r.id),
-    xPred,
+    desc,
+    predIds,
+    pred,
     imputed,
     monomorphic: g.markers.length - p,
   };
 }
 
 /**
- * Centre new genotypes with the training centres (for prediction): rows of `g` in its order,
- * markers matched by id, missing codes imputed by the training means. Returns x (column-major,
- * m × p) and the ids.
+ * New genotypes for prediction, in `g`'s order: markers matched by id to a fitted set's markers,
+ * packed in plain memory (missing genotypes are imputed by the training means when decoded).
  */
-export function alignNewGenotypes(g: GenotypeTable, md: Pick<MarkerDesign, 'markers' | 'center' | 'means'>): { ids: string[]; x: Float32Array } {
-  const nInd = g.ids.length;
+export function alignNewGenotypes(g: GenotypeTable, md: { markers: readonly MarkerInfo[] }): { ids: string[]; genotypes: PackedGenotypes } {
   const col = new Map(g.markers.map((mk, j) => [mk.id, j]));
-  const p = md.markers.length;
-  const x = new Float32Array(nInd * p);
-  const missingMarkers: string[] = [];
-  const codes = new Int8Array(nInd);
-  for (let k = 0; k < p; k++) {
-    const j = col.get(md.markers[k].id);
-    if (j === undefined) {
-      missingMarkers.push(md.markers[k].id);
-      continue;
-    }
-    g.column(j, codes);
-    for (let i = 0; i < nInd; i++) {
-      const c = codes[i];
-      x[k * nInd + i] = (c < 0 ? md.means[k] : c) - md.center[k];
-    }
-  }
+  const missingMarkers = md.markers.filter((m) => !col.has(m.id)).map((m) => m.id);
   if (missingMarkers.length > 0) {
     throw new MixmcError(`${missingMarkers.length} marker(s) of the fitted model are not in the new genotypes, e.g. ${missingMarkers.slice(0, 5).join(', ')}`, {
       file: g.file,
     });
   }
-  return { ids: g.ids, x };
+  const cols = md.markers.map((m) => col.get(m.id)!);
+  const rows = Int32Array.from(g.ids, (_, i) => i);
+  const codes = new Int8Array(g.ids.length);
+  let missing = 0;
+  for (const j of cols) {
+    g.column(j, codes);
+    for (const c of codes) if (c < 0) missing++;
+  }
+  return { ids: g.ids, genotypes: pack(g, cols, rows, missing, plainStore) };
 }

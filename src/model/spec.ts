@@ -45,6 +45,7 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
     'relationship',
     'covariance',
     'solver',
+    'kernel',
     '$schema',
     'description',
   ]);
@@ -65,6 +66,9 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   const priors = checkPriors(spec.priors, varianceTerms);
   const fixedVariances = checkFixed(spec.fixedVariances, varianceTerms);
   const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...stripUndefined(overrides) });
+  if (spec.kernel !== undefined && !['auto', 'wasm', 'js'].includes(spec.kernel)) {
+    throw new MixmcError(`kernel must be one of auto, wasm, js (got ${JSON.stringify(spec.kernel)})`, { term: 'kernel' });
+  }
   if (spec.solver !== undefined && !['auto', 'cholesky', 'pcg', 'gauss-seidel'].includes(spec.solver)) {
     throw new MixmcError(`solver must be one of auto, cholesky, pcg, gauss-seidel (got ${JSON.stringify(spec.solver)})`, { term: 'solver' });
   }

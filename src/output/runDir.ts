@@ -49,6 +49,8 @@ export interface RunRecord {
   fixedVariances: Record<string, number>;
   /** Per marker set: effect draws kept every saveEvery-th kept draw (fixed at the first run). */
   saveEvery: number[];
+  /** The marker sweep kernel. */
+  kernel: 'wasm' | 'js';
   /** Random terms with a pedigree or genomic covariance (h2 is derived for them). */
   geneticTerms: string[];
   seeds: { chain: number; key: string }[];

@@ -25,7 +25,7 @@ function sharedCovariance(c: Covariance): Covariance {
   return { ...c, kinv: sharedSparse(c.kinv), diagK: shared(c.diagK), ...(c.inbreeding ? { inbreeding: shared(c.inbreeding) } : {}) };
 }
 
-/** The design with every typed array (y, X, the level maps, K⁻¹ of every covariance, the genotypes, …) in shared memory. */
+/** The design with every typed array (y, X, the level maps, K⁻¹ of every covariance) in shared memory; the marker sets' genotypes are in the arena, shared already. */
 export function shareDesign(d: Design): Design {
   return {
     ...d,
@@ -40,6 +40,5 @@ export function shareDesign(d: Design): Design {
     },
     random: d.random.map((r) => ({ ...r, level: shared(r.level), count: shared(r.count), ...(r.cov ? { cov: sharedCovariance(r.cov) } : {}) })),
     predict: { ...d.predict, x: shared(d.predict.x), level: d.predict.level.map(shared) },
-    markers: d.markers.map((m) => ({ ...m, x: shared(m.x), xPred: shared(m.xPred), xx: shared(m.xx), means: shared(m.means), center: shared(m.center) })),
   };
 }

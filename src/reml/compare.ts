@@ -9,6 +9,7 @@
 import { argsort, averageRanks } from '../diagnostics/sort.js';
 import { quantileSorted, sorted } from '../diagnostics/stats.js';
 import type { Design } from '../model/design.js';
+import { axpyColumn } from '../model/markers.js';
 import { markerSetNames, varianceName } from '../model/names.js';
 import type { EffectSummary, FitResult, SummaryRow } from '../types.js';
 import type { RemlResult } from './reml.js';
@@ -162,19 +163,22 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     design.ids.forEach((id, i) => {
       if (!first.has(id)) first.set(id, i);
     });
-    const sets = design.markers.map((md) => {
+    // Σ_s M_s β̂_s over the records and over the individuals without one, column by column
+    const records = new Float64Array(design.n);
+    const predValues = new Map<string, number>();
+    design.markers.forEach((md, s) => {
       const names = markerSetNames(md.name);
-      return { md, beta: md.markers.map((m) => blupOf.get(names.effect(m.id)) ?? 0), predRow: new Map(md.predIds.map((id, r) => [id, r])) };
+      const pred = new Float64Array(md.predIds.length);
+      md.markers.forEach((m, j) => {
+        const bj = blupOf.get(names.effect(m.id)) ?? 0;
+        axpyColumn(md.records, md.means[j], md.center[j], j, bj, records);
+        axpyColumn(md.pred, md.means[j], md.center[j], j, bj, pred);
+      });
+      md.predIds.forEach((id, i) => predValues.set(id, (s === 0 ? 0 : (predValues.get(id) ?? 0)) + pred[i]));
     });
     const blupGebv = gebv.labels.map((id) => {
-      let s = 0;
       const i = first.get(id);
-      for (const { md, beta, predRow } of sets) {
-        const m = md.predIds.length;
-        const r = predRow.get(id) ?? 0;
-        for (let j = 0; j < md.p; j++) s += (i !== undefined ? md.x[j * md.n + i] : md.xPred[j * m + r]) * beta[j];
-      }
-      return s;
+      return i !== undefined ? records[i] : (predValues.get(id) ?? NaN);
     });
     random.push({ term: 'gebv', n: blupGebv.length, ...agreement(Array.from(gebv.mean), blupGebv) });
   }

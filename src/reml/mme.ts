@@ -8,10 +8,12 @@
  * so that the solution is (BLUE, BLUP) and σ²e·C⁻¹ is the sampling covariance of b̂ (C11) and the
  * prediction-error covariance of û (C22) (Henderson 1975). Each marker set M_sβ_s enters as
  * a random term with dense columns and K = I (SNP-BLUP). W'W does not depend on the variances and is
- * built once, row by row of W, in sparse (CSR) form; C = W'W + Λ.
+ * built once, in sparse (CSR) form; C = W'W + Λ. W is kept as its sparse rows (fixed and random
+ * terms) and the marker sets' packed columns, decoded a block of columns at a time (no n × p copy).
  */
-import type { Design } from '../model/design.js';
 import type { SparseSym } from '../linalg/sparse.js';
+import type { Design } from '../model/design.js';
+import { axpyColumn, decodeColumn, dotColumn, type MarkerDesign } from '../model/markers.js';
 import { levelName, markerSetNames } from '../model/names.js';
 
 /** A random block of the MME: an incidence term of the design, or a marker set. */
@@ -39,10 +41,12 @@ export interface Mme {
   rhs: Float64Array;
   yty: number;
   n: number;
-  /** Rows of W as (column, value) lists, to form residuals and W'f products. */
+  /** Rows of W's sparse part (fixed and random terms) as (column, value) lists. */
   rowPtr: Int32Array;
   rowCol: Int32Array;
   rowVal: Float64Array;
+  /** W's marker columns: each set's packed genotypes and the unknown of its first marker. */
+  markerSets: { md: MarkerDesign; offset: number }[];
   y: Float64Array;
 }
 
@@ -80,15 +84,7 @@ export function buildMme(design: Design, opts: MmeOptions = {}): Mme {
   design.random.forEach((r, k) => {
     for (let i = 0; i < n; i++) rowLists[i].push({ c: offsets[k] + r.level[i], v: 1 });
   });
-  sets.forEach((md, s) => {
-    const off = offsets[design.random.length + s];
-    for (let j = 0; j < md.p; j++) {
-      for (let i = 0; i < n; i++) {
-        const v = md.x[j * n + i];
-        if (v !== 0) rowLists[i].push({ c: off + j, v });
-      }
-    }
-  });
+  const markerSets = sets.map((md, s) => ({ md, offset: offsets[design.random.length + s] }));
   const rowPtr = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) rowPtr[i + 1] = rowPtr[i] + rowLists[i].length;
   const rowCol = new Int32Array(rowPtr[n]);
@@ -107,30 +103,81 @@ export function buildMme(design: Design, opts: MmeOptions = {}): Mme {
     yty += design.y[i] * design.y[i];
     for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) rhs[rowCol[a]] += rowVal[a] * design.y[i];
   }
-  let wtw: SparseSym;
-  if (m <= DENSE_LIMIT) {
-    const dense = new Float64Array(m * m);
-    for (let i = 0; i < n; i++) {
-      for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
-        const base = rowCol[a] * m;
-        const va = rowVal[a];
-        for (let b = rowPtr[i]; b < rowPtr[i + 1]; b++) dense[base + rowCol[b]] += va * rowVal[b];
+  const dense = m <= DENSE_LIMIT ? new Float64Array(m * m) : undefined;
+  const maps: Map<number, number>[] | undefined = dense ? undefined : Array.from({ length: m }, () => new Map());
+  const add = dense
+    ? (a: number, b: number, v: number): void => {
+        dense[a * m + b] += v;
       }
+    : (a: number, b: number, v: number): void => {
+        maps![a].set(b, (maps![a].get(b) ?? 0) + v);
+      };
+  for (let i = 0; i < n; i++) {
+    for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
+      const va = rowVal[a];
+      for (let b = rowPtr[i]; b < rowPtr[i + 1]; b++) add(rowCol[a], rowCol[b], va * rowVal[b]);
     }
-    wtw = denseToCsr(dense, m);
-  } else {
-    const acc: Map<number, number>[] = Array.from({ length: m }, () => new Map());
-    for (let i = 0; i < n; i++) {
-      for (let a = rowPtr[i]; a < rowPtr[i + 1]; a++) {
-        const row = acc[rowCol[a]];
-        const va = rowVal[a];
-        for (let b = rowPtr[i]; b < rowPtr[i + 1]; b++) row.set(rowCol[b], (row.get(rowCol[b]) ?? 0) + va * rowVal[b]);
-      }
-    }
-    wtw = mapsToCsr(acc);
   }
+  addMarkerBlocks(markerSets, n, rowPtr, rowCol, rowVal, design.y, rhs, add);
+  const wtw = dense ? denseToCsr(dense, m) : mapsToCsr(maps!);
   const names = [...design.fixed.names, ...terms.flatMap((t) => t.labels)];
-  return { m, p, terms, offsets, names, wtw, rhs, yty, n, rowPtr, rowCol, rowVal, y: design.y };
+  return { m, p, terms, offsets, names, wtw, rhs, yty, n, rowPtr, rowCol, rowVal, markerSets, y: design.y };
+}
+
+/** Marker columns decoded at a time when forming M'M. */
+const BLOCK = 128;
+
+/**
+ * The marker sets' parts of W'W and W'y: M'(sparse part), M'M (by blocks of decoded columns) and M'y.
+ * Mutates: rhs, and W'W through `add`.
+ */
+function addMarkerBlocks(
+  markerSets: Mme['markerSets'],
+  n: number,
+  rowPtr: Int32Array,
+  rowCol: Int32Array,
+  rowVal: Float64Array,
+  y: Float64Array,
+  rhs: Float64Array,
+  add: (a: number, b: number, v: number) => void,
+): void {
+  const columns = markerSets.flatMap(({ md, offset }) => Array.from({ length: md.p }, (_, j) => ({ md, j, at: offset + j })));
+  const decode = (from: number, to: number): Float64Array[] =>
+    columns.slice(from, to).map(({ md, j }) => {
+      const x = new Float64Array(n);
+      decodeColumn(md.records, md.means[j], md.center[j], j, x);
+      return x;
+    });
+  for (let a0 = 0; a0 < columns.length; a0 += BLOCK) {
+    const blockA = decode(a0, a0 + BLOCK);
+    blockA.forEach((x, ka) => {
+      const at = columns[a0 + ka].at;
+      let xy = 0;
+      for (let i = 0; i < n; i++) {
+        xy += x[i] * y[i];
+        for (let t = rowPtr[i]; t < rowPtr[i + 1]; t++) {
+          const v = rowVal[t] * x[i];
+          add(rowCol[t], at, v);
+          add(at, rowCol[t], v);
+        }
+      }
+      rhs[at] += xy;
+    });
+    for (let b0 = 0; b0 <= a0; b0 += BLOCK) {
+      const blockB = b0 === a0 ? blockA : decode(b0, b0 + BLOCK);
+      blockA.forEach((xa, ka) => {
+        blockB.forEach((xb, kb) => {
+          if (b0 === a0 && kb > ka) return;
+          let s = 0;
+          for (let i = 0; i < n; i++) s += xa[i] * xb[i];
+          const ia = columns[a0 + ka].at;
+          const ib = columns[b0 + kb].at;
+          add(ia, ib, s);
+          if (ia !== ib) add(ib, ia, s);
+        });
+      });
+    }
+  }
 }
 
 /** The nonzeros of a dense m × m matrix as CSR. */
@@ -214,6 +261,9 @@ function addPenalty(mme: Mme, lambdas: readonly number[], add: (i: number, j: nu
 export function residuals(mme: Mme, theta: Float64Array): Float64Array {
   const e = Float64Array.from(mme.y);
   for (let i = 0; i < mme.n; i++) for (let k = mme.rowPtr[i]; k < mme.rowPtr[i + 1]; k++) e[i] -= mme.rowVal[k] * theta[mme.rowCol[k]];
+  for (const { md, offset } of mme.markerSets) {
+    for (let j = 0; j < md.p; j++) if (theta[offset + j] !== 0) axpyColumn(md.records, md.means[j], md.center[j], j, -theta[offset + j], e);
+  }
   return e;
 }
 
@@ -221,5 +271,6 @@ export function residuals(mme: Mme, theta: Float64Array): Float64Array {
 export function crossW(mme: Mme, f: Float64Array): Float64Array {
   const out = new Float64Array(mme.m);
   for (let i = 0; i < mme.n; i++) for (let k = mme.rowPtr[i]; k < mme.rowPtr[i + 1]; k++) out[mme.rowCol[k]] += mme.rowVal[k] * f[i];
+  for (const { md, offset } of mme.markerSets) for (let j = 0; j < md.p; j++) out[offset + j] = dotColumn(md.records, md.means[j], md.center[j], j, f);
   return out;
 }

@@ -2,7 +2,7 @@
  * Random variates. Every function takes the uniform source first (DESIGN.md principle 5) and draws
  * only from it, so a chain's draws depend on its stream alone.
  */
-import type { UniformSource } from './rng.js';
+import type { RandomSource, UniformSource } from './rng.js';
 
 /**
  * Standard normal by Marsaglia's polar method. The second variate of each pair is discarded, so that
@@ -75,13 +75,7 @@ export function scaledInvChiSquare(rng: UniformSource, df: number, scale: number
  */
 export function inverseGaussian(rng: UniformSource, mu: number, lambda: number): number {
   const z = normal(rng);
-  const y = z * z;
-  if (!Number.isFinite(mu)) return lambda / y;
-  if (y === 0) return mu;
-  const my = mu * y;
-  const s = Math.sqrt(my * my + 4 * mu * lambda * y);
-  const x = (4 * mu * mu * lambda * y) / ((s + my) * (s + my));
-  return rng.uniform() <= mu / (mu + x) ? x : (mu * mu) / x;
+  return inverseGaussianFrom(mu, lambda, z, rng.uniform());
 }
 
 /** Dirichlet(alpha) written into `out` (same length as alpha). */
@@ -114,4 +108,78 @@ export function sliceSample(rng: UniformSource, x0: number, logf: (x: number) =>
     if (x1 < x0) left = x1;
     else right = x1;
   }
+}
+
+/**
+ * One attempt of Marsaglia & Tsang's (2000) Gamma(shape ≥ 1, rate 1) draw from a given standard normal
+ * x and uniform u: the draw, or NaN when the attempt is rejected.
+ */
+export function gammaAttempt(shape: number, x: number, u: number): number {
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  let v = 1 + c * x;
+  if (v <= 0) return NaN;
+  v = v * v * v;
+  const x2 = x * x;
+  if (u < 1 - 0.0331 * x2 * x2) return d * v;
+  if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  return NaN;
+}
+
+/**
+ * out[j] ~ χ²(df[j]) = 2·Gamma(df[j]/2) for j < out.length, drawn in bulk: one Marsaglia–Tsang
+ * attempt per value from bulk normals and uniforms (scratch z and u, at least out.length long), and a
+ * scalar draw for the few rejected attempts and for df < 2. Mutates: out, z, u.
+ */
+export function chiSquares(rng: RandomSource, df: (j: number) => number, out: Float64Array, z: Float64Array, u: Float64Array): void {
+  const m = out.length;
+  rng.normals(z, m);
+  rng.uniforms(u, m);
+  for (let j = 0; j < m; j++) {
+    const shape = df(j) / 2;
+    const g = shape >= 1 ? gammaAttempt(shape, z[j], u[j]) : NaN;
+    out[j] = 2 * (Number.isNaN(g) ? gamma(rng, shape) : g);
+  }
+}
+
+/**
+ * Inverse Gaussian(mu, lambda) by Michael, Schucany & Haas (1976) from a given standard normal z and
+ * uniform u (see inverseGaussian for the cancellation-free form).
+ */
+export function inverseGaussianFrom(mu: number, lambda: number, z: number, u: number): number {
+  const y = z * z;
+  if (!Number.isFinite(mu)) return lambda / y;
+  if (y === 0) return mu;
+  const my = mu * y;
+  const s = Math.sqrt(my * my + 4 * mu * lambda * y);
+  const x = (4 * mu * mu * lambda * y) / ((s + my) * (s + my));
+  return u <= mu / (mu + x) ? x : (mu * mu) / x;
+}
+
+/**
+ * Σ_j log(a + b_j²) over the j with (inModel undefined or inModel[j] = 1), through running products
+ * renormalised before they overflow: one log per block of factors instead of one per factor. Each
+ * factor a + b² is at least a > 0.
+ */
+export function sumLogShifted(a: number, b: Float64Array, inModel?: Float64Array): number {
+  // factors are scaled by 1/a (so each is ≥ 1): Σ log(a + b²) = m·log a + Σ log(1 + b²/a)
+  let m = 0;
+  let total = 0;
+  let prod = 1;
+  const inv = 1 / a;
+  for (let j = 0; j < b.length; j++) {
+    if (inModel && inModel[j] !== 1) continue;
+    m++;
+    const f = 1 + b[j] * b[j] * inv;
+    if (f > 1e150) {
+      total += Math.log(f);
+      continue;
+    }
+    prod *= f;
+    if (prod > 1e150) {
+      total += Math.log(prod);
+      prod = 1;
+    }
+  }
+  return m * Math.log(a) + total + Math.log(prod);
 }

@@ -12,54 +12,159 @@ export interface UniformSource {
   uniform(): number;
 }
 
+/** A uniform source that also draws uniforms and standard normals in bulk (the marker sweeps use p of each per sweep). */
+export interface RandomSource extends UniformSource {
+  /** out[0 .. count) ← the next `count` uniforms. Mutates: out. */
+  uniforms(out: Float64Array, count?: number): void;
+  /** out[0 .. count) ← `count` standard normals. Mutates: out. */
+  normals(out: Float64Array, count?: number): void;
+}
+
 interface Xor4096State {
   X: number[];
   i: number;
   w: number;
 }
-interface Xor4096 {
-  double(): number;
-  state(): Xor4096State;
-}
 
 /**
- * A per-chain uniform stream: seedrandom's xor4096 (R. P. Brent's xorgens, 4096 bits of state,
- * period 2^4096 − 1) read 53 bits at a time. Its state can be saved as a Uint32Array and restored,
- * so a chain can stop and continue with bit-identical draws.
+ * A per-chain uniform stream: R. P. Brent's xorgens xor4096 (4096 bits of state, period 2^4096 − 1,
+ * combined with a Weyl sequence; Brent 2010, "Some long-period random number generators using
+ * shifts and xors", arXiv:1004.3115), keyed by seedrandom's key schedule and read 53 bits at a time.
+ * The generator itself runs here on an Int32Array, as seedrandom's xor4096 runs it (same words, same
+ * doubles), so that uniforms and normals can be drawn in bulk without a call per word. Its state can
+ * be saved as a Uint32Array and restored, so a chain can stop and continue with bit-identical draws.
  */
-export class Rng implements UniformSource {
-  private gen: Xor4096;
+export class Rng implements RandomSource {
+  private readonly X: Int32Array;
+  private i: number;
+  private w: number;
 
-  private constructor(gen: Xor4096) {
-    this.gen = gen;
+  private constructor(state: Xor4096State) {
+    this.X = Int32Array.from(state.X, (v) => v | 0);
+    this.i = state.i | 0;
+    this.w = state.w | 0;
   }
 
-  /** A stream seeded by an arbitrary string (seedrandom's key schedule mixes all of it). */
+  /** A stream seeded by an arbitrary string (seedrandom's xor4096 key schedule mixes all of it). */
   static fromKey(key: string): Rng {
-    return new Rng(seedrandom.xor4096(key, { state: true }) as unknown as Xor4096);
+    const gen = seedrandom.xor4096(key, { state: true }) as unknown as { state(): Xor4096State };
+    return new Rng(gen.state());
   }
 
   /** A stream restored from {@link Rng.saveState}. */
   static fromState(state: Uint32Array): Rng {
     if (state.length !== RNG_STATE_LENGTH) throw new Error(`RNG state must have ${RNG_STATE_LENGTH} words, got ${state.length}`);
-    const X = Array.from(state.subarray(0, 128), (v) => v | 0);
-    const saved: Xor4096State = { X, i: state[128] | 0, w: state[129] | 0 };
-    return new Rng(seedrandom.xor4096('', { state: saved as unknown as true }) as unknown as Xor4096);
+    return new Rng({ X: Array.from(state.subarray(0, 128)), i: state[128], w: state[129] });
+  }
+
+  /** The next 32-bit word (seedrandom's xor4096 next()). */
+  private next(): number {
+    const X = this.X;
+    const w = (this.w + 0x61c88647) | 0;
+    this.w = w;
+    let v = X[(this.i + 34) & 127];
+    const i = (this.i + 1) & 127;
+    let t = X[i];
+    v ^= v << 13;
+    t ^= t << 17;
+    v ^= v >>> 15;
+    t ^= t >>> 12;
+    v = v ^ t;
+    X[i] = v;
+    this.i = i;
+    return (v + (w ^ (w >>> 16))) | 0;
   }
 
   uniform(): number {
-    return this.gen.double();
+    for (;;) {
+      const top = this.next() >>> 11;
+      const result = (top + (this.next() >>> 0) / 0x100000000) / (1 << 21);
+      if (result !== 0) return result;
+    }
+  }
+
+  /** out[0 .. count) ← the next `count` uniforms of the stream (exactly what `count` calls of uniform() give). Mutates: out. */
+  uniforms(out: Float64Array, count = out.length): void {
+    let k = 0;
+    while (k < count) {
+      // 21 high bits of one word, then 32 bits of the next (exactly what uniform() does)
+      const top = this.next() >>> 11;
+      const u = (top + (this.next() >>> 0) / 0x100000000) / (1 << 21);
+      if (u !== 0) out[k++] = u;
+    }
+  }
+
+  /**
+   * out[0 .. count) ← standard normals by the ziggurat method with Doornik's (2005, "An improved
+   * ziggurat method to generate normal random samples") correction: a uniform on (−1, 1) from 53 bits
+   * and a layer from 7 bits of a third word, so that the value and the layer are independent; exact
+   * (the wedges and the tail beyond R are rejection-sampled). About three words per normal.
+   * Mutates: out.
+   */
+  normals(out: Float64Array, count = out.length): void {
+    const ZX = ZIG_X;
+    const ZR = ZIG_R;
+    let k = 0;
+    while (k < count) {
+      // u ∈ (0, 1) as uniform() draws it (two words), then a third word for the layer
+      const top = this.next() >>> 11;
+      const u01 = (top + (this.next() >>> 0) / 0x100000000) / (1 << 21);
+      const layer = this.next() & 127;
+      if (u01 === 0) continue;
+      const u = 2 * u01 - 1;
+      if (Math.abs(u) < ZR[layer]) {
+        out[k++] = u * ZX[layer];
+        continue;
+      }
+      // the rare cases (about 1.2%): the wedges and the tail
+      const z = this.zigguratEdge(u, layer);
+      if (!Number.isNaN(z)) out[k++] = z;
+    }
+  }
+
+  /** The ziggurat outside the rectangles: the tail beyond R (layer 0) or a wedge; NaN when rejected. */
+  private zigguratEdge(u: number, layer: number): number {
+    if (layer === 0) {
+      // Marsaglia's (1964) tail: x = −log(U1)/R, accepted when −2 log U2 ≥ x²
+      for (;;) {
+        const x = Math.log(this.uniform()) / ZIG_RADIUS;
+        const y = Math.log(this.uniform());
+        if (-2 * y >= x * x) return u < 0 ? x - ZIG_RADIUS : ZIG_RADIUS - x;
+      }
+    }
+    const x = u * ZIG_X[layer];
+    const f0 = Math.exp(-0.5 * (ZIG_X[layer] * ZIG_X[layer] - x * x));
+    const f1 = Math.exp(-0.5 * (ZIG_X[layer + 1] * ZIG_X[layer + 1] - x * x));
+    return f1 + this.uniform() * (f0 - f1) < 1 ? x : NaN;
   }
 
   /** The full generator state as 130 unsigned words (see {@link RNG_STATE_LENGTH}). */
   saveState(): Uint32Array {
-    const s = this.gen.state();
     const out = new Uint32Array(RNG_STATE_LENGTH);
-    for (let k = 0; k < 128; k++) out[k] = s.X[k] >>> 0;
-    out[128] = s.i >>> 0;
-    out[129] = s.w >>> 0;
+    for (let k = 0; k < 128; k++) out[k] = this.X[k] >>> 0;
+    out[128] = this.i >>> 0;
+    out[129] = this.w >>> 0;
     return out;
   }
+}
+
+/** The ziggurat's 128 layers (Marsaglia & Tsang 2000; Doornik 2005): R and the area V of each layer. */
+const ZIG_LAYERS = 128;
+const ZIG_RADIUS = 3.442619855899;
+const ZIG_AREA = 9.91256303526217e-3;
+/** x-coordinates of the layers' right edges (ZIG_X[0] = V/f(R), the base layer's width) and their ratios. */
+const ZIG_X = new Float64Array(ZIG_LAYERS + 1);
+const ZIG_R = new Float64Array(ZIG_LAYERS);
+{
+  let f = Math.exp(-0.5 * ZIG_RADIUS * ZIG_RADIUS);
+  ZIG_X[0] = ZIG_AREA / f;
+  ZIG_X[1] = ZIG_RADIUS;
+  ZIG_X[ZIG_LAYERS] = 0;
+  for (let i = 2; i < ZIG_LAYERS; i++) {
+    ZIG_X[i] = Math.sqrt(-2 * Math.log(ZIG_AREA / ZIG_X[i - 1] + f));
+    f = Math.exp(-0.5 * ZIG_X[i] * ZIG_X[i]);
+  }
+  for (let i = 0; i < ZIG_LAYERS; i++) ZIG_R[i] = ZIG_X[i + 1] / ZIG_X[i];
 }
 
 /**

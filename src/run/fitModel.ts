@@ -128,6 +128,7 @@ function runRecord(model: PreparedModel, options: FitOptions, workers: number): 
     markerSets: model.markerSets,
     fixedVariances: model.resolved.fixedVariances,
     saveEvery: model.saveEvery,
+    kernel: model.settings.kernel,
     geneticTerms: geneticTerms(model.design),
     seeds: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, key: chainKey(mcmc.seed, c) })),
     started: new Date().toISOString(),
@@ -153,6 +154,7 @@ function runInfo(model: PreparedModel): RunInfo {
     geneticTerms: geneticTerms(design),
     response: design.response,
     records: design.n,
+    kernel: model.settings.kernel,
   };
 }
 

@@ -3,6 +3,8 @@
  * markers, chains, reml (all by default). Figures are timings on this machine, not pass/fail tests.
  */
 import { performance } from 'node:perf_hooks';
+import { fitRun, markers } from './markers.js';
+import { type Row, table, writeSimulatedBed } from './util.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { buildSampler } from '../../src/blocks/sampler.js';
 import { runChain } from '../../src/mcmc/runChain.js';
@@ -12,8 +14,6 @@ import { summarizeDrawSet } from '../../src/diagnostics/summary.js';
 import { summarizeParallel } from '../../src/api/summarize.js';
 import type { DrawSink } from '../../src/mcmc/sink.js';
 import type { DataRow } from '../../src/types.js';
-import { MemorySink } from '../../src/output/memorySink.js';
-import { essBulk } from '../../src/diagnostics/kernels.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -22,20 +22,6 @@ import { DENSE_REML_LIMIT, reml } from '../../src/reml/reml.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** The repository root (this file is dist/test/bench/bench.js when run). */
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-type Row = Record<string, string | number>;
-
-function table(title: string, rows: Row[]): void {
-  const cols = Object.keys(rows[0]);
-  const cells = rows.map((r) => cols.map((c) => String(r[c])));
-  const w = cols.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j].length)));
-  console.log(`\n${title}`);
-  console.log(cols.map((c, j) => c.padEnd(w[j])).join('  '));
-  for (const r of cells) console.log(r.map((c, j) => c.padEnd(w[j])).join('  '));
-}
 
 const nullSink: DrawSink = { header: () => undefined, row: () => undefined, end: () => undefined };
 
@@ -111,75 +97,6 @@ async function summary(): Promise<void> {
   ]);
 }
 
-/** Time per iteration of every marker prior on a design (after a short warm-up), plus ESS/s of var[genetic]. */
-function markerRows(label: string, data: DataRow[] | string, genoFile: string, iterations: number): Row[] {
-  const rows: Row[] = [];
-  for (const prior of ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR'] as const) {
-    const model = prepare({ data, id: 'id', formula: typeof data === 'string' ? 'y1 ~ 1' : 'y ~ 1', markers: { file: genoFile, prior, saveEffects: 0 } });
-    const sampler = buildSampler(model.design, model.settings);
-    const rng = chainRng(1, 0);
-    const warm = Math.min(50, Math.floor(iterations / 5));
-    runChain(sampler, rng, { iterations: warm, burnin: warm, thin: 1 }, nullSink);
-    const sink = new MemorySink();
-    const t0 = performance.now();
-    runChain(sampler, rng, { iterations, burnin: 0, thin: 1 }, sink, { startIteration: 0 });
-    const seconds = (performance.now() - t0) / 1000;
-    const vg = sink.draws()[sampler.params.indexOf('var[genetic]')];
-    const ess = essBulk([vg]);
-    rows.push({
-      data: label,
-      prior,
-      'ms/iteration': ((seconds * 1000) / iterations).toFixed(3),
-      iterations,
-      'ESS var[genetic]': ess.toFixed(0),
-      'ESS/s': (ess / seconds).toFixed(1),
-      'peak RSS (MB)': (process.memoryUsage().rss / 1e6).toFixed(0),
-    });
-  }
-  return rows;
-}
-
-/** Marker priors on wheat (599 × 1279) and on a simulated 2,000 × 50,000 set (issue 3's benchmark). */
-function markers(): void {
-  const wheat = join(REPO, 'examples', 'data', 'wheat');
-  const rows = markerRows('wheat 599×1279', join(wheat, 'pheno.csv'), join(wheat, 'markers.csv'), 1000);
-  table('markers: ms per iteration (one chain, warm), var[genetic] ESS per second', rows);
-  const dir = mkdtempSync(join(tmpdir(), 'mixmc-bench-'));
-  const n = 2000;
-  const p = 50000;
-  const { bed, rows: y } = writeSimulatedBed(dir, n, p, 200, 99);
-  const genoBytes = n * p * 4;
-  const big = markerRows('simulated 2000×50000', y, bed, 20);
-  table(
-    `markers: simulated 2,000 × 50,000 (.bed; genotype storage ${(genoBytes / 1e6).toFixed(0)} MB as Float32; peak RSS of the process ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB)`,
-    big,
-  );
-}
-
-/** Simulated genotypes written as PLINK .bed/.bim/.fam (SNP-major), with a phenotype per individual. */
-function writeSimulatedBed(dir: string, n: number, p: number, nQtl: number, seed: number): { bed: string; rows: DataRow[] } {
-  const rng = chainRng(seed, 0);
-  const freq = Float64Array.from({ length: p }, () => 0.05 + 0.9 * rng.uniform());
-  const perSnp = Math.ceil(n / 4);
-  const bytes = new Uint8Array(3 + p * perSnp);
-  bytes.set([0x6c, 0x1b, 0x01]);
-  const g = new Float64Array(n);
-  const qtl = new Set(Array.from({ length: nQtl }, () => Math.floor(rng.uniform() * p)));
-  const encode = [3, 2, 0]; // count of A1 0, 1, 2 -> 11, 10, 00
-  for (let j = 0; j < p; j++) {
-    for (let i = 0; i < n; i++) {
-      const c = (rng.uniform() < freq[j] ? 1 : 0) + (rng.uniform() < freq[j] ? 1 : 0);
-      if (qtl.has(j)) g[i] += 0.1 * c;
-      bytes[3 + j * perSnp + (i >> 2)] |= encode[c] << ((i & 3) * 2);
-    }
-  }
-  const bed = join(dir, 'geno.bed');
-  writeFileSync(bed, bytes);
-  writeFileSync(join(dir, 'geno.bim'), `${Array.from({ length: p }, (_, j) => `1\tm${j}\t0\t${j + 1}\tA\tB`).join('\n')}\n`);
-  writeFileSync(join(dir, 'geno.fam'), `${Array.from({ length: n }, (_, i) => `f i${i} 0 0 0 -9`).join('\n')}\n`);
-  return { bed, rows: Array.from(g, (gi, i) => ({ id: `i${i}`, y: gi + normal(rng) })) };
-}
-
 /**
  * Wall time and peak RSS of 1, 2 and 4 chains of BayesC on a simulated 2,000 × 20,000 set on this
  * machine (issue 4's benchmark). Each configuration runs in its own process so that its peak RSS
@@ -220,7 +137,7 @@ function chains(): void {
     });
   }
   table(
-    `chains: BayesC, simulated 2,000 × 20,000 (.bed; ${((2000 * 20000 * 4) / 1e6).toFixed(0)} MB of Float32 genotypes), 150 iterations per chain, ${availableParallelism()} cores`,
+    `chains: BayesC, simulated 2,000 × 20,000 (.bed; ${((2000 * 20000) / 4 / 1e6).toFixed(0)} MB of 2-bit genotypes), 150 iterations per chain, ${availableParallelism()} cores`,
     out,
   );
 }
@@ -354,6 +271,8 @@ const benches: Record<string, () => void | Promise<void>> = { core, summary, mar
 const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (args[0] === 'chains-run') {
   await chainsRun(args[1], Number(args[2]));
+} else if (args[0] === 'fit-run') {
+  await fitRun(args[1]);
 } else {
   for (const name of args.length > 0 ? args : Object.keys(benches)) {
     const b = benches[name];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import type { Design } from '../../src/model/design.js';
+import { decodeColumn, type MarkerDesign } from '../../src/model/markers.js';
 import { solveDense } from './mme.js';
 import type { DataRow } from '../../src/types.js';
 
@@ -55,7 +56,23 @@ export function markerMme(design: Design, varB: number, varE: number): { mean: F
     for (let k = design.fixed.colPtr[j]; k < design.fixed.colPtr[j + 1]; k++) c[design.fixed.rowIdx[k]] = design.fixed.vals[k];
     cols.push(c);
   }
-  for (let j = 0; j < md.p; j++) cols.push(Float64Array.from(md.x.subarray(j * n, (j + 1) * n)));
+  for (let j = 0; j < md.p; j++) cols.push(markerColumn(md, j));
   const lambdas = cols.map((_, a) => (a >= p ? varE / varB : 0));
   return { ...solveDense(cols, design.y, lambdas, varE), p };
+}
+
+/** Column j of a marker set over the records: the imputed, centred genotypes x_j the sampler uses. */
+export function markerColumn(md: MarkerDesign, j: number): Float64Array {
+  const x = new Float64Array(md.n);
+  decodeColumn(md.records, md.means[j], md.center[j], j, x);
+  return x;
+}
+
+/** The simulated genotypes rewritten to `file` with each one missing (NA) with probability `rate`. */
+export function withMissing(sim: Simulated, file: string, rate: number, seed: number): string {
+  const rng = chainRng(seed, 0);
+  const p = sim.codes[0].length;
+  const lines = sim.codes.map((c, i) => `ind${i},${c.map((v) => (rng.uniform() < rate ? 'NA' : v)).join(',')}`);
+  writeFileSync(file, `${[`id,${Array.from({ length: p }, (_, j) => `m${j}`).join(',')}`, ...lines].join('\n')}\n`);
+  return file;
 }

@@ -1,4 +1,5 @@
 import type { Design } from '../../src/model/design.js';
+import { markerColumn } from './markers.js';
 import type { ChainState } from '../../src/mcmc/state.js';
 import { fitWithHooks } from '../../src/api/fit.js';
 import { prepare } from '../../src/blocks/plan.js';
@@ -15,7 +16,10 @@ export function recomputeResidual(design: Design, state: ChainState): Float64Arr
   });
   design.markers.forEach((md, s) => {
     const beta = state.markers[s].beta;
-    for (let j = 0; j < md.p; j++) for (let i = 0; i < md.n; i++) e[i] -= md.x[j * md.n + i] * beta[j];
+    for (let j = 0; j < md.p; j++) {
+      const x = markerColumn(md, j);
+      for (let i = 0; i < md.n; i++) e[i] -= x[i] * beta[j];
+    }
   });
   return e;
 }

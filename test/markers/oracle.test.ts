@@ -9,73 +9,79 @@ import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/api/fit.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { mcseMean, mcseSd, mean, pooled, sd } from '../../src/diagnostics/kernels.js';
-import { simulateMarkers, markerMme } from '../helpers/markers.js';
+import { markerColumn, markerMme, simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
 
-describe('BRR with fixed variances = SNP-BLUP', async () => {
-  const dir = tempDir();
-  const sim = simulateMarkers(dir, 80, 12, 4, 0.5, 31);
-  const spec = {
-    data: sim.rows,
-    id: 'id',
-    formula: 'y ~ 1',
-    markers: { file: sim.genoFile, prior: 'BRR' as const, saveEffects: 1 },
-    fixedVariances: { markers: 0.3, residual: sim.varE },
-    mcmc: { chains: 4, iterations: 8000, burnin: 500, thin: 1, seed: 5 },
-  };
-  const res = await fit(spec);
-  const design = prepare(spec).design;
-  const oracle = markerMme(design, 0.3, sim.varE);
-  const p = design.markers[0].p;
-  // effect draws per marker, from the saved draws (every kept draw)
-  const effectChains = (j: number): Float64Array[] =>
-    res.chains.map((c) => {
-      const e = c.effects[0]!;
-      return Float64Array.from({ length: e.rows }, (_, r) => e.values[r * e.size + j]);
+for (const kernel of ['wasm', 'js'] as const) {
+  describe(`BRR with fixed variances = SNP-BLUP (${kernel} kernel)`, async () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 80, 12, 4, 0.5, 31);
+    const spec = {
+      data: sim.rows,
+      id: 'id',
+      formula: 'y ~ 1',
+      kernel,
+      markers: { file: sim.genoFile, prior: 'BRR' as const, saveEffects: 1 },
+      fixedVariances: { markers: 0.3, residual: sim.varE },
+      mcmc: { chains: 4, iterations: 8000, burnin: 500, thin: 1, seed: 5 },
+    };
+    const res = await fit(spec);
+    const design = prepare(spec).design;
+    const oracle = markerMme(design, 0.3, sim.varE);
+    const p = design.markers[0].p;
+    // effect draws per marker, from the saved draws (every kept draw)
+    const effectChains = (j: number): Float64Array[] =>
+      res.chains.map((c) => {
+        const e = c.effects[0]!;
+        return Float64Array.from({ length: e.rows }, (_, r) => e.values[r * e.size + j]);
+      });
+
+    it('posterior means of β equal the MME solution within 4·MCSE', () => {
+      for (let j = 0; j < p; j++) {
+        const x = effectChains(j);
+        const m = mean(pooled(x));
+        expect(Math.abs(m - oracle.mean[oracle.p + j]), `snp ${j}: ${m} vs ${oracle.mean[oracle.p + j]}`).toBeLessThan(4 * mcseMean(x));
+      }
     });
 
-  it('posterior means of β equal the MME solution within 4·MCSE', () => {
-    for (let j = 0; j < p; j++) {
-      const x = effectChains(j);
-      const m = mean(pooled(x));
-      expect(Math.abs(m - oracle.mean[oracle.p + j]), `snp ${j}: ${m} vs ${oracle.mean[oracle.p + j]}`).toBeLessThan(4 * mcseMean(x));
-    }
-  });
-
-  it('posterior SDs equal sqrt(diag(σ²e·LHS⁻¹)) within 4·MCSE', () => {
-    for (let j = 0; j < p; j++) {
-      const x = effectChains(j);
-      const want = Math.sqrt(oracle.cov[(oracle.p + j) * oracle.dim + oracle.p + j]);
-      // Float32 storage of saved draws rounds each draw by ~1e-7 relative: far below the MCSE
-      expect(Math.abs(sd(pooled(x)) - want), `snp ${j}`).toBeLessThan(4 * mcseSd(x));
-    }
-  });
-
-  it('the running moments of β (snp tracker) agree with the saved draws', () => {
-    const snp = res.effects.markerSets[0].effects;
-    for (let j = 0; j < p; j++) expect(snp.mean[j]).toBeCloseTo(mean(pooled(effectChains(j))), 5);
-  });
-
-  it('the intercept equals the MME solution within 4·MCSE', () => {
-    const x = res.chains.map((c) => c.draws[res.params.indexOf('b[(Intercept)]')]);
-    expect(Math.abs(mean(pooled(x)) - oracle.mean[0])).toBeLessThan(4 * mcseMean(x));
-  });
-
-  it("centred columns sum to 0 and x'x is precomputed from the stored values", () => {
-    const md = prepare(spec).design.markers[0];
-    const n = md.n;
-    for (let j = 0; j < md.p; j++) {
-      let s = 0;
-      let s2 = 0;
-      for (let i = 0; i < n; i++) {
-        s += md.x[j * n + i];
-        s2 += md.x[j * n + i] ** 2;
+    it('posterior SDs equal sqrt(diag(σ²e·LHS⁻¹)) within 4·MCSE', () => {
+      for (let j = 0; j < p; j++) {
+        const x = effectChains(j);
+        const want = Math.sqrt(oracle.cov[(oracle.p + j) * oracle.dim + oracle.p + j]);
+        // Float32 storage of saved draws rounds each draw by ~1e-7 relative: far below the MCSE
+        expect(Math.abs(sd(pooled(x)) - want), `snp ${j}`).toBeLessThan(4 * mcseSd(x));
       }
-      expect(Math.abs(s)).toBeLessThan(1e-4);
-      expect(md.xx[j]).toBeCloseTo(s2, 6);
-    }
+    });
+
+    it('the running moments of β (snp tracker) agree with the saved draws', () => {
+      const snp = res.effects.markerSets[0].effects;
+      for (let j = 0; j < p; j++) expect(snp.mean[j]).toBeCloseTo(mean(pooled(effectChains(j))), 5);
+    });
+
+    it('the intercept equals the MME solution within 4·MCSE', () => {
+      const x = res.chains.map((c) => c.draws[res.params.indexOf('b[(Intercept)]')]);
+      expect(Math.abs(mean(pooled(x)) - oracle.mean[0])).toBeLessThan(4 * mcseMean(x));
+    });
+
+    it("centred columns sum to 0, and x'x and G_j are those of the imputed, centred codes", () => {
+      const md = prepare(spec).design.markers[0];
+      const n = md.n;
+      for (let j = 0; j < md.p; j++) {
+        const x = markerColumn(md, j);
+        let s = 0;
+        let s2 = 0;
+        for (let i = 0; i < n; i++) {
+          s += x[i];
+          s2 += x[i] ** 2;
+        }
+        // every individual has a record, so the centre is the mean over the records
+        expect(Math.abs(s)).toBeLessThan(1e-9 * n);
+        expect(md.xx[j]).toBeCloseTo(s2, 9);
+        expect(md.sums[j]).toBeCloseTo(s + n * md.center[j], 9);
+      }
+    });
   });
-});
+}
 
 describe("the SNP-BLUP example of López de Maturana & González-Recio's course notes: trait = μ + age + Diet + SNP1 + SNP2 + e, σ²e = 40, σ²snp = 3", async () => {
   const dir = tempDir();

@@ -1,19 +1,15 @@
 /**
- * Every marker prior: the residual invariant after every sweep, one-step replay checks of the
- * sweeps' full conditionals, and the id matching rules.
+ * Every marker prior: the residual invariant after every sweep, the traced parameters, the id
+ * matching rules, genotype preprocessing and the reported defaults (the sweeps' full conditionals are
+ * checked against textbook updates in test/linalg/kernel.test.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/api/fit.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { buildSampler } from '../../src/blocks/sampler.js';
-import { chainRng } from '../../src/rng/rng.js';
-import { normal } from '../../src/rng/dist.js';
-import { ResidualUpdates } from '../../src/blocks/markers/columns.js';
-import { mixtureSweep, normalSweep } from '../../src/blocks/markers/sweeps.js';
-import { maxRelDiff, residualInvariant } from '../helpers/residual.js';
-import { RecordingRng, ReplayRng } from '../helpers/rng.js';
-import { simulateMarkers } from '../helpers/markers.js';
+import { residualInvariant } from '../helpers/residual.js';
+import { markerColumn, simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
 
 const dir = tempDir();
@@ -36,74 +32,7 @@ describe('residual invariant e = y − fitted, every sweep, every prior', () => 
   }
 });
 
-describe('one-step replay of the marker sweeps', () => {
-  const model = prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesC' as const } });
-  const md = model.design.markers[0];
-  const n = md.n;
-  const col = (j: number): Float64Array => Float64Array.from(md.x.subarray(j * n, (j + 1) * n));
-  const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
-
-  it("normalSweep: β_j = r_j/c_j + sqrt(σ²e/c_j)·z, c_j = x'x + σ²e/σ²_j, in marker order", () => {
-    const src = chainRng(8, 0);
-    const beta = Float64Array.from({ length: md.p }, () => 0.1 * normal(src));
-    const e = Float64Array.from(model.design.y, (y) => y - 10);
-    for (let j = 0; j < md.p; j++) for (let i = 0; i < n; i++) e[i] -= md.x[j * n + i] * beta[j];
-    const varJ = Float64Array.from({ length: md.p }, (_, j) => 0.05 + 0.01 * j);
-    const eRef = Float64Array.from(e);
-    const betaRef = Float64Array.from(beta);
-    const rec = new RecordingRng(chainRng(9, 0));
-    normalSweep(md, e, beta, varJ, false, 2.5, 2.5, rec, new ResidualUpdates());
-    const replay = new ReplayRng(rec.drawn);
-    for (let j = 0; j < md.p; j++) {
-      const x = col(j);
-      const c = dot(x, x) + 2.5 / varJ[j];
-      const r = dot(x, eRef) + dot(x, x) * betaRef[j];
-      const next = r / c + Math.sqrt(2.5 / c) * normal(replay);
-      for (let i = 0; i < n; i++) eRef[i] += x[i] * (betaRef[j] - next);
-      betaRef[j] = next;
-    }
-    expect(replay.used).toBe(rec.drawn.length);
-    expect(maxRelDiff(beta, betaRef)).toBeLessThan(1e-9);
-    expect(maxRelDiff(e, eRef)).toBeLessThan(1e-9);
-  });
-
-  it('mixtureSweep: δ_j from the integrated likelihood, then b_j from its conditional or prior', () => {
-    const p = md.p;
-    const beta = new Float64Array(p);
-    const b = new Float64Array(p);
-    const delta = new Float64Array(p);
-    const e = Float64Array.from(model.design.y, (y) => y - 10);
-    const eRef = Float64Array.from(e);
-    const betaRef = new Float64Array(p);
-    const varB = Float64Array.of(0.08);
-    const varE = 1.7;
-    const pi = 0.7;
-    const rec = new RecordingRng(chainRng(10, 0));
-    mixtureSweep(md, e, beta, b, delta, varB, true, varE, pi, rec, new ResidualUpdates());
-    const replay = new ReplayRng(rec.drawn);
-    for (let j = 0; j < p; j++) {
-      const x = col(j);
-      const xx = dot(x, x);
-      const c = xx + varE / varB[0];
-      const r = dot(x, eRef) + xx * betaRef[j];
-      // posterior odds of inclusion: prior odds × N(r; 0, σ²e·xx + xx²σ²β) / N(r; 0, σ²e·xx)
-      const v1 = varE * xx + xx * xx * varB[0];
-      const v0 = varE * xx;
-      const logBf = -0.5 * Math.log(v1 / v0) - (r * r) / (2 * v1) + (r * r) / (2 * v0);
-      const pIn = 1 / (1 + Math.exp(-(Math.log((1 - pi) / pi) + logBf)));
-      const inModel = replay.uniform() < pIn;
-      expect(delta[j]).toBe(inModel ? 1 : 0);
-      const bj = inModel ? r / c + Math.sqrt(varE / c) * normal(replay) : Math.sqrt(varB[0]) * normal(replay);
-      expect(b[j]).toBeCloseTo(bj, 9);
-      const next = inModel ? bj : 0;
-      for (let i = 0; i < n; i++) eRef[i] += x[i] * (betaRef[j] - next);
-      betaRef[j] = next;
-    }
-    expect(replay.used).toBe(rec.drawn.length);
-    expect(maxRelDiff(beta, betaRef)).toBeLessThan(1e-9);
-    expect(maxRelDiff(e, eRef)).toBeLessThan(1e-9);
-  });
-
+describe('parameters', () => {
   it('every prior builds, allocates and traces its documented parameters', () => {
     const expected: Record<string, string[]> = {
       BRR: ['var[markers]'],
@@ -169,7 +98,7 @@ describe('genotype preprocessing and reported defaults', () => {
       expect.arrayContaining(['2 missing genotype(s) imputed with the column mean', '1 monomorphic marker(s) dropped']),
     );
     // the imputed entry is the column mean, so its centred value is 0
-    expect(md.x[1 * md.n + 4]).toBe(0);
+    expect(markerColumn(md, 1)[4]).toBe(0);
   });
 
   it('reports the default marker prior with its rule and values (BGLR: mode = var(y)·R²/MSx)', () => {

@@ -15,7 +15,7 @@ import { prepare } from '../../src/blocks/plan.js';
 import { mcseMean, mean, pooled } from '../../src/diagnostics/kernels.js';
 import type { RunSpec } from '../../src/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { simulateMarkers } from '../helpers/markers.js';
+import { markerColumn, simulateMarkers } from '../helpers/markers.js';
 import { solveDense } from '../helpers/mme.js';
 import { residualInvariant } from '../helpers/residual.js';
 
@@ -75,7 +75,7 @@ describe('two marker sets', () => {
     const lambdas = [0];
     design.markers.forEach((md, s) => {
       for (let j = 0; j < md.p; j++) {
-        cols.push(Float64Array.from(md.x.subarray(j * n, (j + 1) * n)));
+        cols.push(markerColumn(md, j));
         lambdas.push(sim.varE / (s === 0 ? 0.4 : 0.05));
       }
     });

@@ -23,6 +23,7 @@ const marker = {
   data: sim.rows,
   id: 'id',
   formula: 'y ~ 1',
+  kernel: 'wasm' as const,
   markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
   mcmc: { chains: 3, iterations: 400, burnin: 100, thin: 1, seed: 13 },
 };

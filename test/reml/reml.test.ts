@@ -11,7 +11,7 @@ import { blup, reml } from '../../src/reml/reml.js';
 import { invertSPD } from '../../src/linalg/dense.js';
 import { vanRaden } from '../../src/model/covariance.js';
 import { fixturePath, readJson } from '../helpers/fixtures.js';
-import { simulateMarkers } from '../helpers/markers.js';
+import { markerColumn, simulateMarkers } from '../helpers/markers.js';
 import { tempDir } from '../helpers/cli.js';
 import { WALSH_SIRES } from '../helpers/data.js';
 
@@ -98,10 +98,11 @@ describe('GBLUP = SNP-BLUP', () => {
     const rr = blup(snp.design, { markers: varB, residual: varE }, 'cholesky', { markers: true });
     const beta = rr.random.map((r) => r.blup);
     const ids = snp.design.ids;
+    const X = Array.from({ length: md.p }, (_, j) => markerColumn(md, j));
     const K: number[][] = ids.map((_, a) =>
       ids.map((_, b) => {
         let s = 0;
-        for (let j = 0; j < md.p; j++) s += md.x[j * n + a] * md.x[j * n + b];
+        for (let j = 0; j < md.p; j++) s += X[j][a] * X[j][b];
         return s / k;
       }),
     );
@@ -117,7 +118,7 @@ describe('GBLUP = SNP-BLUP', () => {
     const levels = g.design.random[0].levels;
     for (let i = 0; i < n; i++) {
       let mb = 0;
-      for (let j = 0; j < md.p; j++) mb += md.x[j * n + i] * beta[j];
+      for (let j = 0; j < md.p; j++) mb += X[j][i] * beta[j];
       expect(Math.abs(gb.random[levels.indexOf(ids[i])].blup - mb)).toBeLessThan(1e-6);
     }
   });

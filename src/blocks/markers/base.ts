@@ -1,15 +1,17 @@
 /**
  * What every marker prior module provides, and the parts of a marker set's block they all share: its
- * typed state, the sweep's pending residual updates, the number of markers in the model, and the
- * trackers of the effects and (mixture priors) the inclusion indicators.
+ * typed state (in the model's shared memory, where the sweep kernels update it), the sweep's bulk
+ * normals and uniforms, the number of markers in the model, and the trackers of the effects and
+ * (mixture priors) the inclusion indicators.
  */
+import { type Arena, allocateF64 } from '../../linalg/arena.js';
+import type { SweepKernel } from '../../linalg/kernel.js';
+import { Stage, type Block, type Tracker } from '../../mcmc/block.js';
+import type { ChainState, MarkerSetState } from '../../mcmc/state.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
-import type { UniformSource } from '../../rng/rng.js';
-import type { ChainState, MarkerSetState } from '../../mcmc/state.js';
-import { Stage, type Block, type Tracker } from '../../mcmc/block.js';
+import type { RandomSource } from '../../rng/rng.js';
 import type { MarkerSpec, PriorReport, VariancePrior } from '../../types.js';
-import { ResidualUpdates } from './columns.js';
 
 /** What a prior module sees when it resolves its hyper-parameters for one marker set. */
 export interface MarkerContext<S extends MarkerSpec> {
@@ -39,14 +41,25 @@ export interface MarkerParams {
   mixture: boolean;
 }
 
+/** A chain's share of the model's shared memory, and the kernel it sweeps with. */
+export interface ChainMemory {
+  readonly arena: Arena;
+  readonly kernel: SweepKernel;
+}
+
+/** A zeroed Float64Array of `length` in the chain's shared memory (its byteOffset is its address for the kernel). */
+export function chainArray(mem: ChainMemory, length: number): Float64Array {
+  return allocateF64(mem.arena, length).view;
+}
+
 /** A prior module: one file per prior, registered in registry.ts. H is plain data (it goes to workers and run.json). */
 export interface MarkerPriorModule<S extends MarkerSpec, H> {
   /** Resolve every hyper-parameter (defaults by BGLR's R² rule, src/model/defaults.ts) and report it. */
   resolve(ctx: MarkerContext<S>): ResolvedPrior<H>;
   /** The names the set's block traces. */
   params(hyper: H, names: MarkerSetNames): MarkerParams;
-  /** The set's block for one chain (it allocates its own state). */
-  create(md: MarkerDesign, hyper: H, names: MarkerSetNames): MarkerBlock;
+  /** The set's block for one chain (it allocates its own state in `mem`). */
+  create(md: MarkerDesign, hyper: H, names: MarkerSetNames, mem: ChainMemory): MarkerBlock;
 }
 
 /** A marker set's Gibbs block, with its own state and the trackers of its effects. */
@@ -73,11 +86,6 @@ export function pipLabels(md: MarkerDesign, names: MarkerSetNames): string[] {
   return md.markers.map((m) => names.pip(m.id));
 }
 
-/** A length-1 array holding one scalar of a prior's state. */
-export function scalar(v = 0): Float64Array {
-  return Float64Array.of(v);
-}
-
 /** The state every marker set has: its effects. */
 export interface EffectsState extends MarkerSetState {
   readonly beta: Float64Array;
@@ -94,14 +102,22 @@ export abstract class MarkerBlockBase<St extends EffectsState> implements Marker
   readonly effects: Tracker;
   readonly pip?: Tracker;
   protected readonly md: MarkerDesign;
-  /** The sweep's pending residual updates (see ResidualUpdates). */
-  protected readonly updates = new ResidualUpdates();
+  protected readonly kernel: SweepKernel;
+  /** The sweep's p standard normals and p uniforms, drawn in bulk from the chain's stream. */
+  protected readonly z: Float64Array;
+  protected readonly u: Float64Array;
+  /** The kernel's scratch: its code table scaled by the pending update (16 entries of two f64). */
+  protected readonly scaled: number;
   private readonly indicators: Float64Array | undefined;
   private readonly own: number;
 
-  constructor(md: MarkerDesign, names: MarkerSetNames, params: MarkerParams, state: St, indicators?: Float64Array) {
+  constructor(md: MarkerDesign, names: MarkerSetNames, params: MarkerParams, state: St, mem: ChainMemory, indicators?: Float64Array) {
     this.md = md;
     this.state = state;
+    this.kernel = mem.kernel;
+    this.z = chainArray(mem, md.p);
+    this.u = chainArray(mem, md.p);
+    this.scaled = chainArray(mem, 32).byteOffset;
     this.indicators = indicators;
     this.own = params.own.length;
     this.params = [...params.own, ...(params.mixture ? [names.markersIn] : [])];
@@ -110,8 +126,8 @@ export abstract class MarkerBlockBase<St extends EffectsState> implements Marker
     if (indicators) this.pip = { labels: pipLabels(md, names), read: (_s, dst) => dst.set(indicators) };
   }
 
-  abstract init(state: ChainState, rng: UniformSource): void;
-  abstract update(state: ChainState, rng: UniformSource): void;
+  abstract init(state: ChainState, rng: RandomSource): void;
+  abstract update(state: ChainState, rng: RandomSource): void;
   /** Write the prior's own parameters into row[offset …]. */
   protected abstract recordOwn(row: Float64Array, offset: number): void;
 

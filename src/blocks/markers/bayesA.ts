@@ -12,10 +12,9 @@ import { markerVariancePrior, scaleGammaPrior } from '../../model/defaults.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import type { UniformSource } from '../../rng/rng.js';
+import type { RandomSource } from '../../rng/rng.js';
 import type { BayesASpec, BayesBSpec } from '../../types.js';
-import { MarkerBlockBase, scalar, type MarkerContext, type MarkerPriorModule, type ResolvedPrior } from './base.js';
-import { normalSweep } from './sweeps.js';
+import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerContext, type MarkerPriorModule, type ResolvedPrior } from './base.js';
 import { SpecificVariances, type SpecificVarianceHyper } from './variances.js';
 
 /**
@@ -41,8 +40,8 @@ interface BayesAState {
 class BayesABlock extends MarkerBlockBase<BayesAState> {
   private readonly variances: SpecificVariances;
 
-  constructor(md: MarkerDesign, hyper: SpecificVarianceHyper, names: MarkerSetNames) {
-    super(md, names, bayesA.params(hyper, names), { beta: new Float64Array(md.p), varJ: new Float64Array(md.p), S: scalar() });
+  constructor(md: MarkerDesign, hyper: SpecificVarianceHyper, names: MarkerSetNames, mem: ChainMemory) {
+    super(md, names, bayesA.params(hyper, names), { beta: chainArray(mem, md.p), varJ: chainArray(mem, md.p), S: chainArray(mem, 1) }, mem);
     this.variances = new SpecificVariances(hyper);
   }
 
@@ -52,10 +51,11 @@ class BayesABlock extends MarkerBlockBase<BayesAState> {
   }
 
   /** Mutates: β, varJ, S, e. */
-  update(state: ChainState, rng: UniformSource): void {
+  update(state: ChainState, rng: RandomSource): void {
     const { beta, varJ, S } = this.state;
     const varE = state.varE[0];
-    normalSweep(this.md, state.e, beta, varJ, false, varE, varE, rng, this.updates);
+    rng.normals(this.z);
+    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, this.scaled, beta.byteOffset, varJ.byteOffset, 0, varE, varE, this.z.byteOffset);
     this.variances.update(beta, varJ, S, rng);
   }
 
@@ -67,5 +67,5 @@ class BayesABlock extends MarkerBlockBase<BayesAState> {
 export const bayesA: MarkerPriorModule<BayesASpec, SpecificVarianceHyper> = {
   resolve: (ctx) => specificVarianceHyper(ctx, 1),
   params: (_hyper, names) => ({ own: [names.scale], mixture: false }),
-  create: (md, hyper, names) => new BayesABlock(md, hyper, names),
+  create: (md, hyper, names, mem) => new BayesABlock(md, hyper, names, mem),
 };

@@ -13,11 +13,11 @@ import { piSetting, type PiSetting } from '../../model/defaults.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import type { UniformSource } from '../../rng/rng.js';
+import type { RandomSource } from '../../rng/rng.js';
 import type { BayesBSpec } from '../../types.js';
 import { specificVarianceHyper } from './bayesA.js';
-import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
-import { drawPi, mixtureSweep } from './sweeps.js';
+import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
+import { drawPi } from './pi.js';
 import { SpecificVariances, type SpecificVarianceHyper } from './variances.js';
 
 export type BayesBHyper = SpecificVarianceHyper & { pi: PiSetting };
@@ -36,16 +36,11 @@ class BayesBBlock extends MarkerBlockBase<BayesBState> {
   private readonly variances: SpecificVariances;
   private readonly pi: PiSetting;
 
-  constructor(md: MarkerDesign, hyper: BayesBHyper, names: MarkerSetNames) {
+  constructor(md: MarkerDesign, hyper: BayesBHyper, names: MarkerSetNames, mem: ChainMemory) {
     const p = md.p;
-    const delta = new Float64Array(p);
-    super(
-      md,
-      names,
-      bayesB.params(hyper, names),
-      { beta: new Float64Array(p), b: new Float64Array(p), delta, varJ: new Float64Array(p), S: scalar(), pi: scalar() },
-      delta,
-    );
+    const delta = chainArray(mem, p);
+    const state = { beta: chainArray(mem, p), b: chainArray(mem, p), delta, varJ: chainArray(mem, p), S: chainArray(mem, 1), pi: chainArray(mem, 1) };
+    super(md, names, bayesB.params(hyper, names), state, mem, delta);
     this.variances = new SpecificVariances(hyper);
     this.pi = hyper.pi;
   }
@@ -57,9 +52,12 @@ class BayesBBlock extends MarkerBlockBase<BayesBState> {
   }
 
   /** Mutates: β, b, δ, varJ, S, π, e. */
-  update(state: ChainState, rng: UniformSource): void {
+  update(state: ChainState, rng: RandomSource): void {
     const { beta, b, delta, varJ, S, pi } = this.state;
-    mixtureSweep(this.md, state.e, beta, b, delta, varJ, false, state.varE[0], pi[0], rng, this.updates);
+    rng.uniforms(this.u);
+    rng.normals(this.z);
+    const at = (a: Float64Array): number => a.byteOffset;
+    this.kernel.mixtureSweep(this.md.desc, at(state.e), this.scaled, at(beta), at(b), at(delta), at(varJ), 0, state.varE[0], pi[0], at(this.z), at(this.u));
     this.variances.update(b, varJ, S, rng, delta);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }
@@ -78,5 +76,5 @@ export const bayesB: MarkerPriorModule<BayesBSpec, BayesBHyper> = {
     return { hyper: { ...r.hyper, pi }, report: r.report, rules: [...r.rules, ...piRules] };
   },
   params: (hyper, names) => ({ own: hyper.pi.estimate ? [names.scale, names.pi] : [names.scale], mixture: true }),
-  create: (md, hyper, names) => new BayesBBlock(md, hyper, names),
+  create: (md, hyper, names, mem) => new BayesBBlock(md, hyper, names, mem),
 };

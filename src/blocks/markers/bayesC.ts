@@ -12,10 +12,10 @@ import { markerVariancePrior, piSetting, type PiSetting } from '../../model/defa
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import type { UniformSource } from '../../rng/rng.js';
+import type { RandomSource } from '../../rng/rng.js';
 import type { BayesCpiSpec, BayesCSpec } from '../../types.js';
-import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
-import { drawPi, mixtureSweep } from './sweeps.js';
+import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
+import { drawPi } from './pi.js';
 import { CommonVariance, type CommonVarianceHyper } from './variances.js';
 
 export type BayesCHyper = CommonVarianceHyper & { pi: PiSetting };
@@ -33,10 +33,11 @@ class BayesCBlock extends MarkerBlockBase<BayesCState> {
   private readonly variance: CommonVariance;
   private readonly pi: PiSetting;
 
-  constructor(md: MarkerDesign, hyper: BayesCHyper, names: MarkerSetNames) {
+  constructor(md: MarkerDesign, hyper: BayesCHyper, names: MarkerSetNames, mem: ChainMemory) {
     const p = md.p;
-    const delta = new Float64Array(p);
-    super(md, names, bayesCParams(hyper, names), { beta: new Float64Array(p), b: new Float64Array(p), delta, varB: scalar(), pi: scalar() }, delta);
+    const delta = chainArray(mem, p);
+    const state = { beta: chainArray(mem, p), b: chainArray(mem, p), delta, varB: chainArray(mem, 1), pi: chainArray(mem, 1) };
+    super(md, names, bayesCParams(hyper, names), state, mem, delta);
     this.variance = new CommonVariance(hyper);
     this.pi = hyper.pi;
   }
@@ -48,9 +49,12 @@ class BayesCBlock extends MarkerBlockBase<BayesCState> {
   }
 
   /** Mutates: β, b, δ, varB, π, e. */
-  update(state: ChainState, rng: UniformSource): void {
+  update(state: ChainState, rng: RandomSource): void {
     const { beta, b, delta, varB, pi } = this.state;
-    mixtureSweep(this.md, state.e, beta, b, delta, varB, true, state.varE[0], pi[0], rng, this.updates);
+    rng.uniforms(this.u);
+    rng.normals(this.z);
+    const at = (a: Float64Array): number => a.byteOffset;
+    this.kernel.mixtureSweep(this.md.desc, at(state.e), this.scaled, at(beta), at(b), at(delta), at(varB), 1, state.varE[0], pi[0], at(this.z), at(this.u));
     let m = 0;
     for (let j = 0; j < delta.length; j++) m += delta[j];
     varB[0] = this.variance.draw(beta, varB[0], rng, m);
@@ -81,7 +85,7 @@ function module<S extends BayesCSpec | BayesCpiSpec>(estimateByDefault: boolean)
       };
     },
     params: bayesCParams,
-    create: (md, hyper, names) => new BayesCBlock(md, hyper, names),
+    create: (md, hyper, names, mem) => new BayesCBlock(md, hyper, names, mem),
   };
 }
 

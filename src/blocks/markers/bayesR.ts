@@ -11,18 +11,17 @@
  *   β_j | class_j = k ~ N(r_j/c_k, σ²e/c_k) (0 in the null class)
  *   σ²g | β ~ Scaled-Inv-χ²(ν + m, (ν s² + Σ_{j in} β_j² v̄/γ_{class_j})/(ν + m)), m markers in
  *   π | classes ~ Dirichlet(α + counts)
- * The class draw needs every class's weight, so BayesR has its own sweep over the columns (the
- * column kernels are the shared ResidualUpdates).
+ * The class draw needs every class's weight, so BayesR has its own sweep kernel (bayesRSweep).
  */
 import { MixmcError } from '../../errors.js';
 import { BAYESR_CLASSES, BAYESR_DIRICHLET, genomicVariancePrior } from '../../model/defaults.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import { chiSquare, dirichlet, normal } from '../../rng/dist.js';
-import type { UniformSource } from '../../rng/rng.js';
+import { chiSquare, dirichlet } from '../../rng/dist.js';
+import type { RandomSource } from '../../rng/rng.js';
 import type { BayesRSpec } from '../../types.js';
-import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
+import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
 
 export interface BayesRHyper {
   df: number;
@@ -48,28 +47,25 @@ class BayesRBlock extends MarkerBlockBase<BayesRState> {
   private readonly scale: number;
   private readonly fixed: number | undefined;
   private readonly vbar: number;
-  private readonly logW: Float64Array;
+  /** The sweep's scratch: log π, log w and the weights of the K classes. */
+  private readonly work: Float64Array;
   private readonly counts: Float64Array;
   private readonly post: Float64Array;
 
-  constructor(md: MarkerDesign, hyper: BayesRHyper, names: MarkerSetNames) {
+  constructor(md: MarkerDesign, hyper: BayesRHyper, names: MarkerSetNames, mem: ChainMemory) {
     const p = md.p;
     const K = hyper.classes.length;
-    const delta = new Float64Array(p);
-    super(
-      md,
-      names,
-      bayesR.params(hyper, names),
-      { beta: new Float64Array(p), cls: new Float64Array(p), delta, varG: scalar(), pi: new Float64Array(K) },
-      delta,
-    );
-    this.gammas = Float64Array.from(hyper.classes);
+    const delta = chainArray(mem, p);
+    const state = { beta: chainArray(mem, p), cls: chainArray(mem, p), delta, varG: chainArray(mem, 1), pi: chainArray(mem, K) };
+    super(md, names, bayesR.params(hyper, names), state, mem, delta);
+    this.gammas = chainArray(mem, K);
+    this.gammas.set(hyper.classes);
     this.alpha = Float64Array.from(hyper.dirichlet);
     this.df = hyper.df;
     this.scale = hyper.scale;
     this.fixed = hyper.fixed;
     this.vbar = md.msx / p;
-    this.logW = new Float64Array(K);
+    this.work = chainArray(mem, 3 * K);
     this.counts = new Float64Array(K);
     this.post = new Float64Array(K);
   }
@@ -84,51 +80,30 @@ class BayesRBlock extends MarkerBlockBase<BayesRState> {
   }
 
   /** Mutates: β, cls, delta, varG, π, e. */
-  update(state: ChainState, rng: UniformSource): void {
-    const { x, xx, n, p } = this.md;
-    const e = state.e;
+  update(state: ChainState, rng: RandomSource): void {
+    const p = this.md.p;
     const { beta, cls, delta, varG, pi } = this.state;
-    const varE = state.varE[0];
     const K = this.gammas.length;
-    const logW = this.logW;
-    for (let j = 0; j < p; j++) {
-      const off = j * n;
-      const r = this.updates.dot(x, off, e, n) + xx[j] * beta[j];
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) {
-        const g = this.gammas[k];
-        if (g === 0) {
-          logW[k] = Math.log(pi[k]);
-        } else {
-          const vk = (g * varG[0]) / this.vbar;
-          const c = xx[j] + varE / vk;
-          logW[k] = Math.log(pi[k]) - 0.5 * Math.log((c * vk) / varE) + (r * r) / (2 * varE * c);
-        }
-        if (logW[k] > max) max = logW[k];
-      }
-      let total = 0;
-      for (let k = 0; k < K; k++) total += Math.exp(logW[k] - max);
-      let u = rng.uniform() * total;
-      let k = 0;
-      for (; k < K - 1; k++) {
-        u -= Math.exp(logW[k] - max);
-        if (u <= 0) break;
-      }
-      const old = beta[j];
-      const g = this.gammas[k];
-      if (g === 0) {
-        beta[j] = 0;
-        delta[j] = 0;
-      } else {
-        const vk = (g * varG[0]) / this.vbar;
-        const c = xx[j] + varE / vk;
-        beta[j] = r / c + Math.sqrt(varE / c) * normal(rng);
-        delta[j] = 1;
-      }
-      cls[j] = k;
-      this.updates.add(off, old - beta[j], x, e, n);
-    }
-    this.updates.flush(x, e, n);
+    rng.uniforms(this.u);
+    rng.normals(this.z);
+    const at = (a: Float64Array): number => a.byteOffset;
+    this.kernel.bayesRSweep(
+      this.md.desc,
+      at(state.e),
+      this.scaled,
+      at(beta),
+      at(cls),
+      at(delta),
+      at(pi),
+      at(this.gammas),
+      K,
+      varG[0],
+      this.vbar,
+      state.varE[0],
+      at(this.work),
+      at(this.z),
+      at(this.u),
+    );
     const counts = this.counts;
     counts.fill(0);
     let ss = 0;
@@ -168,5 +143,5 @@ export const bayesR: MarkerPriorModule<BayesRSpec, BayesRHyper> = {
     return { hyper: { df: report.df, scale: report.scale, fixed: ctx.fixedVariance, classes, dirichlet: dir }, report, rules };
   },
   params: (hyper, names) => ({ own: [names.variance, ...hyper.classes.map((g) => names.classPi(g))], mixture: true }),
-  create: (md, hyper, names) => new BayesRBlock(md, hyper, names),
+  create: (md, hyper, names, mem) => new BayesRBlock(md, hyper, names, mem),
 };

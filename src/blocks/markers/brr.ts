@@ -11,11 +11,10 @@ import { markerVariancePrior } from '../../model/defaults.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import type { UniformSource } from '../../rng/rng.js';
+import type { RandomSource } from '../../rng/rng.js';
 import type { BrrSpec } from '../../types.js';
-import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
+import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
 import { CommonVariance, type CommonVarianceHyper } from './variances.js';
-import { normalSweep } from './sweeps.js';
 
 interface BrrState {
   readonly beta: Float64Array;
@@ -26,8 +25,8 @@ interface BrrState {
 class BrrBlock extends MarkerBlockBase<BrrState> {
   private readonly variance: CommonVariance;
 
-  constructor(md: MarkerDesign, hyper: CommonVarianceHyper, names: MarkerSetNames) {
-    super(md, names, brr.params(hyper, names), { beta: new Float64Array(md.p), varB: scalar() });
+  constructor(md: MarkerDesign, hyper: CommonVarianceHyper, names: MarkerSetNames, mem: ChainMemory) {
+    super(md, names, brr.params(hyper, names), { beta: chainArray(mem, md.p), varB: chainArray(mem, 1) }, mem);
     this.variance = new CommonVariance(hyper);
   }
 
@@ -37,10 +36,11 @@ class BrrBlock extends MarkerBlockBase<BrrState> {
   }
 
   /** Mutates: β, varB, e. */
-  update(state: ChainState, rng: UniformSource): void {
+  update(state: ChainState, rng: RandomSource): void {
     const { beta, varB } = this.state;
     const varE = state.varE[0];
-    normalSweep(this.md, state.e, beta, varB, true, varE, varE, rng, this.updates);
+    rng.normals(this.z);
+    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, this.scaled, beta.byteOffset, varB.byteOffset, 1, varE, varE, this.z.byteOffset);
     varB[0] = this.variance.draw(beta, varB[0], rng);
   }
 
@@ -59,5 +59,5 @@ export const brr: MarkerPriorModule<BrrSpec, CommonVarianceHyper> = {
     };
   },
   params: (_hyper, names) => ({ own: [names.variance], mixture: false }),
-  create: (md, hyper, names) => new BrrBlock(md, hyper, names),
+  create: (md, hyper, names, mem) => new BrrBlock(md, hyper, names, mem),
 };

@@ -17,11 +17,10 @@ import { lassoLambda, lassoLambdaPrior } from '../../model/defaults.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import { inverseGaussian, sliceSample } from '../../rng/dist.js';
-import type { UniformSource } from '../../rng/rng.js';
+import { inverseGaussianFrom, sliceSample } from '../../rng/dist.js';
+import type { RandomSource, UniformSource } from '../../rng/rng.js';
 import type { LassoSpec } from '../../types.js';
-import { MarkerBlockBase, scalar, type MarkerPriorModule } from './base.js';
-import { normalSweep } from './sweeps.js';
+import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
 
 export interface LassoHyper {
   /** λ, or its starting value when estimated. */
@@ -42,8 +41,8 @@ interface LassoState {
 class LassoBlock extends MarkerBlockBase<LassoState> {
   private readonly hyper: LassoHyper;
 
-  constructor(md: MarkerDesign, hyper: LassoHyper, names: MarkerSetNames) {
-    super(md, names, lasso.params(hyper, names), { beta: new Float64Array(md.p), tau2: new Float64Array(md.p), lambda2: scalar() });
+  constructor(md: MarkerDesign, hyper: LassoHyper, names: MarkerSetNames, mem: ChainMemory) {
+    super(md, names, lasso.params(hyper, names), { beta: chainArray(mem, md.p), tau2: chainArray(mem, md.p), lambda2: chainArray(mem, 1) }, mem);
     this.hyper = hyper;
   }
 
@@ -55,20 +54,24 @@ class LassoBlock extends MarkerBlockBase<LassoState> {
   }
 
   /** Mutates: β, tau2, lambda2, e. */
-  update(state: ChainState, rng: UniformSource): void {
+  update(state: ChainState, rng: RandomSource): void {
     const p = this.md.p;
     const { beta, tau2, lambda2 } = this.state;
     const varE = state.varE[0];
-    normalSweep(this.md, state.e, beta, tau2, false, 1, varE, rng, this.updates);
+    rng.normals(this.z);
+    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, this.scaled, beta.byteOffset, tau2.byteOffset, 0, 1, varE, this.z.byteOffset);
     if (this.hyper.estimate) {
       let abs = 0;
       for (let j = 0; j < p; j++) abs += Math.abs(beta[j]);
       const lambda = lambdaGivenEffects(rng, Math.sqrt(lambda2[0]), abs / Math.sqrt(varE), p, this.hyper.shape, this.hyper.rate);
       lambda2[0] = lambda * lambda;
     }
+    // 1/τ²_j from bulk normals and uniforms (the sweep is done with this.z and this.u)
+    rng.normals(this.z);
+    rng.uniforms(this.u);
     for (let j = 0; j < p; j++) {
       const mu = Math.sqrt((lambda2[0] * varE) / (beta[j] * beta[j]));
-      tau2[j] = 1 / inverseGaussian(rng, mu, lambda2[0]);
+      tau2[j] = 1 / inverseGaussianFrom(mu, lambda2[0], this.z[j], this.u[j]);
     }
   }
 
@@ -114,5 +117,5 @@ export const lasso: MarkerPriorModule<LassoSpec, LassoHyper> = {
     };
   },
   params: (_hyper, names) => ({ own: [names.lambda], mixture: false }),
-  create: (md, hyper, names) => new LassoBlock(md, hyper, names),
+  create: (md, hyper, names, mem) => new LassoBlock(md, hyper, names, mem),
 };

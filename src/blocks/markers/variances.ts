@@ -2,8 +2,8 @@
  * The variance updates the marker priors share: one common variance (BRR, BayesC, BayesCπ), and
  * marker-specific variances with an estimated scale (BayesA, BayesB).
  */
-import { chiSquare, sliceSample } from '../../rng/dist.js';
-import type { UniformSource } from '../../rng/rng.js';
+import { chiSquare, chiSquares, sliceSample, sumLogShifted } from '../../rng/dist.js';
+import type { RandomSource, UniformSource } from '../../rng/rng.js';
 
 /** A common marker variance's hyper-parameters: σ²β ~ Scaled-Inv-χ²(df, scale), or held at `fixed`. */
 export interface CommonVarianceHyper {
@@ -80,6 +80,10 @@ export class SpecificVariances {
   private inModel: Float64Array | undefined;
   private m = 0;
   private readonly logDensity = (u: number): number => this.logScaleDensity(u);
+  /** Bulk draws of the σ²_j's χ² variates: the draws and the normals and uniforms behind them. */
+  private chi = new Float64Array(0);
+  private z = new Float64Array(0);
+  private u = new Float64Array(0);
 
   constructor(hyper: SpecificVarianceHyper) {
     this.df = hyper.df;
@@ -96,7 +100,7 @@ export class SpecificVariances {
   }
 
   /** `inModel` (δ, 0/1 per marker) when only some b_j are in the model. Mutates: varJ, S. */
-  update(b: Float64Array, varJ: Float64Array, S: Float64Array, rng: UniformSource, inModel?: Float64Array): void {
+  update(b: Float64Array, varJ: Float64Array, S: Float64Array, rng: RandomSource, inModel?: Float64Array): void {
     let m = b.length;
     if (inModel) {
       m = 0;
@@ -110,17 +114,21 @@ export class SpecificVariances {
       const w = 2 / Math.sqrt(this.shape + (m * this.df) / 2);
       S[0] = Math.exp(sliceSample(rng, Math.log(S[0]), this.logDensity, w));
     }
-    for (let j = 0; j < b.length; j++) {
-      varJ[j] = !inModel || inModel[j] === 1 ? (S[0] + b[j] * b[j]) / chiSquare(rng, this.df + 1) : S[0] / chiSquare(rng, this.df);
+    const p = b.length;
+    if (this.chi.length !== p) {
+      this.chi = new Float64Array(p);
+      this.z = new Float64Array(p);
+      this.u = new Float64Array(p);
     }
+    const df = this.df;
+    chiSquares(rng, inModel ? (j) => (inModel[j] === 1 ? df + 1 : df) : () => df + 1, this.chi, this.z, this.u);
+    for (let j = 0; j < p; j++) varJ[j] = (!inModel || inModel[j] === 1 ? S[0] + b[j] * b[j] : S[0]) / this.chi[j];
   }
 
   /** log p(log S = u | b) up to a constant (the Jacobian S included). */
   logScaleDensity(u: number): number {
     const S = Math.exp(u);
-    const { b, inModel } = this;
-    let sum = 0;
-    for (let j = 0; j < b.length; j++) if (!inModel || inModel[j] === 1) sum += Math.log(S + b[j] * b[j]);
+    const sum = sumLogShifted(S, this.b, this.inModel);
     return (this.shape + (this.m * this.df) / 2) * u - this.rate * S - ((this.df + 1) / 2) * sum;
   }
 }

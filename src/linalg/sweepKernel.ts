@@ -1,0 +1,37 @@
+/** The interface of the marker sweep kernels (kernel.ts loads them; sweep.as.ts and sweepJs.ts implement them). */
+
+/** The sweeps; pointers are byte offsets in the arena's memory. */
+export interface SweepKernel {
+  normalSweep(desc: number, e: number, scaled: number, beta: number, prior: number, common: number, ridge: number, varE: number, z: number): void;
+  mixtureSweep(
+    desc: number,
+    e: number,
+    scaled: number,
+    beta: number,
+    b: number,
+    delta: number,
+    priorVar: number,
+    common: number,
+    varE: number,
+    pi: number,
+    z: number,
+    u: number,
+  ): void;
+  bayesRSweep(
+    desc: number,
+    e: number,
+    scaled: number,
+    beta: number,
+    cls: number,
+    delta: number,
+    pi: number,
+    gammas: number,
+    K: number,
+    varG: number,
+    vbar: number,
+    varE: number,
+    work: number,
+    z: number,
+    u: number,
+  ): void;
+}
