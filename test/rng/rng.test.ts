@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { chainKey, chainRng, Rng } from '../../src/rng/rng.js';
-import { beta, chiSquare, gamma, inverseGaussian, normal, scaledInvChiSquare } from '../../src/rng/dist.js';
+import { beta, chiSquare, chiSquares, gamma, inverseGaussian, normal, scaledInvChiSquare, sumLogShifted } from '../../src/rng/dist.js';
 import jstatModule from 'jstat';
 
 const jStat = jstatModule.jStat ?? jstatModule;
@@ -72,5 +72,70 @@ describe('distributions (moments within 4 standard errors, n = 200000)', () => {
       expect(Math.abs(hat - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
     }
     expect(inverseGaussian(rng, Infinity, 500)).toBeGreaterThan(0);
+  });
+});
+
+describe('bulk draws', () => {
+  it('uniforms(out) gives what as many uniform() calls give', () => {
+    const a = chainRng(3, 2);
+    const b = chainRng(3, 2);
+    const bulk = new Float64Array(1000);
+    a.uniforms(bulk);
+    expect(Array.from(bulk)).toEqual(Array.from({ length: 1000 }, () => b.uniform()));
+  });
+
+  it('normals (ziggurat): moments within 4 SE, and the Kolmogorov–Smirnov distance below its 0.1% critical value', () => {
+    const n = 400000;
+    const z = new Float64Array(n);
+    chainRng(17, 0).normals(z);
+    const m = z.reduce((s, v) => s + v, 0) / n;
+    const v = z.reduce((s, x) => s + (x - m) ** 2, 0) / n;
+    const k = z.reduce((s, x) => s + (x - m) ** 4, 0) / n / (v * v);
+    expect(Math.abs(m)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(v - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
+    expect(Math.abs(k - 3)).toBeLessThan(4 * Math.sqrt(24 / n));
+    const sorted = Float64Array.from(z).sort();
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const f = pnorm(sorted[i]);
+      d = Math.max(d, Math.abs(f - i / n), Math.abs(f - (i + 1) / n));
+    }
+    expect(d).toBeLessThan(1.95 / Math.sqrt(n));
+    // the tail beyond the ziggurat's base (R = 3.44) is sampled too
+    const tail = z.filter((x) => Math.abs(x) > 3.5).length / n;
+    const p = 2 * (1 - pnorm(3.5));
+    expect(Math.abs(tail - p)).toBeLessThan(4 * Math.sqrt(p / n));
+  });
+
+  it('chiSquares: the mean and variance of χ²(ν) for ν of 3 and 6 (4 SE), drawn together', () => {
+    const n = 200000;
+    const out = new Float64Array(n);
+    chiSquares(chainRng(21, 0), (j) => (j % 2 === 0 ? 3 : 6), out, new Float64Array(n), new Float64Array(n));
+    for (const [df, parity] of [
+      [3, 0],
+      [6, 1],
+    ]) {
+      const x = out.filter((_, j) => j % 2 === parity);
+      const m = x.reduce((s, v) => s + v, 0) / x.length;
+      const v = x.reduce((s, t) => s + (t - m) ** 2, 0) / x.length;
+      expect(Math.abs(m - df)).toBeLessThan(4 * Math.sqrt((2 * df) / x.length));
+      expect(Math.abs(v - 2 * df)).toBeLessThan(4 * Math.sqrt((8 * df * df * (1 + 6 / df)) / x.length));
+    }
+  });
+
+  it('sumLogShifted: Σ log(a + b²) through blocked products equals the direct sum to 1e-12, also over a subset and at extreme scales', () => {
+    const r = chainRng(5, 0);
+    const b = Float64Array.from({ length: 5000 }, () => normal(r) * 10 ** (4 * r.uniform() - 2));
+    const inModel = Float64Array.from({ length: 5000 }, (_, j) => (j % 3 === 0 ? 0 : 1));
+    for (const a of [1e-12, 1e-4, 1, 1e6]) {
+      let all = 0;
+      let some = 0;
+      for (let j = 0; j < b.length; j++) {
+        all += Math.log(a + b[j] * b[j]);
+        if (inModel[j] === 1) some += Math.log(a + b[j] * b[j]);
+      }
+      expect(Math.abs(sumLogShifted(a, b) - all)).toBeLessThan(1e-12 * Math.abs(all));
+      expect(Math.abs(sumLogShifted(a, b, inModel) - some)).toBeLessThan(1e-12 * Math.abs(some));
+    }
   });
 });
