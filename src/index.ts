@@ -16,6 +16,7 @@ export type { Covariance } from './model/covariance.js';
 export type { Design, FixedDesign, PredictDesign, RandomDesign } from './model/design.js';
 export { parseFormula, type FixedTerm, type Formula, type RandomTerm } from './model/formula.js';
 export type { MarkerDesign } from './model/markers.js';
+export { runSpecSchema } from './model/schema.js';
 export type { ResolvedSpec } from './model/spec.js';
 export { csvField, csvNumber, writeFileAtomic } from './output/files.js';
 export { toJson } from './output/runDir.js';

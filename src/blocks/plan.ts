@@ -23,6 +23,8 @@ import { chainLayout, type ChainLayout, type SamplerSettings } from './sampler.j
 export interface PrepareOptions extends McmcConfig {
   /** Folder that relative paths in the spec are resolved against (default: the working directory). */
   baseDir?: string;
+  /** The config file the spec came from, named in errors about the spec. */
+  specFile?: string;
 }
 
 /** A model ready to sample: the resolved spec, the design, every prior, the sampler settings and a chain's layout. */
@@ -45,8 +47,8 @@ export interface PreparedModel {
  * // model.design.n records, model.priors every variance prior with its rule
  */
 export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedModel {
-  const { baseDir, ...overrides } = options;
-  const resolved = resolveSpec(spec, baseDir, overrides);
+  const { baseDir, specFile, chains, iterations, burnin, thin, seed, workers, traceLevels } = options;
+  const resolved = resolveSpec(spec, baseDir, { chains, iterations, burnin, thin, seed, workers, traceLevels }, specFile);
   const sets = resolved.markers;
   const genotypes = sets.map((m) => readGenotypes(m.file));
   let design = buildDesign(resolved.table, resolved.formula, {

@@ -7,12 +7,13 @@ import { alignRows, chainOptions, chainSettings, readConfig, type ChainFlags } f
 import { Progress } from './progress.js';
 
 async function runCompare(config: string, flags: ChainFlags): Promise<void> {
-  const { spec, baseDir } = readConfig(config);
+  const { spec, baseDir, specFile } = readConfig(config);
   const dir = resolve(flags.out!);
   const progress = flags.quiet ? undefined : new Progress();
   const { comparison } = await compare(spec, {
     ...chainSettings(flags),
     baseDir,
+    specFile,
     outDir: dir,
     onProgress: progress?.update,
   });

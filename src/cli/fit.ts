@@ -38,9 +38,9 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
       dir = resolve(flags.resume);
       res = await resumeFit(dir, { ...common, extend: flags.extend });
     } else {
-      const { spec, baseDir } = readConfig(config!);
+      const { spec, baseDir, specFile } = readConfig(config!);
       dir = resolve(flags.out!);
-      res = await fit(spec, { ...common, ...chainSettings(flags), baseDir, outDir: dir });
+      res = await fit(spec, { ...common, ...chainSettings(flags), baseDir, specFile, outDir: dir });
     }
     progress?.stop();
     // rows with draws (parameters and derived quantities); untraced random levels are in summary.json

@@ -21,7 +21,7 @@ export function parseProb(v: string): number {
 }
 
 /** Read a JSON config; relative paths in it are relative to its folder. */
-export function readConfig(file: string): { spec: RunSpec; baseDir: string } {
+export function readConfig(file: string): { spec: RunSpec; baseDir: string; specFile: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -29,7 +29,7 @@ export function readConfig(file: string): { spec: RunSpec; baseDir: string } {
     throw new MixmcError(`cannot read the config: ${(err as Error).message}`, { file });
   }
   try {
-    return { spec: JSON.parse(text) as RunSpec, baseDir: dirname(resolve(file)) };
+    return { spec: JSON.parse(text) as RunSpec, baseDir: dirname(resolve(file)), specFile: file };
   } catch (err) {
     const m = /position (\d+)/.exec((err as Error).message);
     let loc = {};

@@ -8,6 +8,7 @@ import { compareCommand } from './compare.js';
 import { fitCommand } from './fit.js';
 import { predictCommand } from './predict.js';
 import { remlCommand } from './reml.js';
+import { schemaCommand } from './schema.js';
 import { summaryCommand } from './summary.js';
 
 let exitCode = 0;
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   remlCommand(program);
   compareCommand(program);
   predictCommand(program);
+  schemaCommand(program);
   return program;
 }
 

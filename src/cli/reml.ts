@@ -5,8 +5,8 @@ import { fmt } from './format.js';
 import { alignRows, readConfig } from './options.js';
 
 function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void {
-  const { spec, baseDir } = readConfig(config);
-  const model = prepare(spec, { baseDir });
+  const { spec, baseDir, specFile } = readConfig(config);
+  const model = prepare(spec, { baseDir, specFile });
   const solver = spec.solver ?? 'auto';
   const terms = [...model.design.random.map((r) => r.term), ...model.design.markers.map((m) => m.term), 'residual'];
   const missing = terms.filter((t) => model.resolved.fixedVariances[t] === undefined);

@@ -6,22 +6,16 @@ import type { MarkerPriorName } from '../types.js';
 
 export const MARKER_PRIORS: readonly MarkerPriorName[] = ['BRR', 'BayesA', 'BayesB', 'BayesC', 'BayesCpi', 'BL', 'BayesR'];
 
-const ALIASES: Readonly<Record<string, MarkerPriorName>> = {
-  brr: 'BRR',
-  bayesa: 'BayesA',
-  bayesb: 'BayesB',
-  bayesc: 'BayesC',
-  bayescpi: 'BayesCpi',
-  bayescπ: 'BayesCpi',
-  bl: 'BL',
-  lasso: 'BL',
-  bayesianlasso: 'BL',
-  bayesr: 'BayesR',
+/** Other names a spec may give a prior (compared without case). */
+export const PRIOR_ALIASES: Readonly<Partial<Record<MarkerPriorName, readonly string[]>>> = {
+  BayesCpi: ['BayesCπ'],
+  BL: ['LASSO', 'BayesianLasso'],
 };
 
 /** The canonical name of a prior (case-insensitive; BayesCπ = BayesCpi, BL = LASSO = BayesianLasso), or undefined. */
 export function canonicalPrior(name: string): MarkerPriorName | undefined {
-  return ALIASES[name.toLowerCase()];
+  const key = name.toLowerCase();
+  return MARKER_PRIORS.find((p) => p.toLowerCase() === key || (PRIOR_ALIASES[p] ?? []).some((a) => a.toLowerCase() === key));
 }
 
 /** The spec keys every marker set may have. */

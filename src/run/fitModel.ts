@@ -24,6 +24,8 @@ import { summarizeDrawsParallel } from './summaries.js';
 export interface FitOptions extends McmcConfig {
   /** Folder that relative paths in the spec are resolved against (default: the working directory). */
   baseDir?: string;
+  /** The config file the spec came from, named in errors about the spec. */
+  specFile?: string;
   onProgress?: (e: ProgressEvent) => void;
   /** Stops every chain after its current sweep; what was drawn is kept and summarised. */
   signal?: AbortSignal;

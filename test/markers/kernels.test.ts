@@ -57,6 +57,6 @@ describe('MIXMC_KERNEL', () => {
   });
 
   it('a bad kernel in the spec names the choices', () => {
-    expect(() => prepare({ ...spec('BRR', 'wasm'), kernel: 'fast' as 'wasm' })).toThrowError(/kernel must be one of auto, wasm, js \(got "fast"\)/);
+    expect(() => prepare({ ...spec('BRR', 'wasm'), kernel: 'fast' as 'wasm' })).toThrowError(/kernel must be one of "auto", "wasm", "js" \(got "fast"\)/);
   });
 });

@@ -78,7 +78,7 @@ describe('matching records to genotypes', () => {
 
   it('an unknown prior names the choices', () => {
     expect(() => prepare({ ...base, markers: { file: sim.genoFile, prior: 'BayesZ' as 'BRR' } })).toThrowError(
-      /unknown marker prior 'BayesZ'; expected one of BRR, BayesA/,
+      /unknown marker prior "BayesZ"; expected one of BRR, BayesA/,
     );
   });
 });

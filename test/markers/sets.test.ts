@@ -195,7 +195,7 @@ describe('marker set specs', () => {
 
   it("a key of another prior is named with the prior's keys", () => {
     expect(() => prepare({ ...base, markers: { file: fileA, prior: 'BRR', pi: 0.9 } as never })).toThrowError(
-      /unknown key 'pi' for a BRR marker set; expected one of/,
+      /unknown key 'pi' for a BRR marker set \(markers\); a BRR set takes name, file, prior/,
     );
   });
 
@@ -210,7 +210,7 @@ describe('marker set specs', () => {
     });
     expect(model.priors[0]).toMatchObject({ term: 'markers:a', df: 4, scale: 0.2, source: 'user' });
     expect(() => prepare({ ...base, markers: { name: 'a', file: fileA, prior: 'BRR' }, priors: { markers: { df: 4, scale: 1 } } })).toThrowError(
-      /prior given for 'markers', which is not a variance term of the model \(markers:a, residual\)/,
+      /priors names 'markers', which is not a variance term of the model; did you mean 'markers:a'\? \(terms: markers:a, residual\)/,
     );
   });
 });
