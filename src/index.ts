@@ -12,6 +12,7 @@ export * as diagnostics from './diagnostics/kernels.js';
 export { isUserError, MixmcError, type ErrorLocation } from './errors.js';
 export { readTable, type Table } from './io/csv.js';
 export { readGenotypes, type GenotypeTable } from './io/genotypes.js';
+export { readJsonFile } from './io/json.js';
 export type { Covariance } from './model/covariance.js';
 export type { Design, FixedDesign, PredictDesign, RandomDesign } from './model/design.js';
 export { parseFormula, type FixedTerm, type Formula, type RandomTerm } from './model/formula.js';

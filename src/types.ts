@@ -328,6 +328,8 @@ export interface ChainFailure {
   chain: number;
   seed: number;
   message: string;
+  /** The cause was the user's or the machine's (a file it could not write or use), not a bug. */
+  environment: boolean;
 }
 
 /** The result of `fit`. */

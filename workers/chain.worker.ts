@@ -1,14 +1,14 @@
 /**
- * The chain worker: a thin entry that runs one chain task (src/parallel/chainTask.ts) and reports
- * progress through the port it was given.
+ * The chain worker: a thin entry that runs one chain task (src/parallel/chainTask.ts), reports
+ * progress through the port it was given, and returns the chain's result or its fault.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { executeChain, type ChainResult, type ChainTask } from '../src/parallel/chainTask.js';
+import { type ChainFault, type ChainResult, type ChainTask, runTask } from '../src/parallel/chainTask.js';
 
-export default function runTask({ task, port }: { task: ChainTask; port: MessagePort }): ChainResult {
+export default function chainWorker({ task, port }: { task: ChainTask; port: MessagePort }): ChainResult | ChainFault {
   let last = 0;
   try {
-    return executeChain(task, (e) => {
+    return runTask(task, (e) => {
       const now = Date.now();
       if (now - last >= 200 || e.iteration === e.iterations) {
         last = now;

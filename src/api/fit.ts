@@ -4,7 +4,7 @@
  */
 import { prepare, type PreparedModel } from '../blocks/plan.js';
 import { MixmcError } from '../errors.js';
-import { fitModel, readRun, type FitOptions, type RunHooks } from '../run/fitModel.js';
+import { checkRunInputs, fitModel, readRun, type FitOptions, type RunHooks } from '../run/fitModel.js';
 import type { FitResult, RunSpec } from '../types.js';
 
 function isPrepared(x: RunSpec | PreparedModel): x is PreparedModel {
@@ -43,7 +43,17 @@ export type ResumeOptions = Omit<FitOptions, 'outDir' | 'baseDir'> & {
  * from its checkpoint, so the draws equal those of an uninterrupted run of the same length and seed.
  */
 export async function resumeFit(dir: string, options: ResumeOptions = {}): Promise<FitResult> {
+  const fixed = (['chains', 'iterations', 'burnin', 'thin', 'seed', 'traceLevels'] as const).filter((k) => options[k] !== undefined);
+  if (fixed.length > 0) {
+    throw new MixmcError(`${fixed.join(', ')} cannot change when a run is resumed: it keeps its settings (use extend to add iterations)`, { term: fixed[0] });
+  }
   const run = readRun(dir);
+  if (options.force) {
+    // start the run again from its spec and current inputs, replacing what the directory holds
+    const model = prepare(run.spec, { baseDir: run.baseDir });
+    return fitModel(model, { ...options, outDir: dir, baseDir: run.baseDir, force: true }, false);
+  }
+  checkRunInputs(dir);
   const mcmc = { ...run.mcmc, iterations: run.mcmc.iterations + (options.extend ?? 0), workers: options.workers ?? run.mcmc.workers };
   const model = prepare({ ...run.spec, mcmc }, { baseDir: run.baseDir });
   return fitModel({ ...model, saveEvery: run.saveEvery }, { ...options, outDir: dir, baseDir: run.baseDir }, true);

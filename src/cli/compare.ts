@@ -14,6 +14,7 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
     ...chainSettings(flags),
     baseDir,
     specFile,
+    force: flags.force,
     outDir: dir,
     onProgress: progress?.update,
   });
@@ -61,6 +62,7 @@ export function compareCommand(program: Command): void {
       .command('compare')
       .argument('<config>', 'run spec (JSON)')
       .requiredOption('--out <dir>', 'run directory to write (the Gibbs run and compare.json)')
+      .option('--force', 'replace the run in --out')
       .description('REML/BLUP and the Gibbs posterior of the same model, side by side')
       .action((config: string, flags: ChainFlags) => runCompare(config, flags)),
   );

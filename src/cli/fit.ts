@@ -9,6 +9,7 @@ import { Progress } from './progress.js';
 interface FitFlags extends ChainFlags {
   resume?: string;
   extend?: number;
+  force?: boolean;
   digits: number;
 }
 
@@ -17,6 +18,18 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
   if (!flags.resume && !config) throw new MixmcError('missing the config file (or --resume DIR)', { term: 'config' });
   if (!flags.resume && !flags.out) throw new MixmcError('missing --out DIR, the run directory to write', { term: '--out' });
   if (flags.extend !== undefined && !flags.resume) throw new MixmcError('--extend goes with --resume DIR', { term: '--extend' });
+  if (flags.resume) {
+    const fixed = (['chains', 'iter', 'burnin', 'thin', 'seed'] as const).filter((k) => flags[k] !== undefined);
+    if (fixed.length > 0) {
+      throw new MixmcError(
+        `--${fixed[0]} does not go with --resume: a resumed run keeps its settings; use --extend N to add iterations, or --force to start it again`,
+        {
+          term: `--${fixed[0]}`,
+        },
+      );
+    }
+    if (flags.force && flags.extend !== undefined) throw new MixmcError('--force starts the run again; it does not go with --extend', { term: '--force' });
+  }
   const controller = new AbortController();
   let stops = 0;
   const onSignal = (sig: string): void => {
@@ -36,11 +49,11 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
     let dir: string;
     if (flags.resume) {
       dir = resolve(flags.resume);
-      res = await resumeFit(dir, { ...common, extend: flags.extend });
+      res = await resumeFit(dir, { ...common, extend: flags.extend, force: flags.force });
     } else {
       const { spec, baseDir, specFile } = readConfig(config!);
       dir = resolve(flags.out!);
-      res = await fit(spec, { ...common, ...chainSettings(flags), baseDir, specFile, outDir: dir });
+      res = await fit(spec, { ...common, ...chainSettings(flags), baseDir, specFile, outDir: dir, force: flags.force });
     }
     progress?.stop();
     // rows with draws (parameters and derived quantities); untraced random levels are in summary.json
@@ -51,7 +64,8 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
     process.stdout.write(`\nwrote ${dir}\n`);
     if (res.failures.length > 0) {
       for (const f of res.failures) process.stderr.write(`error: ${f.message}\n`);
-      return 1;
+      // a full disk or an unusable file is the user's to fix (exit 2); anything else a bug (1)
+      return res.failures.some((f) => f.environment) ? 2 : 1;
     }
     return res.interrupted ? 130 : 0;
   } finally {
@@ -70,6 +84,7 @@ export function fitCommand(program: Command, done: (code: number) => void): void
       .option('--out <dir>', 'run directory to write')
       .option('--resume <dir>', 'continue an interrupted run (or extend a finished one with --extend)')
       .option('--extend <n>', 'with --resume: add n iterations to every chain', int('--extend'))
+      .option('--force', 'replace the run in --out (or, with --resume, start that run again)')
       .option('--digits <n>', 'significant digits in the table', int('--digits'), 4)
       .description('fit a model and write a run directory')
       .action(async (config: string | undefined, flags: FitFlags) => done(await runFit(config, flags))),

@@ -1,8 +1,7 @@
 /** What the commands share: number parsing, the config reader, the chain flags, aligned text tables. */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { MixmcError, type RunSpec } from '../index.js';
+import { readJsonFile, type RunSpec } from '../index.js';
 
 /** A whole-number option ≥ 0. */
 export function int(name: string): (v: string) => number {
@@ -22,24 +21,7 @@ export function parseProb(v: string): number {
 
 /** Read a JSON config; relative paths in it are relative to its folder. */
 export function readConfig(file: string): { spec: RunSpec; baseDir: string; specFile: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new MixmcError(`cannot read the config: ${(err as Error).message}`, { file });
-  }
-  try {
-    return { spec: JSON.parse(text) as RunSpec, baseDir: dirname(resolve(file)), specFile: file };
-  } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    let loc = {};
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split('\n');
-      loc = { line: before.length, column: before[before.length - 1].length + 1 };
-    }
-    throw new MixmcError(`the config is not valid JSON: ${(err as Error).message}`, { file, ...loc });
-  }
+  return { spec: readJsonFile(file, 'config') as RunSpec, baseDir: dirname(resolve(file)), specFile: file };
 }
 
 /** The flags of fit and compare. */
@@ -52,6 +34,7 @@ export interface ChainFlags {
   seed?: number;
   workers?: number;
   quiet?: boolean;
+  force?: boolean;
 }
 
 /** The chain settings of the flags, as the API's options name them. */

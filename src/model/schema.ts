@@ -15,7 +15,8 @@ const MAX_SCALE = 1e100;
 
 /** A case-insensitive pattern matching any of `names`. */
 function anyCase(names: readonly string[]): string {
-  const cls = (c: string): string => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const cls = (c: string): string =>
+    c.toLowerCase() !== c.toUpperCase() ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return `^(${names.map((n) => [...n].map(cls).join('')).join('|')})$`;
 }
 
@@ -53,6 +54,7 @@ export function runSpecSchema(): Record<string, unknown> {
     },
     allOf: MARKER_PRIORS.map((p) => ({
       if: { properties: { prior: { pattern: priorPattern(p) } }, required: ['prior'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
       then: { propertyNames: { enum: [...MARKER_SET_KEYS, ...PRIOR_OPTIONS[p]] } },
     })),
   };
@@ -164,7 +166,10 @@ function message(err: ErrorObject): string {
     case 'propertyNames': {
       const key = (err.params as { propertyName: string }).propertyName;
       const prior = (value as { prior?: string }).prior;
-      const allowed = MARKER_PRIORS.map((p) => [p, [...MARKER_SET_KEYS, ...PRIOR_OPTIONS[p]]] as const).find(([p]) => prior !== undefined && canonicalPrior(prior) === p)?.[1] ?? MARKER_SET_KEYS;
+      const allowed =
+        MARKER_PRIORS.map((p) => [p, [...MARKER_SET_KEYS, ...PRIOR_OPTIONS[p]]] as const).find(
+          ([p]) => prior !== undefined && canonicalPrior(prior) === p,
+        )?.[1] ?? MARKER_SET_KEYS;
       return `unknown key '${key}' for a ${prior} marker set${where ? ` (${where})` : ''}${didYouMean(key, allowed)}; a ${prior} set takes ${allowed.join(', ')}`;
     }
     case 'enum': {
@@ -216,7 +221,14 @@ function best(errors: ErrorObject[]): ErrorObject {
     if (e.keyword === 'oneOf' || e.keyword === 'if' || e.keyword === 'allOf' || e.keyword === 'anyOf') return 9;
     if (e.keyword === 'type' || e.keyword === 'const') {
       // a type mismatch of one oneOf branch, when another branch has a specific error at or below the same value
-      const other = errors.some((o) => o !== e && o.keyword !== 'type' && o.keyword !== 'const' && !['oneOf', 'if', 'allOf'].includes(o.keyword) && o.instancePath.startsWith(e.instancePath));
+      const other = errors.some(
+        (o) =>
+          o !== e &&
+          o.keyword !== 'type' &&
+          o.keyword !== 'const' &&
+          !['oneOf', 'if', 'allOf'].includes(o.keyword) &&
+          o.instancePath.startsWith(e.instancePath),
+      );
       return other ? 8 : 2;
     }
     return 1;

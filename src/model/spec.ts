@@ -33,7 +33,8 @@ export interface ResolvedSpec {
  * config file, named in errors.
  */
 export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overrides: McmcConfig = {}, file?: string): ResolvedSpec {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MixmcError('the run spec must be a JSON object', file === undefined ? {} : { file });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new MixmcError('the run spec must be a JSON object', file === undefined ? {} : { file });
   const given = raw as RunSpec;
   const flags = stripUndefined(overrides);
   validateSpec(Object.keys(flags).length > 0 ? { ...given, mcmc: { ...(given.mcmc ?? {}), ...flags } } : given, file);
@@ -45,7 +46,7 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   const varianceTerms = [...formula.random.map((r) => r.group), ...markers.map((m) => markerTerm(m.name ?? '')), 'residual'];
   const priors = checkTerms<VariancePrior>(spec.priors ?? {}, varianceTerms, 'priors');
   const fixedVariances = checkTerms<number>(spec.fixedVariances ?? {}, varianceTerms, 'fixedVariances');
-  const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...flags });
+  const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...flags }, file);
   const covariance = checkCovariance(
     spec,
     formula.random.map((r) => r.group),
@@ -72,7 +73,9 @@ function checkFactors(factors: readonly string[], table: Table): void {
 function checkTerms<T>(given: Record<string, T>, terms: readonly string[], key: string): Record<string, T> {
   for (const term of Object.keys(given)) {
     if (!terms.includes(term)) {
-      throw new MixmcError(`${key} names '${term}', which is not a variance term of the model${didYouMean(term, terms)} (terms: ${terms.join(', ')})`, { term: `${key}.${term}` });
+      throw new MixmcError(`${key} names '${term}', which is not a variance term of the model${didYouMean(term, terms)} (terms: ${terms.join(', ')})`, {
+        term: `${key}.${term}`,
+      });
     }
   }
   return { ...given };
@@ -106,7 +109,8 @@ function markerSets(m: MarkerSpec | MarkerSpec[], baseDir: string): MarkerSpec[]
   const list = Array.isArray(m) ? m : [m];
   const seen = new Set<string>();
   return list.map((set, k) => {
-    if (Array.isArray(m) && set.name === undefined) throw new MixmcError(`markers[${k}] needs a "name": every set of a list of marker sets is named`, { term: `markers[${k}].name` });
+    if (Array.isArray(m) && set.name === undefined)
+      throw new MixmcError(`markers[${k}] needs a "name": every set of a list of marker sets is named`, { term: `markers[${k}].name` });
     const name = set.name ?? '';
     if (seen.has(name)) throw new MixmcError(`two marker sets are named '${name}'; every set needs its own name`, { term: 'markers' });
     seen.add(name);
@@ -146,8 +150,13 @@ function quote(s: string): string {
 }
 
 /** Fill in chain defaults (the schema has checked the values) and check burn-in against the iterations. */
-export function resolveMcmc(m: McmcConfig): ResolvedMcmc {
+export function resolveMcmc(m: McmcConfig, file?: string): ResolvedMcmc {
   const r: ResolvedMcmc = { ...DEFAULT_MCMC, ...m };
-  if (r.burnin >= r.iterations) throw new MixmcError(`mcmc.burnin (${r.burnin}) must be less than mcmc.iterations (${r.iterations})`, { term: 'mcmc.burnin' });
+  if (r.burnin >= r.iterations) {
+    throw new MixmcError(`mcmc.burnin (${r.burnin}) must be less than mcmc.iterations (${r.iterations}); lower the burn-in or raise the iterations`, {
+      file,
+      term: 'mcmc.burnin',
+    });
+  }
   return r;
 }

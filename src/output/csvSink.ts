@@ -4,7 +4,9 @@
  * kept draws or 10 s, so a killed run loses at most that much.
  */
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { MixmcError } from '../errors.js';
 import { csvField, csvNumber } from './files.js';
+import { onPath } from './environment.js';
 import type { DrawSink } from '../mcmc/sink.js';
 
 export class CsvDrawSink implements DrawSink {
@@ -22,25 +24,25 @@ export class CsvDrawSink implements DrawSink {
   readonly earlier: { iterations: number[]; columns: Float64Array[] } | undefined;
 
   /**
-   * @param keepUpTo when resuming: keep the rows of iterations ≤ keepUpTo already in the file and
-   *   drop anything after them (written after the last checkpoint); undefined starts a new file.
+   * @param resume when resuming: the file must hold the rows the checkpoint counted (up to its
+   *   iteration) under the header `names`; anything after them (written after the checkpoint) is
+   *   dropped. Undefined starts a new file.
    */
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly meta: Record<string, string | number>,
-    keepUpTo?: number,
+    resume?: DrawsCheck,
   ) {
-    if (keepUpTo !== undefined && existsSync(file)) {
-      const text = readFileSync(file, 'utf8');
-      const { bytes, rows } = prefixUpTo(text, keepUpTo);
+    if (resume) {
+      const { bytes, rows, text } = reconcileDraws(file, resume);
       this.earlier = parseRows(text.slice(0, bytes), rows);
-      this.fd = openSync(file, 'r+');
-      ftruncateSync(this.fd, bytes);
+      this.fd = onPath(file, 'open the draws file', () => openSync(file, 'r+'));
+      onPath(file, 'cut the draws file back to its checkpoint', () => ftruncateSync(this.fd, bytes));
       this.rowsWritten = rows;
       this.wroteHeader = true;
       this.position = bytes;
     } else {
-      this.fd = openSync(file, 'w');
+      this.fd = onPath(file, 'create the draws file', () => openSync(file, 'w'));
       this.wroteHeader = false;
     }
   }
@@ -79,12 +81,44 @@ export class CsvDrawSink implements DrawSink {
   private write(text: string): void {
     const buf = Buffer.from(text, 'utf8');
     let off = 0;
-    while (off < buf.length) {
-      const n = writeSync(this.fd, buf, off, buf.length - off, this.position);
-      off += n;
-      this.position += n;
-    }
+    onPath(this.file, 'write the draws', () => {
+      while (off < buf.length) {
+        const n = writeSync(this.fd, buf, off, buf.length - off, this.position);
+        off += n;
+        this.position += n;
+      }
+    });
   }
+}
+
+/** What a resumed chain's draws file must hold. */
+export interface DrawsCheck {
+  /** The checkpoint's iteration: rows after it are dropped. */
+  upTo: number;
+  /** Rows the checkpoint counted. */
+  rows: number;
+  /** The parameters of the model (the header after 'iteration'). */
+  names: readonly string[];
+}
+
+/**
+ * Check a draws file against a checkpoint: its header is the model's, and it holds at least the rows
+ * the checkpoint counted up to its iteration (never a gap).
+ * @throws MixmcError naming the file when it is missing, of another model, or cut short.
+ */
+export function reconcileDraws(file: string, check: DrawsCheck): { bytes: number; rows: number; text: string } {
+  const fail = (why: string): MixmcError => new MixmcError(`the draws cannot be resumed: ${why}; start the run again with --force`, { file });
+  if (!existsSync(file)) {
+    if (check.rows === 0) return { bytes: 0, rows: 0, text: '' };
+    throw fail(`the file is missing, but the checkpoint counts ${check.rows} rows`);
+  }
+  const text = onPath(file, 'read the draws file', () => readFileSync(file, 'utf8'));
+  const header = text.split('\n').find((l) => l !== '' && !l.startsWith('#'));
+  const want = ['iteration', ...check.names].map(csvField).join(',');
+  if (header !== undefined && header !== want) throw fail("its header is not this model's parameters");
+  const { bytes, rows } = prefixUpTo(text, check.upTo);
+  if (rows < check.rows) throw fail(`it holds ${rows} rows up to iteration ${check.upTo} but the checkpoint counts ${check.rows} (the file was cut)`);
+  return { bytes, rows, text };
 }
 
 /** The iterations and values of the first `rows` rows of a draws file's text (its shortest-decimal numbers read back exactly). */

@@ -54,9 +54,15 @@ export interface RunRecord {
   /** Random terms with a pedigree or genomic covariance (h2 is derived for them). */
   geneticTerms: string[];
   seeds: { chain: number; key: string }[];
+  /** SHA-256 of the spec and of every input file, checked on resume. */
+  fingerprint: { spec: string; files: Record<string, string> };
   started: string;
+  /** When the run was resumed or extended. */
+  resumed?: string[];
   ended?: string;
   status: 'running' | 'finished' | 'interrupted' | 'failed';
+  /** What stopped a failed run. */
+  error?: string;
   chains: { chain: number; stream: string; status: string; completed: number; draws: number; error?: string }[];
 }
 

@@ -17,7 +17,9 @@ import { RunningMoments } from '../mcmc/moments.js';
 import { runChain, type ChainSettings, type RunChainOptions, type StopFlag } from '../mcmc/runChain.js';
 import type { DrawSink, TrackerSink } from '../mcmc/sink.js';
 import { stateArrays, type ChainState } from '../mcmc/state.js';
-import { checkpointPath, drawsPath, effectsPath, readCheckpoint, writeCheckpoint, type Checkpoint } from '../output/checkpoint.js';
+import { type Checkpoint, type CheckpointShape, checkpointPath, drawsPath, effectsPath, readCheckpoint, writeCheckpoint } from '../output/checkpoint.js';
+import { onPath } from '../output/environment.js';
+import { MixmcError } from '../errors.js';
 import { CsvDrawSink } from '../output/csvSink.js';
 import { EffectFile, readEffectRows } from '../output/effectFile.js';
 import { MemorySink, TeeSink } from '../output/memorySink.js';
@@ -119,7 +121,7 @@ function executeInRunDir(
   const { state } = sampler;
   let rng: Rng = chainRng(task.seed, task.chain);
   // A checkpoint at iteration 0 (a chain stopped before its first sweep) is a fresh start.
-  const found = task.resume ? readCheckpoint(dir, task.chain) : undefined;
+  const found = task.resume ? readCheckpoint(dir, task.chain, checkpointShape(task, state)) : undefined;
   const ck = found && found.iteration > 0 ? found : undefined;
   let moments: RunningMoments[] | undefined;
   if (ck) {
@@ -127,15 +129,20 @@ function executeInRunDir(
     stateArrays(state).forEach((a, k) => a.set(ck.state[k]));
     moments = ck.moments.map((m) => RunningMoments.fromJSON(m));
   }
-  for (const f of [drawsPath(dir, task.chain), checkpointPath(dir, task.chain)]) mkdirSync(dirname(f), { recursive: true });
-  const csv = new CsvDrawSink(drawsPath(dir, task.chain), task.meta ?? {}, ck ? ck.iteration : undefined);
+  for (const f of [drawsPath(dir, task.chain), checkpointPath(dir, task.chain)])
+    onPath(dirname(f), 'create a folder of the run', () => mkdirSync(dirname(f), { recursive: true }));
+  const csv = new CsvDrawSink(
+    drawsPath(dir, task.chain),
+    task.meta ?? {},
+    ck ? { upTo: ck.iteration, rows: ck.drawRows, names: task.layout.params } : undefined,
+  );
   const memory = new MemorySink(csv.earlier);
   const sink: DrawSink = new TeeSink([memory, csv]);
   const names = task.design.markers.map((md) => md.name);
   const files = saved.map((s, k) => {
     if (s.every === 0) return undefined;
     const f = effectsPath(dir, task.chain, names[k]);
-    mkdirSync(dirname(f), { recursive: true });
+    onPath(dirname(f), 'create a folder of the run', () => mkdirSync(dirname(f), { recursive: true }));
     return new EffectFile(f, s.size, ck ? ck.effectRows[k] : undefined);
   });
   const sinks: TrackerSink[] = saved.flatMap((s, k) => {
@@ -184,6 +191,34 @@ function executeInRunDir(
     return { every: s.every, size: s.size, rows: values.length / Math.max(1, s.size), values };
   });
   return result(task, memory, out, effects);
+}
+
+/** What a checkpoint of this chain must look like. */
+export function checkpointShape(task: ChainTask, state: ChainState): CheckpointShape {
+  return {
+    iterations: task.mcmc.iterations,
+    state: stateArrays(state).map((a) => a.length),
+    trackers: task.layout.trackerSizes,
+    sets: task.design.markers.length,
+  };
+}
+
+/** A chain that stopped on an error: what the caller reports (an environment error is the user's, e.g. a full disk). */
+export interface ChainFault {
+  fault: { message: string; environment: boolean };
+}
+
+/**
+ * executeChain, with an error returned as data (so that it crosses a worker boundary with its kind):
+ * a MixmcError (a file the chain could not write, a checkpoint it could not use) is an environment
+ * or input fault, anything else a bug.
+ */
+export function runTask(task: ChainTask, onProgress?: (e: ProgressEvent) => void, hooks: ChainHooks = {}): ChainResult | ChainFault {
+  try {
+    return executeChain(task, onProgress, hooks);
+  } catch (err) {
+    return { fault: { message: (err as Error)?.message ?? String(err), environment: err instanceof MixmcError } };
+  }
 }
 
 function result(task: ChainTask, memory: MemorySink, out: ReturnType<typeof runChain>, effects: (SavedEffects | undefined)[]): ChainResult {

@@ -10,7 +10,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { chainKey } from '../rng/rng.js';
 import type { ProgressEvent } from '../types.js';
-import { executeChain, type ChainHooks, type ChainResult, type ChainTask } from './chainTask.js';
+import { type ChainFault, type ChainHooks, type ChainResult, type ChainTask, runTask } from './chainTask.js';
 
 /** A compiled worker entry (dist/workers/NAME), found from the package root. */
 export function workerFile(name = 'chain.worker.js'): string {
@@ -34,14 +34,14 @@ export class ChainPool {
   }
 
   /** Run one task; progress events arrive through a message port. */
-  run(task: ChainTask, onProgress?: (e: ProgressEvent) => void): Promise<ChainResult> {
+  run(task: ChainTask, onProgress?: (e: ProgressEvent) => void): Promise<ChainResult | ChainFault> {
     const { port1, port2 } = new MessageChannel();
     // a 'message' listener also starts the port, without which it would never emit 'close'
     port1.on('message', (e: ProgressEvent) => onProgress?.(e));
     // The worker closes its end when the chain stops; this end still delivers what was queued (the
     // last progress event may arrive after the task's result) and then emits 'close'.
     const portClosed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
-    const done = this.piscina.run({ task, port: port2 }, { transferList: [port2] }) as Promise<ChainResult>;
+    const done = this.piscina.run({ task, port: port2 }, { transferList: [port2] }) as Promise<ChainResult | ChainFault>;
     return done.then(
       async (r) => {
         await portClosed;
@@ -76,16 +76,21 @@ export interface RunChainsOptions {
   hooks?: (chain: number) => ChainHooks;
 }
 
-/** A chain that failed, named by its index and seed. */
+/** A chain that failed, named by its index and seed; `environment` when the cause was the user's (a file it could not write or use). */
 export class ChainError extends Error {
   constructor(
     readonly chain: number,
     readonly seed: number,
-    cause: unknown,
+    cause: string,
+    readonly environment: boolean,
   ) {
-    super(`chain ${chain + 1} (seed ${seed}, stream '${chainKey(seed, chain)}') failed: ${(cause as Error)?.message ?? String(cause)}`);
+    super(`chain ${chain + 1} (seed ${seed}, stream '${chainKey(seed, chain)}') failed: ${cause}`);
     this.name = 'ChainError';
   }
+}
+
+function outcome(t: ChainTask, r: ChainResult | ChainFault): ChainResult | ChainError {
+  return 'fault' in r ? new ChainError(t.chain, t.seed, r.fault.message, r.fault.environment) : r;
 }
 
 /**
@@ -102,19 +107,17 @@ export async function runChains(tasks: ChainTask[], opts: RunChainsOptions): Pro
     if (opts.hooks && (opts.workers !== 0 || opts.pool)) throw new Error('chain hooks run in this thread: use workers: 0');
     if (opts.workers === 0 && !opts.pool) {
       const out: (ChainResult | ChainError)[] = [];
-      for (const t of withStop) {
-        try {
-          out.push(executeChain(t, opts.onProgress, opts.hooks?.(t.chain)));
-        } catch (err) {
-          out.push(new ChainError(t.chain, t.seed, err));
-        }
-      }
+      for (const t of withStop) out.push(outcome(t, runTask(t, opts.onProgress, opts.hooks?.(t.chain))));
       return out;
     }
     const pool = opts.pool ?? new ChainPool(opts.workers);
     try {
       const settled = await Promise.allSettled(withStop.map((t) => pool.run(t, opts.onProgress)));
-      return settled.map((s, k) => (s.status === 'fulfilled' ? s.value : new ChainError(tasks[k].chain, tasks[k].seed, s.reason)));
+      return settled.map((s, k) =>
+        s.status === 'fulfilled'
+          ? outcome(tasks[k], s.value)
+          : new ChainError(tasks[k].chain, tasks[k].seed, (s.reason as Error)?.message ?? String(s.reason), false),
+      );
     } finally {
       if (!opts.pool) await pool.close();
     }

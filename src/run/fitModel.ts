@@ -3,7 +3,9 @@
  * worker threads or in-process, then summaries, effects and the run directory. `fit`, `resumeFit` and
  * `compare` (src/api/) all come here.
  */
+import { existsSync } from 'node:fs';
 import type { PreparedModel } from '../blocks/plan.js';
+import { MixmcError } from '../errors.js';
 import type { ChainLayout } from '../blocks/sampler.js';
 import { trackerLabels } from '../blocks/sampler.js';
 import { momentRow } from '../diagnostics/summary.js';
@@ -11,7 +13,14 @@ import { RunningMoments } from '../mcmc/moments.js';
 import type { ChainState } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
 import { varianceName } from '../model/names.js';
+import { buildSampler } from '../blocks/sampler.js';
+import { stateArrays } from '../mcmc/state.js';
+import { drawsPath, effectsPath, readCheckpoint } from '../output/checkpoint.js';
+import { reconcileDraws } from '../output/csvSink.js';
+import { checkEffectRows } from '../output/effectFile.js';
+import { claimRunDir } from '../output/ownership.js';
 import { readRunJson, writeResults, writeRunJson, type RunRecord } from '../output/runDir.js';
+import { checkInputs, checkSpec, fingerprint } from './fingerprint.js';
 import type { ChainResult, ChainTask } from '../parallel/chainTask.js';
 import { ChainError, defaultWorkers, runChains, type ChainPool } from '../parallel/pool.js';
 import { shareDesign } from '../parallel/share.js';
@@ -37,6 +46,8 @@ export interface FitOptions extends McmcConfig {
   pool?: ChainPool;
   /** Flush and checkpoint after this many kept draws or ms (defaults 1,000 and 10,000). */
   flush?: { draws: number; ms: number };
+  /** Replace a run already in outDir (never a folder of other files). */
+  force?: boolean;
 }
 
 /** Test hooks (not part of the public options). */
@@ -47,50 +58,111 @@ export interface RunHooks {
   fault?: { chain: number; iteration: number };
 }
 
-/** Fit a prepared model (fresh, or resumed from its run directory's checkpoints). */
+/**
+ * Fit a prepared model (fresh, or resumed from its run directory's checkpoints). With an output
+ * directory the run holds its lock for its whole life; a resumed run is checked first (inputs,
+ * checkpoints, draws files) and refused rather than continued on anything it did not start from.
+ */
 export async function fitModel(model: PreparedModel, options: FitOptions = {}, resume = false, hooks: RunHooks = {}): Promise<FitResult> {
+  const dir = options.outDir;
+  const held = dir ? claimRunDir(dir, resume ? 'resume' : options.force ? 'force' : 'new') : undefined;
+  try {
+    const previous = dir && resume ? verifyResume(model, dir) : undefined;
+    return await runChainsOf(model, options, resume, hooks, previous);
+  } finally {
+    held?.release();
+  }
+}
+
+/** Check that a run directory can be resumed with `model`; returns its run.json. */
+function verifyResume(model: PreparedModel, dir: string): RunRecord {
+  const record = readRunJson(dir);
+  checkInputs(record.fingerprint, dir);
+  checkSpec(record.fingerprint, model.resolved, dir);
+  const { design, settings, layout, resolved } = model;
+  const sampler = buildSampler(design, settings);
+  const shape = {
+    iterations: resolved.mcmc.iterations,
+    state: stateArrays(sampler.state).map((a) => a.length),
+    trackers: layout.trackerSizes,
+    sets: design.markers.length,
+  };
+  for (let c = 0; c < resolved.mcmc.chains; c++) {
+    const ck = readCheckpoint(dir, c, shape);
+    if (!ck || ck.iteration === 0) continue;
+    reconcileDraws(drawsPath(dir, c), { upTo: ck.iteration, rows: ck.drawRows, names: layout.params });
+    design.markers.forEach((md, s) => {
+      if ((model.saveEvery[s] ?? 0) > 0) checkEffectRows(effectsPath(dir, c, md.name), md.p, ck.effectRows[s]);
+    });
+  }
+  return record;
+}
+
+async function runChainsOf(model: PreparedModel, options: FitOptions, resume: boolean, hooks: RunHooks, previous: RunRecord | undefined): Promise<FitResult> {
   const { mcmc } = model.resolved;
   const hooked = hooks.afterSweep !== undefined;
   const workers = hooked ? 0 : options.pool ? options.pool.threads : (options.workers ?? mcmc.workers ?? defaultWorkers(mcmc.chains));
   const design = workers > 0 || options.pool ? shareDesign(model.design) : model.design;
-  const record = options.outDir ? runRecord(model, options, workers) : undefined;
-  if (record && options.outDir) writeRunJson(options.outDir, record);
-  const tasks = tasksOf(model, design, options, resume).map((t) => (hooks.fault?.chain === t.chain ? { ...t, faultAt: hooks.fault.iteration } : t));
-  const afterSweep = hooks.afterSweep;
-  const chainHooks = afterSweep ? (chain: number) => ({ afterSweep: (s: ChainState, it: number) => afterSweep(s, it, chain) }) : undefined;
-  const results = await runChains(tasks, { workers, pool: options.pool, onProgress: options.onProgress, signal: options.signal, hooks: chainHooks });
-  const ok = results.filter((r): r is ChainResult => !(r instanceof ChainError));
-  const failures: ChainFailure[] = results
-    .filter((r): r is ChainError => r instanceof ChainError)
-    .map((e) => ({ chain: e.chain, seed: e.seed, message: e.message }));
-  const res = await finish(model, ok, failures, options.prob);
-  if (record && options.outDir) {
-    writeRunJson(options.outDir, {
-      ...record,
-      ended: new Date().toISOString(),
-      status: failures.length > 0 ? 'failed' : res.interrupted ? 'interrupted' : 'finished',
-      chains: tasks.map((t) => {
-        const r = ok.find((c) => c.chain === t.chain);
-        const f = failures.find((x) => x.chain === t.chain);
-        return {
-          chain: t.chain + 1,
-          stream: chainKey(t.seed, t.chain),
-          status: f ? 'failed' : r?.interrupted ? 'interrupted' : 'finished',
-          completed: r?.completed ?? 0,
-          draws: r?.iterations.length ?? 0,
-          error: f?.message,
-        };
-      }),
-    });
-    writeResults(options.outDir, res);
+  const dir = options.outDir;
+  const record = dir ? runRecord(model, options, workers, previous) : undefined;
+  if (record && dir) writeRunJson(dir, record);
+  try {
+    const tasks = tasksOf(model, design, options, resume).map((t) => (hooks.fault?.chain === t.chain ? { ...t, faultAt: hooks.fault.iteration } : t));
+    const afterSweep = hooks.afterSweep;
+    const chainHooks = afterSweep ? (chain: number) => ({ afterSweep: (s: ChainState, it: number) => afterSweep(s, it, chain) }) : undefined;
+    const results = await runChains(tasks, { workers, pool: options.pool, onProgress: options.onProgress, signal: options.signal, hooks: chainHooks });
+    const ok = results.filter((r): r is ChainResult => !(r instanceof ChainError));
+    const failures: ChainFailure[] = results
+      .filter((r): r is ChainError => r instanceof ChainError)
+      .map((e) => ({ chain: e.chain, seed: e.seed, message: e.message, environment: e.environment }));
+    const res = await finish(model, ok, failures, options.prob);
+    if (record && dir) {
+      writeRunJson(dir, {
+        ...record,
+        ended: new Date().toISOString(),
+        status: failures.length > 0 ? 'failed' : res.interrupted ? 'interrupted' : 'finished',
+        chains: tasks.map((t) => {
+          const r = ok.find((c) => c.chain === t.chain);
+          const f = failures.find((x) => x.chain === t.chain);
+          return {
+            chain: t.chain + 1,
+            stream: chainKey(t.seed, t.chain),
+            status: f ? 'failed' : r?.interrupted ? 'interrupted' : 'finished',
+            completed: r?.completed ?? 0,
+            draws: r?.iterations.length ?? 0,
+            error: f?.message,
+          };
+        }),
+      });
+      writeResults(dir, res);
+    }
+    return res;
+  } catch (err) {
+    // a run that stops on an error says so: run.json never stays "running"
+    if (record && dir) {
+      try {
+        writeRunJson(dir, { ...record, ended: new Date().toISOString(), status: 'failed', error: (err as Error)?.message ?? String(err) });
+      } catch {
+        // the directory itself is failing (a full disk): the error below says so
+      }
+    }
+    throw err;
   }
-  return res;
 }
 
 /** The spec, settings and prior choices of a run directory, to resume or extend it. */
 export function readRun(dir: string): { spec: RunSpec; baseDir: string; mcmc: RunRecord['mcmc']; saveEvery: number[] } {
+  if (!existsSync(dir)) throw new MixmcError('there is no run directory to resume here', { file: dir });
   const record = readRunJson(dir);
   return { spec: record.spec, baseDir: record.baseDir, mcmc: record.mcmc, saveEvery: record.saveEvery };
+}
+
+/**
+ * A run directory's input files are those its run started from.
+ * @throws MixmcError naming the changed file (resume checks this before reading anything).
+ */
+export function checkRunInputs(dir: string): void {
+  checkInputs(readRunJson(dir).fingerprint, dir);
 }
 
 /** The chain tasks of a model: chain k of run seed s uses the stream chainRng(s, k). */
@@ -119,8 +191,9 @@ function tasksOf(model: PreparedModel, design: Design, options: FitOptions, resu
   }));
 }
 
-function runRecord(model: PreparedModel, options: FitOptions, workers: number): RunRecord {
+function runRecord(model: PreparedModel, options: FitOptions, workers: number, previous?: RunRecord): RunRecord {
   const { mcmc } = model.resolved;
+  const now = new Date().toISOString();
   return {
     version: VERSION,
     spec: model.resolved.spec,
@@ -133,7 +206,9 @@ function runRecord(model: PreparedModel, options: FitOptions, workers: number): 
     kernel: model.settings.kernel,
     geneticTerms: geneticTerms(model.design),
     seeds: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, key: chainKey(mcmc.seed, c) })),
-    started: new Date().toISOString(),
+    started: previous?.started ?? now,
+    resumed: previous ? [...(previous.resumed ?? []), now] : undefined,
+    fingerprint: previous?.fingerprint ?? fingerprint(model.resolved),
     status: 'running',
     chains: Array.from({ length: mcmc.chains }, (_, c) => ({ chain: c + 1, stream: chainKey(mcmc.seed, c), status: 'running', completed: 0, draws: 0 })),
   };

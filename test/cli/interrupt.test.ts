@@ -2,32 +2,12 @@
  * SIGINT on the real executable: the chains stop within 2 s, the draws stay written, run.json records
  * `interrupted`, the summary of the partial run is printed, and `--resume` finishes the run.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixturePath } from '../helpers/fixtures.js';
+import { runBin } from '../helpers/bin.js';
 import { tempDir } from '../helpers/cli.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'cli', 'main.js');
-
-function runBin(
-  args: string[],
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
-): Promise<{ code: number | null; stdout: string; stderr: string; stoppedAt?: number; exitedAt?: number }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr?.(stderr, child);
-    });
-    child.on('exit', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+import { fixturePath } from '../helpers/fixtures.js';
 
 describe('mixmc fit: SIGINT and --resume', () => {
   it('stops within 2 s, keeps the draws, records interrupted, prints the partial summary; --resume finishes', async () => {
@@ -39,7 +19,7 @@ describe('mixmc fit: SIGINT and --resume', () => {
       JSON.stringify({ data: 'd.csv', formula: 'Yield ~ 1 + (1|Batch)', mcmc: { chains: 2, iterations: 3_000_000, burnin: 100, thin: 10, seed: 4 } }),
     );
     let sentAt = 0;
-    const out = await runBin(['fit', join(dir, 'c.json'), '--out', join(dir, 'run'), '--workers', '2'], (text, child) => {
+    const out = await runBin(['fit', join(dir, 'c.json'), '--out', join(dir, 'run'), '--workers', '2'], (child, text) => {
       if (sentAt === 0 && /progress \d+%/.test(text)) {
         sentAt = Date.now();
         child.kill('SIGINT');
@@ -53,11 +33,11 @@ describe('mixmc fit: SIGINT and --resume', () => {
     expect(out.stdout).toMatch(/interrupted: the chains stopped after/);
     const run = JSON.parse(readFileSync(join(dir, 'run', 'run.json'), 'utf8'));
     expect(run.status).toBe('interrupted');
-    const ck = JSON.parse(readFileSync(join(dir, 'run', 'checkpoints', 'chain-1.json'), 'utf8'));
+    const ck = JSON.parse(readFileSync(join(dir, 'run', 'checkpoints', 'chain-1.json'), 'utf8')).checkpoint;
     expect(ck.status).toBe('interrupted');
     expect(ck.iteration).toBeGreaterThan(0);
     // shorten the run so that --resume finishes quickly: the checkpoint's iteration + 500
-    run.mcmc.iterations = Math.max(ck.iteration, JSON.parse(readFileSync(join(dir, 'run', 'checkpoints', 'chain-2.json'), 'utf8')).iteration) + 500;
+    run.mcmc.iterations = Math.max(ck.iteration, JSON.parse(readFileSync(join(dir, 'run', 'checkpoints', 'chain-2.json'), 'utf8')).checkpoint.iteration) + 500;
     writeFileSync(join(dir, 'run', 'run.json'), JSON.stringify(run));
     const resumed = await runBin(['fit', '--resume', join(dir, 'run'), '--quiet']);
     expect(resumed.stderr).toBe('');
