@@ -6,7 +6,7 @@
  * public `diagnostics` namespace.
  */
 export { hpdSorted, mad, mean, pooled, quantileSorted, sd, sorted, variance, type Chains } from './stats.js';
-export { checkChains, prepare, splitChains, zScale, type Prepared } from './ranks.js';
+export { checkChains, isConstant, prepare, splitChains, zScale, type Prepared } from './ranks.js';
 export { rhat, rhatBasic } from './rhat.js';
 export { essBasic, essBasicUnsplit, essBulk, essQuantile, essTail, fftNextGoodSize } from './ess.js';
 export { convergence, mcseMean, mcseQuantile, mcseSd } from './mcse.js';

@@ -3,6 +3,7 @@
  * Simpson, Carpenter & Bürkner 2021, "Rank-normalization, folding, and localization: an improved
  * R-hat for assessing convergence of MCMC", Bayesian Analysis 16:667), computed from one sort.
  */
+import { isConstantRange } from '../numbers.js';
 import { qnorm } from './special.js';
 import { argsort, rankScores, type SortedWithIndex } from './sort.js';
 import { pooled, quantileSorted, type Chains } from './stats.js';
@@ -12,7 +13,11 @@ export function anyNonFinite(chains: Chains): boolean {
   return false;
 }
 
-/** posterior's is_constant: the range of the draws is below double epsilon. */
+/**
+ * Whether the draws are one value up to rounding. posterior's is_constant compares the range with
+ * double epsilon absolutely, which calls a quantity in units of 1e-10 constant; this test is
+ * relative (isConstantRange), and agrees with posterior for quantities of order 1.
+ */
 export function isConstant(chains: Chains): boolean {
   let lo = Infinity;
   let hi = -Infinity;
@@ -22,7 +27,7 @@ export function isConstant(chains: Chains): boolean {
       if (c[i] > hi) hi = c[i];
     }
   }
-  return Math.abs(hi - lo) < Number.EPSILON;
+  return isConstantRange(lo, hi);
 }
 
 /** Chains of equal length, or an Error naming the lengths (the one case that throws: a caller bug). */

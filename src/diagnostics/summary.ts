@@ -32,6 +32,28 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
       mcseMean: NaN,
     };
   }
+  const scale = extremeScale(x);
+  if (scale !== 1) {
+    // draws so large (or small) that their squares overflow (or underflow): summarise draws / 2^k,
+    // an exact scaling that leaves ranks, R-hat and ESS unchanged, and scale the locations back
+    const r = summarizeChains(
+      variable,
+      chains.map((c) => c.map((v) => v / scale)),
+      prob,
+    );
+    const back = (v: number): number => v * scale;
+    return {
+      ...r,
+      mean: back(r.mean),
+      sd: back(r.sd),
+      median: back(r.median),
+      lower: back(r.lower),
+      upper: back(r.upper),
+      hpdLower: back(r.hpdLower),
+      hpdUpper: back(r.hpdUpper),
+      mcseMean: back(r.mcseMean),
+    };
+  }
   const prepared = k.prepare(chains);
   const s = prepared.sorted;
   const [hpdLower, hpdUpper] = k.hpdSorted(s, prob);
@@ -47,6 +69,17 @@ export function summarizeChains(variable: string, chains: k.Chains, prob = 0.95)
     hpdUpper,
     ...k.convergence(chains, prepared, sd),
   };
+}
+
+/** Draws beyond these magnitudes are summarised scaled (their squares would overflow or underflow). */
+const LARGEST = 2 ** 300;
+const SMALLEST = 2 ** -300;
+
+/** A power of two that brings the largest |draw| near 1 when it is beyond LARGEST or below SMALLEST, else 1. */
+function extremeScale(x: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
+  return m > LARGEST || (m > 0 && m < SMALLEST) ? 2 ** Math.floor(Math.log2(m)) : 1;
 }
 
 /** Summarise every parameter of a draw set. */
@@ -66,6 +99,9 @@ export function momentRow(variable: string, mean: number, sd: number): SummaryRo
   return { variable, mean, sd, median: NaN, lower: NaN, upper: NaN, hpdLower: NaN, hpdUpper: NaN, rhat: NaN, essBulk: NaN, essTail: NaN, mcseMean: NaN };
 }
 
+/** Draws per chain below which R-hat and ESS are not computed (posterior returns NA for fewer than 4 split halves' worth). */
+const MIN_DRAWS = 4;
+
 /**
  * Convergence warnings, each naming its parameter: R-hat > 1.01, ESS bulk or tail below 100 per
  * chain, a variance (one of `variances`) stuck near 0, constant draws. Severity orders them, worst first.
@@ -78,17 +114,24 @@ export function convergenceWarnings(
 ): RunWarning[] {
   const out: RunWarning[] = [];
   const nChains = draws.chains.length;
+  const perChain = nChains > 0 && draws.chains[0].length > 0 ? draws.chains[0][0].length : 0;
+  if (perChain > 0 && perChain < MIN_DRAWS) {
+    return [
+      {
+        subject: 'draws',
+        severity: 8,
+        message: `only ${perChain} draw(s) per chain: R-hat, ESS and MCSE need at least ${MIN_DRAWS}; run more iterations (or thin less)`,
+      },
+    ];
+  }
   rows.forEach((r, j) => {
     const chains = draws.chains.map((c) => c[j]);
     if (chains.length === 0 || chains[0].length === 0 || heldFixed.has(r.variable)) return;
-    const x = k.pooled(chains);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of x) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    if (chains.some((c) => c.some((v) => !Number.isFinite(v)))) {
+      out.push({ subject: r.variable, severity: 9, message: 'some draws are not finite numbers (NaN or ±Inf): the sampler overflowed; rescale the data' });
+      return;
     }
-    if (hi - lo < Number.EPSILON) {
+    if (k.isConstant(chains)) {
       out.push({ subject: r.variable, severity: 1, message: 'all draws are the same value' });
       return;
     }

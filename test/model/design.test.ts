@@ -59,9 +59,10 @@ describe('design', () => {
   });
 
   it('missing covariates drop rows with a warning; a missing response is predicted', () => {
-    const t = parseTable('p.csv', 'y,a,x\n1,p,1\nNA,q,2\n3,,3\n4,q,NA\n5,p,5\n6,q,6\n');
+    // four complete records, so that the three fixed effects leave a residual degree of freedom
+    const t = parseTable('p.csv', 'y,a,x\n1,p,1\nNA,q,2\n3,,3\n4,q,NA\n5,p,5\n6,q,6\n8,p,7\n');
     const d = buildDesign(t, parseFormula('y ~ a + x'));
-    expect(d.n).toBe(3);
+    expect(d.n).toBe(4);
     expect(d.predict.m).toBe(1);
     expect(d.warnings[0].message).toMatch(/2 row\(s\) of p\.csv dropped/);
   });
