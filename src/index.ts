@@ -19,7 +19,7 @@ export { parseFormula, type FixedTerm, type Formula, type RandomTerm } from './m
 export type { MarkerDesign } from './model/markers.js';
 export { runSpecSchema } from './model/schema.js';
 export type { ResolvedSpec } from './model/spec.js';
-export { csvField, csvNumber, writeFileAtomic } from './output/files.js';
+export { csvField, csvNumber, csvValue, writeFileAtomic } from './output/files.js';
 export { toJson } from './output/runDir.js';
 export { ChainPool, defaultWorkers } from './parallel/pool.js';
 export type { CompareResult } from './reml/compare.js';

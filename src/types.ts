@@ -243,6 +243,24 @@ export interface MarkerInfo {
   id: string;
   chr: string;
   pos: string;
+  /** The counted allele (a .bim's A1; the genotype code is its count); absent for a CSV matrix. */
+  a1?: string;
+  /** The other allele (a .bim's A2). */
+  a2?: string;
+}
+
+/** How the alleles of new genotypes were matched to a fitted marker set's (model/alleles.ts). */
+export interface AlleleReport {
+  /** Markers with alleles on both sides, checked. */
+  checked: number;
+  /** Markers matched by id only (one side has no alleles, e.g. a CSV matrix). */
+  unchecked: number;
+  /** Markers whose new file counts the other allele: their codes were flipped (c → 2 − c). */
+  flipped: number;
+  /** Markers given on the other strand (complementary alleles). */
+  otherStrand: number;
+  /** The first flipped markers (at most 10). */
+  flippedMarkers: string[];
 }
 
 /** Saved draws of a marker set's effects: every `every`-th kept draw, `rows` of `size` Float32 values. */
@@ -276,6 +294,19 @@ export interface EffectSummary {
   sd: Float64Array;
 }
 
+/** A random term's levels: posterior means and SDs, and reliabilities. */
+export interface RandomEffects extends EffectSummary {
+  term: string;
+  /** The levels as they appear in the data (labels are u[TERM:LEVEL]). */
+  levels: readonly string[];
+  /**
+   * 1 − PEV/(σ²u·K_jj) per level, PEV the posterior variance of u_j, σ²u the posterior mean of
+   * var[TERM] (or its fixed value) and K_jj the level's diagonal of its covariance (1 for iid), as
+   * BLUPF90 and BGLR report them; 0 where the PEV exceeds σ²u·K_jj.
+   */
+  reliability: Float64Array;
+}
+
 /** A marker set of a fit: its markers, the centring used, and the posterior of its effects. */
 export interface MarkerSetEffects {
   /** 'markers' or 'markers:NAME'. */
@@ -296,7 +327,7 @@ export interface MarkerSetEffects {
 /** The high-dimensional results of a fit, by role. */
 export interface FitEffects {
   /** One per random term, in formula order: the levels u[TERM:LEVEL]. */
-  random: (EffectSummary & { term: string })[];
+  random: RandomEffects[];
   markerSets: MarkerSetEffects[];
   /** Genomic values Σ_s M_s β_s of the genotyped individuals (records first, then the others). */
   gebv?: EffectSummary;
@@ -361,4 +392,6 @@ export interface Prediction {
   sd: Float64Array;
   /** Number of posterior draws of β used (0: means only, from the posterior mean of β). */
   draws: number;
+  /** How each marker set's alleles were matched, by set term. */
+  alleles: ({ term: string } & AlleleReport)[];
 }

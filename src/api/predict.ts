@@ -94,6 +94,7 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
   const sets = typeof source === 'string' ? fromRunDir(source) : fromFit(source);
   const aligned = sets.map((set) => ({ set, ...alignNewGenotypes(genotypesFor(set, genotypes), set) }));
   const ids = aligned[0].ids;
+  const alleles = aligned.map((a) => ({ term: a.set.term, ...a.alleles }));
   const m = ids.length;
   // each set's rows in the order of the first set's individuals
   const rowsOf = aligned.map((a) => {
@@ -114,7 +115,7 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
       linearPredictor(a.genotypes, sets[s], sets[s].betaMean, rowsOf[s], part);
       for (let i = 0; i < m; i++) gebv[i] += part[i];
     });
-    return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws };
+    return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws, alleles };
   }
   const moments = new RunningMoments(m);
   const cursors = sets.map((s) => ({ chain: 0, row: 0, p: s.markers.length }));
@@ -135,7 +136,7 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
   }
   const sd = new Float64Array(m);
   for (let i = 0; i < m; i++) sd[i] = moments.sd(i);
-  return { ids, mean: moments.mean, sd, draws };
+  return { ids, mean: moments.mean, sd, draws, alleles };
 }
 
 /** out_i = x_{rows[i]}'β, x the imputed (training means) and centred genotypes. Mutates: out. */

@@ -2,7 +2,8 @@
  * What the marker sets give together: the genetic value of every record g = Σ_s M_s β_s, recovered in
  * O(n) from the residual as g = y − e − Xb − Σ_k Z_k u_k; var[genetic] = var(g) over the records,
  * h² = var[genetic]/(var[genetic] + σ²e), both per draw; and the GEBVs of the genotyped individuals
- * (records first, by the first record of each id, then those with genotypes but no record).
+ * (records first, by the first record of each id, then those with genotypes but no record, which
+ * include the individuals of records with a missing response).
  */
 import { Stage, type Block, type Tracker } from '../mcmc/block.js';
 import type { ChainState } from '../mcmc/state.js';
@@ -15,11 +16,21 @@ export class GeneticBlock implements Block {
   readonly gebv: Tracker;
   private readonly design: Design;
   private readonly g: Float64Array;
+  private readonly gebvBuffer: Float64Array;
+  /** var[genetic] of the last recorded draw. */
+  varGenetic = 0;
 
   constructor(design: Design) {
     this.design = design;
     this.g = new Float64Array(design.n);
     this.gebv = gebvTracker(design, (state) => this.geneticValues(state));
+    this.gebvBuffer = new Float64Array(this.gebv.labels.length);
+  }
+
+  /** The GEBV of every individual of the gebv tracker's labels, in the current state (a buffer this block owns). */
+  gebvValues(state: ChainState): Float64Array {
+    this.gebv.read(state, this.gebvBuffer);
+    return this.gebvBuffer;
   }
 
   /** Nothing to draw: the sets' blocks move β. */
@@ -35,6 +46,7 @@ export class GeneticBlock implements Block {
     let v = 0;
     for (let i = 0; i < g.length; i++) v += (g[i] - m) * (g[i] - m);
     v /= Math.max(1, g.length - 1);
+    this.varGenetic = v;
     row[offset] = v;
     row[offset + 1] = v / (v + state.varE[0]);
   }

@@ -16,6 +16,7 @@ import type { Design } from '../model/design.js';
 import { H2, VAR_GENETIC, VAR_RESIDUAL, markerSetNames, varianceName } from '../model/names.js';
 import type { VariancePrior } from '../types.js';
 import { fittedTracker, predictedTracker } from './fitted.js';
+import { DerivedBlock, derivedParams } from './derived.js';
 import { FixedBlock } from './fixed.js';
 import { GeneticBlock, gebvLabels } from './genetic.js';
 import { effectLabels, pipLabels, type MarkerBlock } from './markers/base.js';
@@ -75,6 +76,7 @@ function slots(design: Design, settings: SamplerSettings): Slot[] {
   });
   if (design.markers.length > 0) out.push({ stage: Stage.Markers, params: [VAR_GENETIC, H2] });
   out.push({ stage: Stage.Residual, params: [VAR_RESIDUAL] });
+  out.push({ stage: Stage.Derived, params: derivedParams(design) });
   return out;
 }
 
@@ -128,8 +130,8 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     trackers.push(m.effects);
     if (m.pip) trackers.push(m.pip);
   }
-  if (sets.length > 0) {
-    const genetic = new GeneticBlock(design);
+  const genetic = sets.length > 0 ? new GeneticBlock(design) : undefined;
+  if (genetic) {
     blocks.push(genetic);
     trackers.push(genetic.gebv);
   }
@@ -138,8 +140,9 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
   blocks.push(
     fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual, contributors),
   );
+  blocks.push(new DerivedBlock(design, genetic));
   trackers.push(fittedTracker(design));
-  if (design.predict.m > 0) trackers.push(predictedTracker(design));
+  if (design.predict.m > 0) trackers.push(predictedTracker(design, genetic));
   const ordered = sweepOrder(blocks);
   // with markers the residual lives in shared memory, padded to the kernels' blocks of 16 records
   const e = arena && allocateF64(arena, design.markers[0].records.stride * 4).view.subarray(0, design.n);

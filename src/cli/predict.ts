@@ -1,7 +1,7 @@
 /** `mixmc predict`: GEBVs of new individuals from a fitted marker model. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { csvField, csvNumber, MixmcError, type NewGenotypes, predict, writeFileAtomic } from '../index.js';
+import { csvField, csvValue, MixmcError, type NewGenotypes, predict, writeFileAtomic } from '../index.js';
 
 /** `--geno FILE` (every set), or `--geno NAME=FILE` once per marker set. */
 function genotypeArgs(args: readonly string[]): NewGenotypes {
@@ -16,11 +16,24 @@ function genotypeArgs(args: readonly string[]): NewGenotypes {
 
 function runPredict(runDir: string, flags: { geno: string[]; out?: string }): void {
   const pred = predict(resolve(runDir), genotypeArgs(flags.geno));
+  for (const a of pred.alleles) {
+    if (a.flipped > 0) {
+      process.stderr.write(
+        `note: ${a.term}: ${a.flipped} marker(s) count the other allele in the new genotypes and were flipped (${a.flippedMarkers.join(', ')}${a.flipped > a.flippedMarkers.length ? ', …' : ''})\n`,
+      );
+    }
+    if (a.otherStrand > 0) process.stderr.write(`note: ${a.term}: ${a.otherStrand} marker(s) are given on the other strand (complementary alleles)\n`);
+    if (a.unchecked > 0) {
+      process.stderr.write(
+        `note: ${a.term}: ${a.unchecked} marker(s) matched by id only: the fitted or the new genotypes have no alleles (a CSV matrix); make sure both count the same allele\n`,
+      );
+    }
+  }
   if (pred.draws === 0)
     process.stderr.write(
       "note: the fit kept no draws of the marker effects, so the GEBVs are x'E[β] and their SD is NA; fit with markers.saveEffects = k (every k-th kept draw) for posterior SDs\n",
     );
-  const lines = ['id,mean,sd', ...pred.ids.map((id, i) => `${csvField(id)},${csvNumber(pred.mean[i])},${csvNumber(pred.sd[i])}`)];
+  const lines = ['id,mean,sd', ...pred.ids.map((id, i) => `${csvField(id)},${csvValue(pred.mean[i])},${csvValue(pred.sd[i])}`)];
   if (flags.out) {
     writeFileAtomic(resolve(flags.out), `${lines.join('\n')}\n`);
     process.stdout.write(

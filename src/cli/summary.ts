@@ -1,7 +1,7 @@
 /** `mixmc summary`: posterior summary and diagnostics of draws from a run directory or CSVs. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { csvField, csvNumber, summarizeParallel, writeFileAtomic, toJson } from '../index.js';
+import { csvField, csvValue, summarizeParallel, writeFileAtomic, toJson } from '../index.js';
 import { summaryTable, warningsBlock } from './format.js';
 import { int, parseProb } from './options.js';
 
@@ -25,7 +25,7 @@ async function runSummary(paths: string[], flags: SummaryFlags): Promise<void> {
   if (flags.csv !== undefined) {
     const lines = [
       SUMMARY_COLUMNS.join(','),
-      ...s.parameters.map((r) => SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvNumber(r[k]))).join(',')),
+      ...s.parameters.map((r) => SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvValue(r[k]))).join(',')),
     ];
     const text = `${lines.join('\n')}\n`;
     if (typeof flags.csv === 'string') {

@@ -2,7 +2,8 @@
  * Derived quantities, computed draw by draw and then summarised like any parameter (never from
  * plug-in posterior means, which differ whenever the posterior is skewed): shares of the phenotypic
  * variance, ratios to the residual variance, and h². Which columns they come from is the caller's
- * (src/model/names.ts derivedSpec): this module only computes.
+ * (src/model/names.ts derivedSpec): this module only computes, and only what the draws lack (a fit
+ * traces them itself, src/blocks/derived.ts; draws from elsewhere may not).
  */
 import type { DrawSet } from '../types.js';
 
@@ -34,10 +35,14 @@ export function withDerived(draws: DrawSet, spec: DerivedSpec): DrawSet {
   };
   for (const term of terms) {
     const i = term.i;
-    names.push(term.prop);
-    make.push((c, t) => c[i][t] / total(c, t));
-    names.push(term.ratio);
-    make.push((c, t) => c[i][t] / c[iRes][t]);
+    if (idx(term.prop) < 0) {
+      names.push(term.prop);
+      make.push((c, t) => c[i][t] / total(c, t));
+    }
+    if (idx(term.ratio) < 0) {
+      names.push(term.ratio);
+      make.push((c, t) => c[i][t] / c[iRes][t]);
+    }
   }
   const h2 = spec.h2;
   const g = h2 ? idx(h2.variance) : -1;

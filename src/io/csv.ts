@@ -112,7 +112,11 @@ export function parseTable(file: string, content: string, opts: ParseOptions = {
   const header = records[0].record;
   const seen = new Map<string, number>();
   header.forEach((name, c) => {
-    if (name === '') throw new MixmcError('empty column name in the header', { file, line: records[0].info.lines, column: c + 1 });
+    if (name === '') {
+      // R's write.csv puts row names in a first column with an empty name
+      const hint = c === 0 ? ': it looks like row names written by R; write the file with write.csv(..., row.names = FALSE)' : '';
+      throw new MixmcError(`empty column name in the header${hint}`, { file, line: records[0].info.lines, column: c + 1 });
+    }
     const prev = seen.get(name);
     if (prev !== undefined) {
       throw new MixmcError(`duplicate column name '${name}' (also column ${prev + 1})`, { file, line: records[0].info.lines, column: c + 1 });

@@ -1,6 +1,7 @@
 /**
  * Reading draws back: mixmc run directories (draws/chain-K.csv, possibly still being written), long
- * CSVs with a `chain` column (and optional `iteration`), and one Stan/CmdStan CSV per chain.
+ * CSVs with a chain column (mixmc's `chain`, or posterior::as_draws_df's `.chain` beside `.iteration`
+ * and `.draw`), and one Stan/CmdStan CSV per chain.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,12 @@ function numericColumns(t: Table, skip: (name: string) => boolean): { names: str
   return { names, columns };
 }
 
+/** The chain column of a long CSV: mixmc's, or posterior::as_draws_df's. */
+const CHAIN_COLUMNS = ['chain', '.chain'];
+
+/** Columns that index draws rather than hold a parameter: iteration numbers, as_draws_df's .iteration and .draw. */
+const INDEX_COLUMNS = ['iteration', '.iteration', '.draw'];
+
 /** Stan's sampler columns (accept_stat__, stepsize__, …) are not parameters; lp__ is kept. */
 function isSamplerColumn(name: string): boolean {
   return name.endsWith('__') && name !== 'lp__';
@@ -51,7 +58,7 @@ export function readChainFiles(files: readonly string[]): DrawSet {
   const chains: Float64Array[][] = [];
   for (const file of files) {
     const t = parseTable(file, readComplete(file), { comments: true });
-    const cols = numericColumns(t, (n) => n === 'iteration' || isSamplerColumn(n));
+    const cols = numericColumns(t, (n) => INDEX_COLUMNS.includes(n) || isSamplerColumn(n));
     if (names && cols.names.join('\u0000') !== names.join('\u0000')) {
       throw new MixmcError(`its columns differ from those of ${files[0]}`, { file });
     }
@@ -61,14 +68,14 @@ export function readChainFiles(files: readonly string[]): DrawSet {
   return { names: names ?? [], chains };
 }
 
-/** A long CSV: a `chain` column, an optional `iteration` column, then one column per variable. */
+/** A long CSV: a chain column (`chain` or `.chain`), optional index columns, then one column per variable. */
 export function readLongCsv(file: string): DrawSet {
   const t = parseTable(file, readComplete(file), { comments: true });
-  const c = t.header.indexOf('chain');
-  if (c < 0) throw new MixmcError("a long draws CSV needs a 'chain' column (or give one file per chain)", { file, line: 1 });
+  const c = t.header.findIndex((n) => CHAIN_COLUMNS.includes(n));
+  if (c < 0) throw new MixmcError("a long draws CSV needs a 'chain' or '.chain' column (or give one file per chain)", { file, line: 1 });
   const labels = t.rows.map((r) => r[c]);
   const order = [...new Set(labels)];
-  const cols = numericColumns(t, (n) => n === 'chain' || n === 'iteration' || isSamplerColumn(n));
+  const cols = numericColumns(t, (n) => CHAIN_COLUMNS.includes(n) || INDEX_COLUMNS.includes(n) || isSamplerColumn(n));
   const chains = order.map((label) => {
     const idx: number[] = [];
     labels.forEach((l, r) => {
@@ -83,7 +90,7 @@ export function readLongCsv(file: string): DrawSet {
 function hasChainColumn(file: string): boolean {
   const text = readComplete(file).replace(/^(#[^\n]*\n)+/, '');
   const header = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
-  return /(^|[,;\t])"?chain"?([,;\t]|\r?$)/.test(header);
+  return /(^|[,;\t])"?\.?chain"?([,;\t]|\r?$)/.test(header);
 }
 
 /** The draws files of a run directory, in chain order. */

@@ -55,7 +55,7 @@ export function readPlinkBed(bedFile: string): GenotypeTable {
   const famFile = `${stem}.fam`;
   const bim = fields(bimFile, readText(bimFile, '.bim file'), 6);
   const fam = fields(famFile, readText(famFile, '.fam file'), 6);
-  const markers = bim.map(({ f }) => ({ id: f[1], chr: f[0], pos: f[3] }));
+  const markers = bim.map(({ f }) => ({ id: f[1], chr: f[0], pos: f[3], a1: f[4], a2: f[5] }));
   const ids = fam.map(({ f }) => f[1]);
   checkDuplicates(
     famFile,

@@ -1,6 +1,7 @@
 /**
  * The Block interface every Gibbs block implements, the trackers of high-dimensional quantities, and
- * the sweep order (DESIGN.md data flow): fixed → random → markers → variances → residual variance.
+ * the sweep order (DESIGN.md data flow): fixed → random → markers → variances → residual variance
+ * → derived quantities.
  */
 import type { RandomSource } from '../rng/rng.js';
 import type { ChainState } from './state.js';
@@ -30,6 +31,8 @@ export enum Stage {
   Markers = 2,
   Variance = 3,
   Residual = 4,
+  /** Quantities derived from the draw (they draw nothing). */
+  Derived = 5,
 }
 
 /**

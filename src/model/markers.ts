@@ -11,7 +11,8 @@
 import { MixmcError } from '../errors.js';
 import type { GenotypeTable } from '../io/genotypes.js';
 import { allocate, type Arena, f64At, i32At, u8At } from '../linalg/arena.js';
-import type { MarkerInfo } from '../types.js';
+import type { AlleleReport, MarkerInfo } from '../types.js';
+import { matchAlleles } from './alleles.js';
 import { markerTerm } from './names.js';
 
 /** Individuals × markers as 2-bit codes, with the records of every column whose genotype is missing. */
@@ -247,10 +248,15 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
 }
 
 /**
- * New genotypes for prediction, in `g`'s order: markers matched by id to a fitted set's markers,
- * packed in plain memory (missing genotypes are imputed by the training means when decoded).
+ * New genotypes for prediction, in `g`'s order: markers matched by id to a fitted set's markers and
+ * by alleles (model/alleles.ts: a marker whose new file counts the other allele is flipped), packed
+ * in plain memory (missing genotypes are imputed by the training means when decoded).
+ * @throws MixmcError naming the file when a fitted marker is absent or its alleles cannot be matched.
  */
-export function alignNewGenotypes(g: GenotypeTable, md: { markers: readonly MarkerInfo[] }): { ids: string[]; genotypes: PackedGenotypes } {
+export function alignNewGenotypes(
+  g: GenotypeTable,
+  md: { markers: readonly MarkerInfo[] },
+): { ids: string[]; genotypes: PackedGenotypes; alleles: AlleleReport } {
   const col = new Map(g.markers.map((mk, j) => [mk.id, j]));
   const missingMarkers = md.markers.filter((m) => !col.has(m.id)).map((m) => m.id);
   if (missingMarkers.length > 0) {
@@ -259,6 +265,20 @@ export function alignNewGenotypes(g: GenotypeTable, md: { markers: readonly Mark
     });
   }
   const cols = md.markers.map((m) => col.get(m.id)!);
+  const { flip, report } = matchAlleles(
+    md.markers,
+    cols.map((j) => g.markers[j]),
+    g.file,
+  );
+  const flipAt = new Map(cols.map((j, k) => [j, flip[k] === 1]));
+  // the table as the fitted model counts: a flipped marker's codes c become 2 − c (missing stays −1)
+  const counted: GenotypeTable = {
+    ...g,
+    column: (j, out) => {
+      g.column(j, out);
+      if (flipAt.get(j)) for (let i = 0; i < out.length; i++) if (out[i] >= 0) out[i] = 2 - out[i];
+    },
+  };
   const rows = Int32Array.from(g.ids, (_, i) => i);
   const codes = new Int8Array(g.ids.length);
   let missing = 0;
@@ -266,5 +286,5 @@ export function alignNewGenotypes(g: GenotypeTable, md: { markers: readonly Mark
     g.column(j, codes);
     for (const c of codes) if (c < 0) missing++;
   }
-  return { ids: g.ids, genotypes: pack(g, cols, rows, missing, plainStore) };
+  return { ids: g.ids, genotypes: pack(counted, cols, rows, missing, plainStore), alleles: report };
 }

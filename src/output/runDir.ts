@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
 import type { FitResult, MarkerInfo, MarkerSetReport, PriorReport, ResolvedMcmc, RunSpec, Summary } from '../types.js';
 import { VERSION } from '../version.js';
-import { csvField, csvNumber, writeFileAtomic } from './files.js';
+import { csvField, csvValue, writeFileAtomic } from './files.js';
 
 /** The object written as summary.json (and printed by `mixmc summary --json`): the fit's summary with the run's settings in meta. */
 export function summaryObject(res: FitResult): Summary {
@@ -106,29 +106,63 @@ export function markersFile(name: string): string {
 }
 
 /**
- * The files written when the chains stop: summary.json, fitted.csv, and for marker models the
- * markers files, gebv.csv and effects/layout.json (the chains streamed draws/ and effects/ already).
+ * The files written when the chains stop: summary.json, fitted.csv, effects/TERM.csv per random
+ * term, and for marker models the markers files, gebv.csv and effects/layout.json (the chains
+ * streamed draws/ and effects/ already).
  */
 export function writeResults(dir: string, res: FitResult): void {
   const { fitted, predicted } = res.effects;
   const lines = ['id,observed,mean,sd'];
-  fitted.labels.forEach((id, i) => lines.push([csvField(id), csvNumber(fitted.observed[i]), csvNumber(fitted.mean[i]), csvNumber(fitted.sd[i])].join(',')));
-  if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvNumber(predicted.mean[i]), csvNumber(predicted.sd[i])].join(',')));
+  fitted.labels.forEach((id, i) => lines.push([csvField(id), csvValue(fitted.observed[i]), csvValue(fitted.mean[i]), csvValue(fitted.sd[i])].join(',')));
+  if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvValue(predicted.mean[i]), csvValue(predicted.sd[i])].join(',')));
   writeFileAtomic(join(dir, 'fitted.csv'), `${lines.join('\n')}\n`);
+  writeRandomEffects(dir, res);
   writeMarkerFiles(dir, res);
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
 }
 
-/** markers.csv per set (id, chr, pos, mean, sd, pip), gebv.csv (id, mean, sd) and effects/layout.json. */
+/** The file of a random term's levels: effects/TERM.csv (characters other than letters, digits, '.', '_' and '-' become '_'). */
+export function randomEffectsFile(term: string): string {
+  return join('effects', `${term.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`);
+}
+
+/**
+ * effects/TERM.csv per random term: level, posterior mean and SD, posterior variance (PEV) and
+ * reliability, one row per level (BLUPF90's solutions, BGLR's ETA$u), for every term however many
+ * levels it has.
+ */
+function writeRandomEffects(dir: string, res: FitResult): void {
+  for (const r of res.effects.random) {
+    const rows = ['level,mean,sd,pev,reliability'];
+    r.levels.forEach((level, j) =>
+      rows.push([csvField(level), csvValue(r.mean[j]), csvValue(r.sd[j]), csvValue(r.sd[j] * r.sd[j]), csvValue(r.reliability[j])].join(',')),
+    );
+    writeFileAtomic(join(dir, randomEffectsFile(r.term)), `${rows.join('\n')}\n`);
+  }
+}
+
+/**
+ * markers.csv per set (id, chr, pos, the counted allele whose count each effect multiplies and the
+ * other, mean, sd, pip), gebv.csv (id, mean, sd) and effects/layout.json.
+ */
 function writeMarkerFiles(dir: string, res: FitResult): void {
   const sets = res.effects.markerSets;
   if (sets.length === 0) return;
   for (const set of sets) {
-    const rows = ['id,chr,pos,mean,sd,pip'];
+    const rows = ['id,chr,pos,counted,other,mean,sd,pip'];
     const { effects, pip } = set;
     set.markers.forEach((m, j) =>
       rows.push(
-        [csvField(m.id), csvField(m.chr), csvField(m.pos), csvNumber(effects.mean[j]), csvNumber(effects.sd[j]), pip ? csvNumber(pip.mean[j]) : 'NA'].join(','),
+        [
+          csvField(m.id),
+          csvField(m.chr),
+          csvField(m.pos),
+          csvField(m.a1 ?? 'NA'),
+          csvField(m.a2 ?? 'NA'),
+          csvValue(effects.mean[j]),
+          csvValue(effects.sd[j]),
+          pip ? csvValue(pip.mean[j]) : 'NA',
+        ].join(','),
       ),
     );
     writeFileAtomic(join(dir, markersFile(set.name)), `${rows.join('\n')}\n`);
@@ -136,7 +170,7 @@ function writeMarkerFiles(dir: string, res: FitResult): void {
   const gebv = res.effects.gebv;
   if (gebv) {
     const g = ['id,mean,sd'];
-    gebv.labels.forEach((id, i) => g.push([csvField(id), csvNumber(gebv.mean[i]), csvNumber(gebv.sd[i])].join(',')));
+    gebv.labels.forEach((id, i) => g.push([csvField(id), csvValue(gebv.mean[i]), csvValue(gebv.sd[i])].join(',')));
     writeFileAtomic(join(dir, 'gebv.csv'), `${g.join('\n')}\n`);
   }
   const layout: EffectLayout = {

@@ -25,7 +25,7 @@ import type { ChainResult, ChainTask } from '../parallel/chainTask.js';
 import { ChainError, defaultWorkers, runChains, type ChainPool } from '../parallel/pool.js';
 import { shareDesign } from '../parallel/share.js';
 import { chainKey } from '../rng/rng.js';
-import type { ChainDraws, ChainFailure, EffectSummary, FitEffects, FitResult, McmcConfig, ProgressEvent, RunInfo, RunSpec } from '../types.js';
+import type { ChainDraws, ChainFailure, EffectSummary, FitEffects, RandomEffects, FitResult, McmcConfig, ProgressEvent, RunInfo, RunSpec } from '../types.js';
 import { VERSION } from '../version.js';
 import { summarizeDrawsParallel } from './summaries.js';
 
@@ -251,7 +251,12 @@ function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEffects {
   const { roles } = model.layout;
   const { design } = model;
   return {
-    random: roles.random.map((t, k) => ({ term: design.random[k].term, ...pooled[t] })),
+    random: roles.random.map((t, k) => ({
+      term: design.random[k].term,
+      levels: design.random[k].levels,
+      ...pooled[t],
+      reliability: new Float64Array(pooled[t].mean.length).fill(NaN),
+    })),
     markerSets: roles.markerSets.map((r, s) => {
       const md = design.markers[s];
       return {
@@ -282,6 +287,9 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
     { names: layout.params, chains: used.map((c) => c.draws) },
     { prob, heldFixed, geneticTerms: geneticTerms(design) },
   );
+  // σ²u of a term: its fixed value, or the posterior mean of its draws
+  const varianceOf = (term: string): number =>
+    resolved.fixedVariances[term] ?? summary.parameters.find((r) => r.variable === varianceName(term))?.mean ?? Number.NaN;
   // Random-effect levels that are not traced are summarised from their running moments.
   const traced = new Set(layout.params);
   for (const e of effects.random) {
@@ -289,6 +297,7 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
       if (!traced.has(label)) summary.parameters.push(momentRow(label, e.mean[j], e.sd[j]));
     });
   }
+  effects.random.forEach((e, k) => reliabilities(e, design.random[k].cov?.diagK, varianceOf(design.random[k].term)));
   const warnings = [...design.warnings, ...summary.warnings];
   for (const f of failures) warnings.unshift({ subject: `chain ${f.chain + 1}`, severity: 10, message: f.message });
   const interrupted = chains.some((c) => c.interrupted);
@@ -300,6 +309,17 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
     });
   }
   return { run: runInfo(model), params: layout.params, chains, effects, summary: { ...summary, warnings }, failures, interrupted };
+}
+
+/**
+ * Reliabilities 1 − PEV/(σ²u·K_jj) of a term's levels (PEV = posterior variance), in [0, 1]; NaN
+ * when σ²u is unknown (no draws). Mutates: e.reliability.
+ */
+function reliabilities(e: RandomEffects, diagK: Float64Array | undefined, varU: number): void {
+  for (let j = 0; j < e.sd.length; j++) {
+    const prior = varU * (diagK ? diagK[j] : 1);
+    e.reliability[j] = prior > 0 ? Math.max(0, 1 - (e.sd[j] * e.sd[j]) / prior) : Number.NaN;
+  }
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */

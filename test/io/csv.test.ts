@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTable, sortLevels, numericColumn, isNumericColumn } from '../../src/io/csv.js';
 import { MixmcError } from '../../src/errors.js';
+import { csvValue } from '../../src/output/files.js';
 
 describe('phenotype CSV reader', () => {
   it('reads comma, tab and semicolon files alike', () => {
@@ -43,5 +44,19 @@ describe('phenotype CSV reader', () => {
   it("orders levels as R's factor(): numerically if all numbers, else by code point", () => {
     expect(sortLevels(['10', '9', '2', '100'])).toEqual(['2', '9', '10', '100']);
     expect(sortLevels(['b', 'B', 'a', '10', '9'])).toEqual(['10', '9', 'B', 'a', 'b']);
+  });
+});
+
+describe('csvValue', () => {
+  it('writes at most 10 significant digits, NA for NaN and Inf/-Inf for infinities', () => {
+    expect(csvValue(Math.PI)).toBe('3.141592654');
+    expect(csvValue(1 / 3)).toBe('0.3333333333');
+    expect(csvValue(123456789012)).toBe('123456789000');
+    expect(csvValue(6.035e-4)).toBe('0.0006035');
+    expect(csvValue(1e-300 / 3)).toBe('3.333333333e-301');
+    expect(csvValue(2)).toBe('2');
+    expect(csvValue(Number.NaN)).toBe('NA');
+    expect(csvValue(Number.POSITIVE_INFINITY)).toBe('Inf');
+    expect(csvValue(Number.NEGATIVE_INFINITY)).toBe('-Inf');
   });
 });

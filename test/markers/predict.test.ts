@@ -51,8 +51,8 @@ describe('predict', () => {
       .map((l) => l.split(','));
     rows.forEach((row, i) => {
       expect(row[0]).toBe(api.ids[i]);
-      expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
-      expect(Number(row[2])).toBeCloseTo(api.sd[i], 12);
+      expect(Number(row[1])).toBe(Number(api.mean[i].toPrecision(10))); // result CSVs hold 10 significant digits
+      expect(Number(row[2])).toBe(Number(api.sd[i].toPrecision(10)));
     });
   });
 
@@ -93,7 +93,7 @@ describe('predict', () => {
       .slice(1)
       .map((l) => l.split(','));
     rows.forEach((row, i) => {
-      expect(Number(row[1])).toBeCloseTo(api.mean[i], 12);
+      expect(Number(row[1])).toBe(Number(api.mean[i].toPrecision(10))); // result CSVs hold 10 significant digits
       expect(row[2]).toBe('NA');
     });
   });

@@ -129,12 +129,13 @@ describe('two marker sets', () => {
       const file = join(out, `markers-${name}.csv`);
       expect(existsSync(file)).toBe(true);
       const lines = readFileSync(file, 'utf8').trim().split('\n');
-      expect(lines[0]).toBe('id,chr,pos,mean,sd,pip');
+      expect(lines[0]).toBe('id,chr,pos,counted,other,mean,sd,pip');
       expect(lines).toHaveLength(21);
       expect(lines[1].startsWith(`${first},`)).toBe(true);
     }
-    expect(readFileSync(join(out, 'markers-panelA.csv'), 'utf8').split('\n')[1].split(',')[5]).not.toBe('NA');
-    expect(readFileSync(join(out, 'markers-panelB.csv'), 'utf8').split('\n')[1].split(',')[5]).toBe('NA');
+    // the pip column: a mixture prior's inclusion probability, NA for a normal prior
+    expect(readFileSync(join(out, 'markers-panelA.csv'), 'utf8').split('\n')[1].split(',')[7]).not.toBe('NA');
+    expect(readFileSync(join(out, 'markers-panelB.csv'), 'utf8').split('\n')[1].split(',')[7]).toBe('NA');
     const gebv = res.effects.gebv!;
     expect(gebv.labels.slice(70)).toEqual(Array.from({ length: 20 }, (_, i) => `ind${70 + i}`));
     const s = summarize(out);
@@ -166,7 +167,7 @@ describe('two marker sets', () => {
     const r = await runCli(['predict', out, '--geno', `panelA=${newA}`, `panelB=${newB}`, '--out', join(dir, 'pred.csv')]);
     expect(r.code, r.stderr).toBe(0);
     const rows = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n').slice(1);
-    rows.forEach((row, i) => expect(Number(row.split(',')[1])).toBeCloseTo(pred.mean[i], 12));
+    rows.forEach((row, i) => expect(Number(row.split(',')[1])).toBe(Number(pred.mean[i].toPrecision(10))));
     const missing = await runCli(['predict', out, '--geno', `panelA=${newA}`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no genotypes given for the marker set 'markers:panelB'/);
