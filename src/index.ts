@@ -17,6 +17,7 @@ export type { Covariance } from './model/covariance.js';
 export type { Design, FixedDesign, PredictDesign, RandomDesign } from './model/design.js';
 export { parseFormula, type FixedTerm, type Formula, type RandomTerm } from './model/formula.js';
 export type { MarkerDesign } from './model/markers.js';
+export { DEFAULT_MCMC } from './model/defaults.js';
 export { runSpecSchema } from './model/schema.js';
 export type { ResolvedSpec } from './model/spec.js';
 export { csvField, csvNumber, csvValue, writeFileAtomic } from './output/files.js';

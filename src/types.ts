@@ -379,11 +379,16 @@ export interface FitResult {
 export interface ProgressEvent {
   /** 0-based chain index. */
   chain: number;
-  /** Iterations completed. */
+  /** Iterations completed (a chain reports its first iteration, 0 or a resumed chain's checkpoint, when it starts). */
   iteration: number;
   /** Iterations the chain will run. */
   iterations: number;
+  /** Chains in the run. */
+  chains: number;
 }
+
+/** What one chain reports (the run adds the number of chains). */
+export type ChainProgress = Omit<ProgressEvent, 'chains'>;
 
 /** GEBVs of new individuals. */
 export interface Prediction {

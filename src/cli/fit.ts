@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type FitResult, fit, MixmcError, resumeFit } from '../index.js';
-import { summaryTable, warningsBlock } from './format.js';
+import { summaryTable, terminalWidth, warningsBlock } from './format.js';
 import { chainOptions, chainSettings, int, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
 
@@ -58,7 +58,7 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
     progress?.stop();
     // rows with draws (parameters and derived quantities); untraced random levels are in summary.json
     const traced = res.summary.parameters.filter((r) => !Number.isNaN(r.median));
-    process.stdout.write(`${summaryTable(traced, flags.digits)}\n`);
+    process.stdout.write(`${summaryTable(traced, flags.digits, 0.95, terminalWidth())}\n`);
     const w = warningsBlock(res.summary.warnings);
     if (w) process.stdout.write(`\n${w}\n`);
     process.stdout.write(`\nwrote ${dir}\n`);

@@ -1,7 +1,7 @@
 /** What the commands share: number parsing, the config reader, the chain flags, aligned text tables. */
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { readJsonFile, type RunSpec } from '../index.js';
+import { DEFAULT_MCMC, readJsonFile, type RunSpec } from '../index.js';
 
 /** A whole-number option ≥ 0. */
 export function int(name: string): (v: string) => number {
@@ -45,12 +45,12 @@ export function chainSettings(flags: ChainFlags): { chains?: number; iterations?
 /** The flags that override a spec's mcmc block (fit and compare). */
 export function chainOptions(cmd: Command): Command {
   return cmd
-    .option('--chains <n>', 'number of chains', int('--chains'))
-    .option('--iter <n>', 'iterations per chain, burn-in included', int('--iter'))
-    .option('--burnin <n>', 'burn-in iterations', int('--burnin'))
-    .option('--thin <n>', 'keep every n-th draw', int('--thin'))
-    .option('--seed <n>', 'run seed', int('--seed'))
-    .option('--workers <n>', 'worker threads (0 = in-process)', int('--workers'))
+    .option('--chains <n>', `number of chains (default: the spec's mcmc.chains, else ${DEFAULT_MCMC.chains})`, int('--chains'))
+    .option('--iter <n>', `iterations per chain, burn-in included (default: mcmc.iterations, else ${DEFAULT_MCMC.iterations})`, int('--iter'))
+    .option('--burnin <n>', `burn-in iterations (default: mcmc.burnin, else ${DEFAULT_MCMC.burnin})`, int('--burnin'))
+    .option('--thin <n>', `keep every n-th draw (default: mcmc.thin, else ${DEFAULT_MCMC.thin})`, int('--thin'))
+    .option('--seed <n>', `run seed (default: mcmc.seed, else ${DEFAULT_MCMC.seed})`, int('--seed'))
+    .option('--workers <n>', 'worker threads, 0 = in-process (default: one per chain, at most one per core)', int('--workers'))
     .option('--quiet', 'no progress output');
 }
 

@@ -19,7 +19,11 @@ export function buildProgram(): Command {
     .name('mixmc')
     .description('Linear mixed models and genomic marker regressions by Gibbs sampling, and REML/BLUP to compare')
     .version(VERSION)
-    .option('--debug', 'print stack traces on errors');
+    .option('--debug', 'print stack traces on errors')
+    // before the commands are added, so that they inherit it: a usage error returns exit code 2 through main()
+    .exitOverride()
+    // commander's suggestion goes on the error's own line
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')) });
   fitCommand(program, (code) => {
     exitCode = code;
   });
@@ -34,8 +38,6 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   exitCode = 0;
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);

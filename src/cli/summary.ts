@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { csvField, csvValue, summarizeParallel, writeFileAtomic, toJson } from '../index.js';
-import { summaryTable, warningsBlock } from './format.js';
+import { summaryTable, terminalWidth, warningsBlock } from './format.js';
 import { int, parseProb } from './options.js';
 
 interface SummaryFlags {
@@ -36,7 +36,9 @@ async function runSummary(paths: string[], flags: SummaryFlags): Promise<void> {
     }
     return;
   }
-  process.stdout.write(`${s.meta.chains} chain(s), ${s.meta.usedDraws} draws each\n\n${summaryTable(s.parameters, flags.digits, flags.prob)}\n`);
+  process.stdout.write(
+    `${s.meta.chains} chain(s), ${s.meta.usedDraws} draws each\n\n${summaryTable(s.parameters, flags.digits, flags.prob, terminalWidth())}\n`,
+  );
   const w = warningsBlock(s.warnings);
   if (w) process.stdout.write(`\n${w}\n`);
 }
@@ -45,7 +47,7 @@ export function summaryCommand(program: Command): void {
   program
     .command('summary')
     .argument('<paths...>', 'a run directory, a long CSV with a chain column, or one CSV per chain (Stan/CmdStan)')
-    .option('--vars <globs...>', "variables to show, e.g. 'var[*]' 'h2'")
+    .option('--vars <globs...>', "variables to show, e.g. 'var[*]' 'h2' (default: all)")
     .option('--prob <p>', 'mass of the central and HPD intervals', parseProb, 0.95)
     .option('--digits <n>', 'significant digits', int('--digits'), 4)
     .option('--json', 'print the summary.json object')

@@ -3,7 +3,7 @@
  * here and nowhere else. Blocks only init/update/record.
  */
 import type { RandomSource } from '../rng/rng.js';
-import type { ProgressEvent } from '../types.js';
+import type { ChainProgress } from '../types.js';
 import type { Block, Tracker } from './block.js';
 import { RunningMoments } from './moments.js';
 import type { DrawSink, TrackerSink } from './sink.js';
@@ -36,7 +36,7 @@ export interface RunChainOptions {
   startIteration?: number;
   /** Moments carried over from a checkpoint, one per tracker. */
   moments?: RunningMoments[];
-  onProgress?: (e: ProgressEvent) => void;
+  onProgress?: (e: ChainProgress) => void;
   /** How often to call onProgress, in iterations. */
   progressEvery?: number;
   /** Checked once per iteration; when set the chain stops after the current sweep. */
@@ -91,6 +91,7 @@ export function runChain(sampler: Sampler, rng: RandomSource, settings: ChainSet
   let kept = keptBefore(settings, it);
   if (it === 0) for (const b of blocks) b.init(state, rng);
   sink.header(sampler.params);
+  opts.onProgress?.({ chain, iteration: it, iterations });
   let interrupted = false;
   while (it < iterations) {
     if (opts.signal?.aborted) {

@@ -24,7 +24,7 @@ import { CsvDrawSink } from '../output/csvSink.js';
 import { EffectFile, readEffectRows } from '../output/effectFile.js';
 import { MemorySink, TeeSink } from '../output/memorySink.js';
 import { chainRng, Rng } from '../rng/rng.js';
-import type { ChainDraws, ProgressEvent, SavedEffects } from '../types.js';
+import type { ChainDraws, ChainProgress, SavedEffects } from '../types.js';
 
 export interface ChainTask {
   design: Design;
@@ -69,7 +69,7 @@ export interface ChainResult extends ChainDraws {
 }
 
 /** Run one chain task to the end (or until stopped), in the calling thread. */
-export function executeChain(task: ChainTask, onProgress?: (e: ProgressEvent) => void, hooks: ChainHooks = {}): ChainResult {
+export function executeChain(task: ChainTask, onProgress?: (e: ChainProgress) => void, hooks: ChainHooks = {}): ChainResult {
   const sampler = buildSampler(task.design, task.settings);
   const { layout } = task;
   if (sampler.params.length !== layout.params.length || sampler.params.some((p, j) => p !== layout.params[j])) {
@@ -213,7 +213,7 @@ export interface ChainFault {
  * a MixmcError (a file the chain could not write, a checkpoint it could not use) is an environment
  * or input fault, anything else a bug.
  */
-export function runTask(task: ChainTask, onProgress?: (e: ProgressEvent) => void, hooks: ChainHooks = {}): ChainResult | ChainFault {
+export function runTask(task: ChainTask, onProgress?: (e: ChainProgress) => void, hooks: ChainHooks = {}): ChainResult | ChainFault {
   try {
     return executeChain(task, onProgress, hooks);
   } catch (err) {

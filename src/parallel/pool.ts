@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { chainKey } from '../rng/rng.js';
-import type { ProgressEvent } from '../types.js';
+import type { ChainProgress, ProgressEvent } from '../types.js';
 import { type ChainFault, type ChainHooks, type ChainResult, type ChainTask, runTask } from './chainTask.js';
 
 /** A compiled worker entry (dist/workers/NAME), found from the package root. */
@@ -34,10 +34,10 @@ export class ChainPool {
   }
 
   /** Run one task; progress events arrive through a message port. */
-  run(task: ChainTask, onProgress?: (e: ProgressEvent) => void): Promise<ChainResult | ChainFault> {
+  run(task: ChainTask, onProgress?: (e: ChainProgress) => void): Promise<ChainResult | ChainFault> {
     const { port1, port2 } = new MessageChannel();
     // a 'message' listener also starts the port, without which it would never emit 'close'
-    port1.on('message', (e: ProgressEvent) => onProgress?.(e));
+    port1.on('message', (e: ChainProgress) => onProgress?.(e));
     // The worker closes its end when the chain stops; this end still delivers what was queued (the
     // last progress event may arrive after the task's result) and then emits 'close'.
     const portClosed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
@@ -103,16 +103,18 @@ export async function runChains(tasks: ChainTask[], opts: RunChainsOptions): Pro
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const withStop = tasks.map((t) => ({ ...t, stop }));
+  const given = opts.onProgress;
+  const onProgress = given && ((e: ChainProgress) => given({ ...e, chains: tasks.length }));
   try {
     if (opts.hooks && (opts.workers !== 0 || opts.pool)) throw new Error('chain hooks run in this thread: use workers: 0');
     if (opts.workers === 0 && !opts.pool) {
       const out: (ChainResult | ChainError)[] = [];
-      for (const t of withStop) out.push(outcome(t, runTask(t, opts.onProgress, opts.hooks?.(t.chain))));
+      for (const t of withStop) out.push(outcome(t, runTask(t, onProgress, opts.hooks?.(t.chain))));
       return out;
     }
     const pool = opts.pool ?? new ChainPool(opts.workers);
     try {
-      const settled = await Promise.allSettled(withStop.map((t) => pool.run(t, opts.onProgress)));
+      const settled = await Promise.allSettled(withStop.map((t) => pool.run(t, onProgress)));
       return settled.map((s, k) =>
         s.status === 'fulfilled'
           ? outcome(tasks[k], s.value)

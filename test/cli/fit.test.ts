@@ -28,7 +28,7 @@ describe('mixmc fit', () => {
     const r = await runCli(['fit', dyestuffConfig(dir), '--out', out, '--chains', '3', '--iter', '500', '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/variable\s+mean\s+sd\s+2\.5%\s+median\s+97\.5%\s+rhat/);
+    expect(r.stdout).toMatch(/variable\s+mean\s+sd\s+2\.5%\s+97\.5%\s+rhat/);
     expect(r.stdout).toMatch(/var\[Batch\]/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const row = summary.parameters.find((p: { variable: string }) => p.variable === 'var[residual]');
