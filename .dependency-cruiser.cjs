@@ -3,7 +3,7 @@
  * test/architecture/layers.test.ts runs these rules; a cycle or an upward import fails it.
  */
 const LAYERS = [
-  ['types', '^src/(types|errors|version|numbers)\\.ts$'],
+  ['types', '^src/(types|spec|errors|version|numbers)\\.ts$'],
   ['rng', '^src/rng/'],
   ['linalg', '^src/linalg/'],
   ['io', '^src/io/'],
@@ -40,7 +40,7 @@ forbidden.push(
     severity: 'error',
     comment: 'diagnostics are pure kernels over draws',
     from: { path: '^src/diagnostics/' },
-    to: { path: '^src/', pathNot: '^src/(diagnostics/|types\\.ts$|errors\\.ts$|numbers\\.ts$)' },
+    to: { path: '^src/', pathNot: '^src/(diagnostics/|types\\.ts$|spec\\.ts$|errors\\.ts$|numbers\\.ts$)' },
   },
   { name: 'api-not-each-other', severity: 'error', from: { path: '^src/api/([^/]+)\\.ts$' }, to: { path: '^src/api/', pathNot: '^src/api/$1\\.ts$' } },
   { name: 'cli-only-public-api', severity: 'error', from: { path: '^src/cli/' }, to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$)' } },

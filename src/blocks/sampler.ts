@@ -5,7 +5,8 @@
  * so that it travels with a chain task and the main thread never builds a sampler of its own.
  *
  * Tracker order: the random terms' levels (formula order), each marker set's effects then its
- * inclusion indicators, the GEBVs, the fitted values, the predictions of records with a missing response.
+ * inclusion indicators, the GEBVs, the fitted values, the predictions of records with a missing
+ * response, the prior shares of the variances.
  */
 import { Stage, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
 import type { Sampler } from '../mcmc/runChain.js';
@@ -48,6 +49,8 @@ export interface TrackerRoles {
   gebv?: number;
   fitted: number;
   predicted?: number;
+  /** The prior share of every variance with a conjugate prior (PriorShare), by variable. */
+  priorShare?: number;
 }
 
 /** What a chain of a model produces: the traced names in order, each tracker's size, and the trackers' roles. */
@@ -91,7 +94,33 @@ export function trackerLabels(design: Design, settings: SamplerSettings): (reado
   if (design.markers.length > 0) out.push(gebvLabels(design));
   out.push(design.ids);
   if (design.predict.m > 0) out.push(design.predict.ids);
+  const shares = shareLabels(design, settings);
+  if (shares.length > 0) out.push(shares);
   return out;
+}
+
+/** The variances whose prior share is tracked, in tracker order: random terms, marker sets, the residual (those not held fixed). */
+function shareLabels(design: Design, settings: SamplerSettings): string[] {
+  const out = design.random.filter((r) => settings.fixedVariances[r.term] === undefined).map((r) => varianceName(r.term));
+  design.markers.forEach((md, s) => out.push(...(markerParams(settings.markers[s], markerSetNames(md.name)).shares ?? [])));
+  if (settings.fixedVariances.residual === undefined) out.push(VAR_RESIDUAL);
+  return out;
+}
+
+/** The prior shares of `blocks`' variances, in the order of `labels`. */
+function priorShareTracker(labels: readonly string[], blocks: readonly Block[]): Tracker {
+  const byVariable = new Map(blocks.flatMap((b) => b.priorShares ?? []).map((s) => [s.variable, s]));
+  const shares = labels.map((l) => {
+    const s = byVariable.get(l);
+    if (!s) throw new Error(`no block reports the prior share of ${l}`);
+    return s;
+  });
+  return {
+    labels,
+    read: (_state, out) => {
+      for (let i = 0; i < shares.length; i++) out[i] = shares[i].value;
+    },
+  };
 }
 
 /** The layout of a chain of `design` under `settings`. */
@@ -107,6 +136,7 @@ export function chainLayout(design: Design, settings: SamplerSettings): ChainLay
   if (design.markers.length > 0) roles.gebv = t++;
   roles.fitted = t++;
   if (design.predict.m > 0) roles.predicted = t++;
+  if (shareLabels(design, settings).length > 0) roles.priorShare = t++;
   return { params, trackerSizes: labels.map((l) => l.length), roles };
 }
 
@@ -143,6 +173,8 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
   blocks.push(new DerivedBlock(design, genetic));
   trackers.push(fittedTracker(design));
   if (design.predict.m > 0) trackers.push(predictedTracker(design, genetic));
+  const shares = shareLabels(design, settings);
+  if (shares.length > 0) trackers.push(priorShareTracker(shares, blocks));
   const ordered = sweepOrder(blocks);
   // with markers the residual lives in shared memory, padded to the kernels' blocks of 16 records
   const e = arena && allocateF64(arena, design.markers[0].records.stride * 4).view.subarray(0, design.n);

@@ -12,7 +12,7 @@
 import type { Design } from '../model/design.js';
 import { chiSquare, normal } from '../rng/dist.js';
 import type { UniformSource } from '../rng/rng.js';
-import { Stage, type Block } from '../mcmc/block.js';
+import { Stage, type Block, type PriorShare, priorShareOf } from '../mcmc/block.js';
 import type { ChainState } from '../mcmc/state.js';
 import type { SparseSym } from '../linalg/sparse.js';
 import { VAR_RESIDUAL, varianceName } from '../model/names.js';
@@ -51,12 +51,14 @@ export class RandomVarianceBlock implements Block {
   private readonly prior: VariancePrior;
 
   private readonly kinv: SparseSym | undefined;
+  readonly priorShares: readonly PriorShare[];
 
   constructor(design: Design, k: number, prior: VariancePrior) {
     this.k = k;
     this.prior = prior;
     this.params = [varianceName(design.random[k].term)];
     this.kinv = design.random[k].cov?.kinv;
+    this.priorShares = [{ variable: this.params[0], value: Number.NaN }];
   }
 
   /** Mutates: varU[k]. */
@@ -66,12 +68,13 @@ export class RandomVarianceBlock implements Block {
 
   /**
    * σ²u_k | u_k ~ Scaled-Inv-χ²(ν + q, (ν s² + u_k'K⁻¹u_k)/(ν + q)), K = I for an iid term.
-   * Mutates: varU[k].
+   * Mutates: varU[k], its prior share.
    */
   update(state: ChainState, rng: UniformSource): void {
     const u = state.u[this.k];
     const { df, scale } = this.prior;
     const ss = this.kinv ? quadraticForm(this.kinv, u) : sumSquares(u);
+    this.priorShares[0].value = priorShareOf(df * scale, ss);
     state.varU[this.k] = (df * scale + ss) / chiSquare(rng, df + u.length);
   }
 
@@ -91,6 +94,7 @@ export class ResidualVarianceBlock implements Block {
   readonly params = [VAR_RESIDUAL];
   private readonly prior: VariancePrior;
   private readonly contributors: readonly ResidualContributor[];
+  readonly priorShares: readonly PriorShare[] = [{ variable: VAR_RESIDUAL, value: Number.NaN }];
 
   constructor(prior: VariancePrior, contributors: readonly ResidualContributor[] = []) {
     this.prior = prior;
@@ -104,7 +108,7 @@ export class ResidualVarianceBlock implements Block {
 
   /**
    * σ²e | e ~ Scaled-Inv-χ²(ν + n + Σdf_c, (ν s² + e'e + Σss_c)/(ν + n + Σdf_c)), where (ss_c, df_c)
-   * come from blocks whose prior scales with σ²e. Mutates: varE.
+   * come from blocks whose prior scales with σ²e. Mutates: varE, its prior share.
    */
   update(state: ChainState, rng: UniformSource): void {
     const { df, scale } = this.prior;
@@ -115,6 +119,7 @@ export class ResidualVarianceBlock implements Block {
       ss += add.ss;
       dof += add.df;
     }
+    this.priorShares[0].value = priorShareOf(df * scale, ss - df * scale);
     state.varE[0] = ss / chiSquare(rng, dof);
   }
 

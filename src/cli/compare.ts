@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compare } from '../index.js';
-import { fmt } from './format.js';
+import { fmt, warningsBlock } from './format.js';
 import { alignRows, chainOptions, chainSettings, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
 
@@ -25,7 +25,7 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
     alignRows([
       ['variance', 'REML', 'se', 'post.mean', 'median', 'mode', '2.5%', '97.5%'],
       ...c.varianceComponents.map((v) => [
-        v.term,
+        v.variable,
         fmt(v.reml.estimate, 5),
         fmt(v.reml.se, 3),
         fmt(v.posterior.mean, 5),
@@ -36,7 +36,9 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
       ]),
     ]),
   );
-  lines.push(`  → ${c.interpretation.varianceComponents}`, '');
+  lines.push(`  → ${c.interpretation.varianceComponents}`);
+  for (const x of c.notCompared) lines.push(`  → ${x.variable} not compared: ${x.reason}`);
+  lines.push('');
   lines.push(
     alignRows([
       ['fixed', 'BLUE', 'se', 'post.mean', 'post.sd'],
@@ -53,6 +55,8 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
     );
     lines.push(`  → ${c.interpretation.random}`);
   }
+  const w = warningsBlock(c.warnings);
+  if (w) lines.push('', 'The Gibbs run (read these before trusting the comparison):', w);
   process.stdout.write(`${lines.join('\n')}\n\nwrote ${join(dir, 'compare.json')}\n`);
 }
 

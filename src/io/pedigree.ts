@@ -10,6 +10,8 @@ export interface Pedigree {
   /** Index of the sire/dam in `ids`, or −1 when unknown. */
   sire: Int32Array;
   dam: Int32Array;
+  /** The extra ids (record animals) that the file does not name at all, added as unrelated founders. */
+  absent: string[];
 }
 
 const UNKNOWN = new Set(['', '0', 'NA', '-', '.']);
@@ -52,7 +54,12 @@ export function buildPedigree(rows: readonly PedigreeRow[], extraIds: Iterable<s
   // parents and record animals without a line of their own are founders
   const all = new Map(byId);
   for (const r of rows) for (const p of [r.sire, r.dam]) if (p && !all.has(p)) all.set(p, { id: p });
-  for (const id of extraIds) if (!all.has(id)) all.set(id, { id });
+  const absent: string[] = [];
+  for (const id of extraIds) {
+    if (all.has(id)) continue;
+    all.set(id, { id });
+    absent.push(id);
+  }
   // order parents before offspring (depth-first; a back edge is a cycle)
   const order: string[] = [];
   const state = new Map<string, 1 | 2>();
@@ -73,5 +80,5 @@ export function buildPedigree(rows: readonly PedigreeRow[], extraIds: Iterable<s
   const index = new Map(order.map((id, i) => [id, i]));
   const sire = Int32Array.from(order, (id) => (all.get(id)!.sire ? index.get(all.get(id)!.sire!)! : -1));
   const dam = Int32Array.from(order, (id) => (all.get(id)!.dam ? index.get(all.get(id)!.dam!)! : -1));
-  return { ids: order, sire, dam };
+  return { ids: order, sire, dam, absent };
 }

@@ -22,6 +22,23 @@ export interface Block {
   update(state: ChainState, rng: RandomSource): void;
   /** Write the traced parameters into row[offset .. offset + params.length). */
   record(state: ChainState, row: Float64Array, offset: number): void;
+  /** The block's variances with a conjugate prior, and how much of their last full conditional the prior made. */
+  readonly priorShares?: readonly PriorShare[];
+}
+
+/**
+ * A variance σ² ~ Scaled-Inv-χ²(ν, s²) whose full conditional is (ν s² + SS)/χ²(ν + q): `value` is the
+ * prior's share of the scale in the last update, ν s²/(ν s² + SS). Its posterior mean near 1 means
+ * the prior, not the data, sets the variance (summarised as `priorShare`, warned about above 0.25).
+ */
+export interface PriorShare {
+  readonly variable: string;
+  value: number;
+}
+
+/** ν s²/(ν s² + SS): the prior's share of the scale of a scaled-inverse-χ² full conditional. */
+export function priorShareOf(priorSS: number, ss: number): number {
+  return priorSS / (priorSS + ss);
 }
 
 /** The sweep order. */

@@ -26,6 +26,8 @@ export interface Covariance {
   diagK: Float64Array;
   /** Inbreeding coefficients (pedigree only). */
   inbreeding?: Float64Array;
+  /** Levels with records that the pedigree does not name, added as unrelated founders (pedigree only). */
+  absent?: string[];
 }
 
 /**
@@ -40,7 +42,17 @@ export function resolveCovariance(term: string, spec: CovarianceSpec, baseDir: s
     const { ainv, logDet, F } = aInverse(ped);
     let diag = 0;
     for (const f of F) diag += 1 + f;
-    return { kind: 'pedigree', file, levels: ped.ids, kinv: ainv, logDet, meanDiag: diag / F.length, diagK: F.map((f) => 1 + f), inbreeding: F };
+    return {
+      kind: 'pedigree',
+      file,
+      levels: ped.ids,
+      kinv: ainv,
+      logDet,
+      meanDiag: diag / F.length,
+      diagK: F.map((f) => 1 + f),
+      inbreeding: F,
+      absent: ped.absent,
+    };
   }
   if ('relationship' in spec) {
     const file = path(spec.relationship);

@@ -1,6 +1,8 @@
 /**
  * compare(): REML/BLUP and the Gibbs posterior of the same spec, side by side.
- * - variance components: REML ± SE beside the posterior mean, median, mode and 95% interval;
+ * - variance components: REML ± SE beside the posterior mean, median, mode and 95% interval, like
+ *   with like: a marker set's var[TERM] only under BRR (other priors give it another meaning), and
+ *   var[genetic] and h2 against their REML counterparts;
  * - fixed effects: BLUE ± SE beside the posterior mean ± SD;
  * - random effects (and GEBVs of marker models): the correlation and regression slope of the
  *   posterior means on the BLUPs, the largest |difference|, and the rank correlation among the top
@@ -10,16 +12,25 @@ import { argsort, averageRanks } from '../diagnostics/sort.js';
 import { quantileSorted, sorted } from '../diagnostics/stats.js';
 import type { Design } from '../model/design.js';
 import { axpyColumn } from '../model/markers.js';
-import { markerSetNames, varianceName } from '../model/names.js';
-import type { EffectSummary, FitResult, SummaryRow } from '../types.js';
+import { H2, isMarkerTerm, markerSetNames, RESIDUAL, VAR_GENETIC, varianceName } from '../model/names.js';
+import type { EffectSummary, FitResult, RunWarning, SummaryRow } from '../types.js';
 import type { RemlResult } from './reml.js';
 
+/** One variance (or a function of variances) by REML and by the posterior. */
+export interface VarianceComparison {
+  /** The posterior's variable: var[TERM], var[genetic] or h2. */
+  variable: string;
+  /** REML's estimate (a function of the components for var[genetic] and h2, its SE by the delta method). */
+  reml: { estimate: number; se: number; boundary: boolean };
+  posterior: { mean: number; median: number; mode: number; lower: number; upper: number };
+}
+
 export interface CompareResult {
-  varianceComponents: {
-    term: string;
-    reml: { estimate: number; se: number; boundary: boolean };
-    posterior: { mean: number; median: number; mode: number; lower: number; upper: number };
-  }[];
+  varianceComponents: VarianceComparison[];
+  /** Variances of the two fits that are not the same quantity, and why. */
+  notCompared: { variable: string; reason: string }[];
+  /** The Gibbs run's warnings (R-hat, ESS, prior sensitivity, …): read them before the comparison. */
+  warnings: RunWarning[];
   fixed: { variable: string; blue: number; se: number; posteriorMean: number; posteriorSd: number }[];
   random: { term: string; n: number; correlation: number; slope: number; maxAbsDiff: number; topRankCorrelation: number }[];
   reml: { method: string; logLik: number; iterations: number; converged: boolean };
@@ -123,17 +134,29 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     }
     return out;
   };
-  const varianceComponents = r.varianceComponents.map((v) => {
-    const name = varianceName(v.term);
+  const posteriorOf = (name: string): VarianceComparison['posterior'] => {
     const s = row(name);
-    return {
-      term: v.term,
+    return s
+      ? { mean: s.mean, median: s.median, mode: posteriorMode(chainsOf(name)), lower: s.lower, upper: s.upper }
+      : { mean: NaN, median: NaN, mode: NaN, lower: NaN, upper: NaN };
+  };
+  // a marker set's var[TERM] is REML's ridge variance only under BRR: other priors give it another meaning
+  const priorOf = new Map(fitRes.run.markerSets.map((m) => [m.term, m.prior]));
+  const notCompared = r.varianceComponents
+    .filter((v) => isMarkerTerm(v.term) && priorOf.get(v.term) !== 'BRR')
+    .map((v) => ({
+      variable: varianceName(v.term),
+      reason: `under ${priorOf.get(v.term)} it is not the common variance of every marker effect that SNP-BLUP REML estimates; compare var[genetic] and h2`,
+    }));
+  const skipped = new Set(notCompared.map((x) => x.variable));
+  const varianceComponents: VarianceComparison[] = r.varianceComponents
+    .filter((v) => !skipped.has(varianceName(v.term)))
+    .map((v) => ({
+      variable: varianceName(v.term),
       reml: { estimate: v.estimate, se: v.se, boundary: v.boundary },
-      posterior: s
-        ? { mean: s.mean, median: s.median, mode: posteriorMode(chainsOf(name)), lower: s.lower, upper: s.upper }
-        : { mean: NaN, median: NaN, mode: NaN, lower: NaN, upper: NaN },
-    };
-  });
+      posterior: posteriorOf(varianceName(v.term)),
+    }));
+  for (const g of geneticFunctions(r, design, fitRes)) varianceComponents.push({ ...g, posterior: posteriorOf(g.variable) });
   const fixed = r.fixed.map((f) => {
     const s = row(f.variable);
     return { variable: f.variable, blue: f.estimate, se: f.se, posteriorMean: s?.mean ?? NaN, posteriorSd: s?.sd ?? NaN };
@@ -184,6 +207,8 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
   }
   return {
     varianceComponents,
+    notCompared,
+    warnings: fitRes.summary.warnings,
     fixed,
     random,
     reml: { method: r.method, logLik: r.logLik, iterations: r.iterations, converged: r.converged },
@@ -191,8 +216,51 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
   };
 }
 
+/** a'Σa for a gradient `a` over the components and their covariance. */
+function quadratic(a: readonly number[], cov: readonly (readonly number[])[]): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) for (let l = 0; l < a.length; l++) if (a[k] !== 0 && a[l] !== 0) s += a[k] * a[l] * cov[k][l];
+  return s;
+}
+
+/**
+ * The REML counterparts of the posterior's genetic quantities, with delta-method SEs:
+ * var[genetic] = Σ_s σ²β_s·MSx_s of the marker sets (MSx_s = Σ_j var(x_j) over the records, the
+ * expected variance of M_s β_s), and h2 = σ²g/(σ²g + σ²e), σ²g being var[genetic] or, without markers,
+ * the variance of the one pedigree or genomic term.
+ */
+function geneticFunctions(r: RemlResult, design: Design, fitRes: FitResult): Omit<VarianceComparison, 'posterior'>[] {
+  const terms = r.varianceComponents.map((v) => v.term);
+  const theta = r.varianceComponents.map((v) => v.estimate);
+  const boundary = r.varianceComponents.some((v) => v.boundary);
+  const e = terms.indexOf(RESIDUAL);
+  // σ²g as a linear function a'θ of the components
+  const a = new Array<number>(terms.length).fill(0);
+  const out: Omit<VarianceComparison, 'posterior'>[] = [];
+  if (design.markers.length > 0) {
+    for (const md of design.markers) {
+      const k = terms.indexOf(md.term);
+      if (k >= 0) a[k] = md.msx;
+    }
+    const g = a.reduce((sum, ak, k) => sum + ak * theta[k], 0);
+    out.push({ variable: VAR_GENETIC, reml: { estimate: g, se: Math.sqrt(quadratic(a, r.covariance)), boundary } });
+  } else {
+    const genetic = fitRes.run.geneticTerms;
+    if (genetic.length !== 1) return out;
+    a[terms.indexOf(genetic[0])] = 1;
+  }
+  if (!fitRes.params.includes(H2) || e < 0) return out;
+  const g = a.reduce((sum, ak, k) => sum + ak * theta[k], 0);
+  const total = g + theta[e];
+  // ∂h²/∂θ_k = a_k σ²e/(σ²g + σ²e)², ∂h²/∂σ²e = −σ²g/(σ²g + σ²e)²
+  const grad = a.map((ak) => (ak * theta[e]) / total ** 2);
+  grad[e] = -g / total ** 2;
+  out.push({ variable: H2, reml: { estimate: g / total, se: Math.sqrt(quadratic(grad, r.covariance)), boundary } });
+  return out;
+}
+
 function interpret(vc: CompareResult['varianceComponents'], fixed: CompareResult['fixed'], random: CompareResult['random']): CompareResult['interpretation'] {
-  const outside = vc.filter((v) => !(v.reml.estimate >= v.posterior.lower && v.reml.estimate <= v.posterior.upper)).map((v) => v.term);
+  const outside = vc.filter((v) => !(v.reml.estimate >= v.posterior.lower && v.reml.estimate <= v.posterior.upper)).map((v) => v.variable);
   const modeGap = vc.map((v) => Math.abs(v.posterior.mode - v.reml.estimate) / (v.reml.se || 1));
   const varianceComponents =
     outside.length === 0

@@ -73,6 +73,11 @@ export interface BlupResult {
 export interface RemlResult extends BlupResult {
   method: 'REML' | 'ML';
   varianceComponents: VarianceComponent[];
+  /**
+   * Sampling covariance of the variance components (the inverse average-information matrix), in the
+   * order of varianceComponents; NaN in the rows and columns of a component held at the boundary.
+   */
+  covariance: number[][];
   logLik: number;
   iterations: number;
   converged: boolean;
@@ -256,8 +261,15 @@ export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
     const a = free.indexOf(k);
     return { term, estimate: boundary[k] ? 0 : theta[k], se: a >= 0 ? Math.sqrt(aiInv[a * d + a]) : NaN, boundary: boundary[k] };
   });
+  const covariance = names.map((_, k) =>
+    names.map((_, l) => {
+      const a = free.indexOf(k);
+      const b = free.indexOf(l);
+      return a >= 0 && b >= 0 ? aiInv[a * d + b] : Number.NaN;
+    }),
+  );
   const blup = blupFrom(design, mme, theta, ev.sol, ev.fac);
-  return { method, varianceComponents, logLik: ev.logLik, iterations: history.length, converged, history, ...blup };
+  return { method, varianceComponents, covariance, logLik: ev.logLik, iterations: history.length, converged, history, ...blup };
 }
 
 function blupFrom(design: Design, mme: Mme, theta: Float64Array, sol: Float64Array, fac: Factor | undefined): BlupResult {

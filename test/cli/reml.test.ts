@@ -43,7 +43,8 @@ describe('mixmc compare', () => {
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     const c = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
-    expect(c.varianceComponents.map((v: { term: string }) => v.term)).toEqual(['Batch', 'residual']);
+    expect(c.varianceComponents.map((v: { variable: string }) => v.variable)).toEqual(['var[Batch]', 'var[residual]']);
+    expect(c.notCompared).toEqual([]);
     for (const v of c.varianceComponents) for (const k of ['mean', 'median', 'mode', 'lower', 'upper']) expect(typeof v.posterior[k]).toBe('number');
     expect(c.random[0].term).toBe('u[Batch]');
     expect(c.random[0].correlation).toBeGreaterThan(0.99);

@@ -110,7 +110,7 @@ describe('BayesC common variance given the effects in the model', () => {
     const rng = chainRng(44, 0);
     const df = 5;
     const scale = 0.002;
-    const cv = new CommonVariance({ df, scale });
+    const cv = new CommonVariance({ df, scale }, 'var[markers]');
     // 40 markers in, 160 out
     const beta = Float64Array.from({ length: 200 }, (_, j) => (j < 40 ? 0.05 * normal(rng) : 0));
     const m = 40;

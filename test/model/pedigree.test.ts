@@ -94,7 +94,7 @@ describe('A⁻¹ with inbreeding', () => {
 
   it('log|A| = Σ log d_i equals the log-determinant of the tabular A (first 400 animals, a closed sub-pedigree)', () => {
     const m = 400;
-    const sub: Pedigree = { ids: ped.ids.slice(0, m), sire: ped.sire.slice(0, m), dam: ped.dam.slice(0, m) };
+    const sub: Pedigree = { ids: ped.ids.slice(0, m), sire: ped.sire.slice(0, m), dam: ped.dam.slice(0, m), absent: [] };
     const l = new Float64Array(m * m);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) l[i * m + j] = A[i * n + j];
     expect(choleskyInPlace(l, m)).toBe(-1);

@@ -39,6 +39,8 @@ export interface ResolvedPrior<H> {
 export interface MarkerParams {
   own: string[];
   mixture: boolean;
+  /** Variances whose prior share the set's block reports (PriorShare), in its order. */
+  shares?: string[];
 }
 
 /** A chain's share of the model's shared memory, and the kernel it sweeps with. */

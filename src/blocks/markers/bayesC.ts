@@ -14,8 +14,9 @@ import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
 import type { RandomSource } from '../../rng/rng.js';
 import type { BayesCpiSpec, BayesCSpec } from '../../types.js';
-import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
+import { type ChainMemory, type MarkerParams, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
 import { drawPi } from './pi.js';
+import type { PriorShare } from '../../mcmc/block.js';
 import { CommonVariance, type CommonVarianceHyper } from './variances.js';
 
 export type BayesCHyper = CommonVarianceHyper & { pi: PiSetting };
@@ -31,6 +32,7 @@ interface BayesCState {
 
 class BayesCBlock extends MarkerBlockBase<BayesCState> {
   private readonly variance: CommonVariance;
+  readonly priorShares: readonly PriorShare[];
   private readonly pi: PiSetting;
 
   constructor(md: MarkerDesign, hyper: BayesCHyper, names: MarkerSetNames, mem: ChainMemory) {
@@ -38,7 +40,8 @@ class BayesCBlock extends MarkerBlockBase<BayesCState> {
     const delta = chainArray(mem, p);
     const state = { beta: chainArray(mem, p), b: chainArray(mem, p), delta, varB: chainArray(mem, 1), pi: chainArray(mem, 1) };
     super(md, names, bayesCParams(hyper, names), state, mem, delta);
-    this.variance = new CommonVariance(hyper);
+    this.variance = new CommonVariance(hyper, names.variance);
+    this.priorShares = this.variance.priorShares;
     this.pi = hyper.pi;
   }
 
@@ -67,8 +70,8 @@ class BayesCBlock extends MarkerBlockBase<BayesCState> {
   }
 }
 
-function bayesCParams(hyper: BayesCHyper, names: MarkerSetNames): { own: string[]; mixture: boolean } {
-  return { own: hyper.pi.estimate ? [names.variance, names.pi] : [names.variance], mixture: true };
+function bayesCParams(hyper: BayesCHyper, names: MarkerSetNames): MarkerParams {
+  return { own: hyper.pi.estimate ? [names.variance, names.pi] : [names.variance], mixture: true, shares: hyper.fixed === undefined ? [names.variance] : [] };
 }
 
 /** BayesC (π fixed unless estimatePi) and BayesCπ (π estimated unless estimatePi is false) differ only in that default. */

@@ -14,6 +14,7 @@ import type { ChainState } from '../../mcmc/state.js';
 import type { RandomSource } from '../../rng/rng.js';
 import type { BrrSpec } from '../../types.js';
 import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
+import type { PriorShare } from '../../mcmc/block.js';
 import { CommonVariance, type CommonVarianceHyper } from './variances.js';
 
 interface BrrState {
@@ -24,10 +25,12 @@ interface BrrState {
 
 class BrrBlock extends MarkerBlockBase<BrrState> {
   private readonly variance: CommonVariance;
+  readonly priorShares: readonly PriorShare[];
 
   constructor(md: MarkerDesign, hyper: CommonVarianceHyper, names: MarkerSetNames, mem: ChainMemory) {
     super(md, names, brr.params(hyper, names), { beta: chainArray(mem, md.p), varB: chainArray(mem, 1) }, mem);
-    this.variance = new CommonVariance(hyper);
+    this.variance = new CommonVariance(hyper, names.variance);
+    this.priorShares = this.variance.priorShares;
   }
 
   /** Start at β = 0 and σ²β at its prior scale (or the fixed value). Mutates: varB. */
@@ -58,6 +61,6 @@ export const brr: MarkerPriorModule<BrrSpec, CommonVarianceHyper> = {
       rules: report.rule ? [`${ctx.names.variance}: ${report.rule}`] : [],
     };
   },
-  params: (_hyper, names) => ({ own: [names.variance], mixture: false }),
+  params: (hyper, names) => ({ own: [names.variance], mixture: false, shares: hyper.fixed === undefined ? [names.variance] : [] }),
   create: (md, hyper, names, mem) => new BrrBlock(md, hyper, names, mem),
 };

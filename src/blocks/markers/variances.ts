@@ -4,6 +4,7 @@
  */
 import { chiSquare, chiSquares, sliceSample, sumLogShifted } from '../../rng/dist.js';
 import type { RandomSource, UniformSource } from '../../rng/rng.js';
+import { type PriorShare, priorShareOf } from '../../mcmc/block.js';
 
 /** A common marker variance's hyper-parameters: σ²β ~ Scaled-Inv-χ²(df, scale), or held at `fixed`. */
 export interface CommonVarianceHyper {
@@ -21,11 +22,14 @@ export class CommonVariance {
   private readonly df: number;
   private readonly scale: number;
   private readonly fixed: number | undefined;
+  /** The prior's share of the last draw's scale (none when held fixed). */
+  readonly priorShares: readonly PriorShare[];
 
-  constructor(hyper: CommonVarianceHyper) {
+  constructor(hyper: CommonVarianceHyper, variable: string) {
     this.df = hyper.df;
     this.scale = hyper.scale;
     this.fixed = hyper.fixed;
+    this.priorShares = hyper.fixed === undefined ? [{ variable, value: Number.NaN }] : [];
   }
 
   /** The starting value: the prior scale, or the fixed value. */
@@ -43,6 +47,7 @@ export class CommonVariance {
     if (this.fixed !== undefined) return current;
     let ss = 0;
     for (let j = 0; j < beta.length; j++) ss += beta[j] * beta[j];
+    this.priorShares[0].value = priorShareOf(this.df * this.scale, ss);
     return (this.df * this.scale + ss) / chiSquare(rng, this.df + m);
   }
 }
