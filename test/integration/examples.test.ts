@@ -2,7 +2,8 @@
  * The example scripts run from a fresh build (with few iterations) and print what they promise.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +52,21 @@ describe('examples', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     for (const t of ['y1', 'y2', 'y3', 'y4']) expect(r.stdout).toMatch(new RegExp(`${t}: h2 0\\.\\d+`));
+  });
+});
+
+describe('npm start', () => {
+  it('runs twice in a row: the demo replaces its own run (its command, with few iterations)', () => {
+    const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+    const [node, ...args] = start.split(' ');
+    expect(node).toBe('node');
+    expect(args).toContain('--force');
+    const out = mkdtempSync(join(tmpdir(), 'mixmc-start-'));
+    const argv = args.map((a) => (a === 'runs/demo' ? join(out, 'demo') : a)).concat(['--iter', '60', '--burnin', '10', '--thin', '1', '--quiet']);
+    for (let k = 0; k < 2; k++) {
+      const r = spawnSync(process.execPath, argv, { encoding: 'utf8', cwd: ROOT });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
   });
 });
