@@ -12,6 +12,17 @@ export interface VariancePrior {
   scale: number;
 }
 
+/**
+ * The prior of a d × d covariance matrix: Σ ~ Inverse-Wishart(df, df·scale), density ∝
+ * |Σ|^-(df+d+1)/2 exp(−tr(df·scale·Σ⁻¹)/2), so that d = 1 is Scaled-Inv-χ²(df, scale); df > d − 1.
+ * For an uncorrelated term (`||`) each component's variance has Scaled-Inv-χ²(df, scale_c): give
+ * `scale` as the d variances (or a diagonal matrix).
+ */
+export interface MatrixPrior {
+  df: number;
+  scale: number[][] | number[];
+}
+
 /** Chain settings. Every field has a default (DEFAULT_MCMC in src/model/defaults.ts). */
 export interface McmcConfig {
   chains?: number;
@@ -135,10 +146,13 @@ export interface RunSpec {
   formula: string;
   /** Columns to treat as factors even when every value is a number. */
   factors?: string[];
-  /** Variance priors by term name ('residual', a random term's grouping variable, 'markers' or 'markers:NAME'). */
-  priors?: Record<string, VariancePrior>;
-  /** Variances held fixed at the given values, by term name. */
-  fixedVariances?: Record<string, number>;
+  /**
+   * Variance priors by term name ('residual', a random term's grouping variable, 'markers' or
+   * 'markers:NAME'); a term with several components (traits, or coefficients) takes a MatrixPrior.
+   */
+  priors?: Record<string, VariancePrior | MatrixPrior>;
+  /** Variances held fixed at the given values, by term name (a matrix for a term with several components). */
+  fixedVariances?: Record<string, number | number[][]>;
   mcmc?: McmcConfig;
   /** Marker regressions Mβ: one set, or a list of named sets, each with its own prior. */
   markers?: MarkerSpec | MarkerSpec[];

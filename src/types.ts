@@ -47,6 +47,18 @@ export interface PriorReport {
   rule?: string;
 }
 
+/** How a covariance prior was chosen, for run.json and summary.json. */
+export interface MatrixPriorReport {
+  term: string;
+  components: string[];
+  correlated: boolean;
+  df: number;
+  scale: number[][];
+  source: 'user' | 'default';
+  rule?: string;
+  fixed?: number[][];
+}
+
 /** A marker set's prior as resolved: its hyper-parameters and the rule behind every default. */
 export interface MarkerSetReport {
   /** The set's term: 'markers' or 'markers:NAME'. */
@@ -84,7 +96,8 @@ export interface SummaryMeta {
     thin: number;
     seed: number;
     priors: PriorReport[];
-    fixedVariances: Record<string, number>;
+    covariancePriors?: MatrixPriorReport[];
+    fixedVariances: Record<string, number | number[][]>;
     records: number;
   };
 }
@@ -148,8 +161,10 @@ export interface EffectSummary {
 /** A random term's levels: posterior means and SDs, and reliabilities. */
 export interface RandomEffects extends EffectSummary {
   term: string;
-  /** The levels as they appear in the data (labels are u[TERM:LEVEL]). */
+  /** The levels as they appear in the data (labels are u[TERM:LEVEL], or u[TERM:LEVEL](COMPONENT) level-major). */
   levels: readonly string[];
+  /** The components of every level in a multivariate model (traits, coefficients, or TRAIT:COEF); empty otherwise. */
+  components: readonly string[];
   /**
    * 1 − PEV/(σ²u·K_jj) per level, PEV the posterior variance of u_j, σ²u the posterior mean of
    * var[TERM] (or its fixed value) and K_jj the level's diagonal of its covariance (1 for iid), as
@@ -182,10 +197,14 @@ export interface FitEffects {
   markerSets: MarkerSetEffects[];
   /** Genomic values Σ_s M_s β_s of the genotyped individuals (records first, then the others). */
   gebv?: EffectSummary;
-  /** Fitted values of the records in the likelihood, beside their observed response. */
-  fitted: EffectSummary & { observed: Float64Array };
-  /** Predictions of the records whose response is missing. */
-  predicted?: EffectSummary;
+  /**
+   * Fitted values of the records in the likelihood, beside their observed response; with several
+   * traits, trait-major (every record of the first trait, then the second, …), with the trait of each
+   * row (a missing trait's fitted value is its prediction, and `observed` is NaN).
+   */
+  fitted: EffectSummary & { observed: Float64Array; traits?: readonly string[] };
+  /** Predictions of the records whose response (every trait) is missing; trait-major with several traits. */
+  predicted?: EffectSummary & { traits?: readonly string[] };
 }
 
 /** What a fit was: the spec and everything resolved from it. */
@@ -195,7 +214,9 @@ export interface RunInfo {
   /** Every variance prior, with its rule. */
   priors: PriorReport[];
   markerSets: MarkerSetReport[];
-  fixedVariances: Record<string, number>;
+  fixedVariances: Record<string, number | number[][]>;
+  /** The covariance-matrix priors of a multivariate model. */
+  covariancePriors?: MatrixPriorReport[];
   /** Random terms with a pedigree or genomic covariance (h2 is derived for one such term). */
   geneticTerms: string[];
   response: string;

@@ -11,11 +11,12 @@ import { type KernelName, resolveKernel } from '../linalg/kernel.js';
 import { MixmcError } from '../errors.js';
 import { resolveCovariance, type Covariance } from '../model/covariance.js';
 import { r2Share, resolvePriors } from '../model/defaults.js';
-import { buildDesign, type Design } from '../model/design.js';
+import { buildDesign, isMultivariate, type Design } from '../model/design.js';
+import { resolveCovariancePriors, scalarVariances } from '../model/matrixPriors.js';
 import { buildMarkerDesign, type MarkerDesign } from '../model/markers.js';
 import { markerSetNames, markerTerm } from '../model/names.js';
 import { resolveSpec, type ResolvedSpec } from '../model/spec.js';
-import type { MarkerSetReport, McmcConfig, PriorReport, RunSpec, RunWarning } from '../types.js';
+import type { MarkerSetReport, MatrixPriorReport, McmcConfig, PriorReport, RunSpec, RunWarning } from '../types.js';
 import { planMarkerSet, type MarkerPlan } from './registry.js';
 import { chainLayout, type ChainLayout, type SamplerSettings } from './sampler.js';
 
@@ -31,8 +32,10 @@ export interface PrepareOptions extends McmcConfig {
 export interface PreparedModel {
   resolved: ResolvedSpec;
   design: Design;
-  /** Every variance prior, with its rule: random terms, marker sets, residual. */
+  /** Every variance prior, with its rule: random terms, marker sets, residual (single-trait models). */
   priors: PriorReport[];
+  /** The covariance-matrix priors of a multivariate model, with their rules. */
+  covariancePriors?: MatrixPriorReport[];
   markerSets: MarkerSetReport[];
   settings: SamplerSettings;
   layout: ChainLayout;
@@ -64,10 +67,12 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
         : undefined,
   });
   const nTerms = design.random.length + sets.length;
+  if (isMultivariate(design)) return prepareMultivariate(resolved, design, nTerms);
+  const scalar = scalarVariances(resolved.priors, resolved.fixedVariances);
   const random = resolvePriors(
     design.varY,
     design.random.map((r) => ({ term: r.term, msx: r.msx })),
-    resolved.priors,
+    scalar.priors,
     nTerms,
   );
   const residual = random.pop()!;
@@ -85,7 +90,7 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     if (md.imputed > 0) warnings.push({ subject: term, severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean${where}` });
     if (md.monomorphic > 0) warnings.push({ subject: term, severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped${where}` });
     const names = markerSetNames(name);
-    const ctx = { spec, md, names, varY: design.varY, r2: r2Share(nTerms), userPrior: resolved.priors[term], fixedVariance: resolved.fixedVariances[term] };
+    const ctx = { spec, md, names, varY: design.varY, r2: r2Share(nTerms), userPrior: scalar.priors[term], fixedVariance: scalar.fixed[term] };
     const { plan, report, rules } = planMarkerSet(spec.prior, ctx);
     mds.push(md);
     plans.push(plan);
@@ -97,12 +102,32 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
   const variancePriors = Object.fromEntries([...random, residual].map((p) => [p.term, { df: p.df, scale: p.scale }]));
   const settings: SamplerSettings = {
     priors: variancePriors,
-    fixedVariances: resolved.fixedVariances,
+    fixedVariances: scalar.fixed,
     traceLevels: resolved.mcmc.traceLevels,
     markers: plans,
     kernel: kernelOf(resolved.spec.kernel),
   };
   return { resolved, design, priors, markerSets, settings, layout: chainLayout(design, settings), saveEvery: sets.map((m) => m.saveEffects ?? 0) };
+}
+
+/**
+ * A multivariate model (several traits, or random terms with slopes): covariance-matrix priors for
+ * every random term and the residual, and the multivariate sampler.
+ */
+function prepareMultivariate(resolved: ResolvedSpec, design: Design, nTerms: number): PreparedModel {
+  if (resolved.markers.length > 0) {
+    throw new MixmcError('marker sets in a multivariate model are not supported yet; fit one trait at a time', { term: 'markers' });
+  }
+  const { terms, residual, reports } = resolveCovariancePriors(design, resolved.priors, resolved.fixedVariances, nTerms);
+  const settings: SamplerSettings = {
+    priors: {},
+    fixedVariances: {},
+    traceLevels: resolved.mcmc.traceLevels,
+    markers: [],
+    kernel: kernelOf(resolved.spec.kernel),
+    multi: { terms, residual },
+  };
+  return { resolved, design, priors: [], covariancePriors: reports, markerSets: [], settings, layout: chainLayout(design, settings), saveEvery: [] };
 }
 
 /** The marker kernel: MIXMC_KERNEL (auto, wasm or js) if set, else the spec's `kernel`, else auto. */

@@ -12,7 +12,7 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
   const missing = terms.filter((t) => model.resolved.fixedVariances[t] === undefined);
   if (missing.length === 0) {
     // every variance known: BLUE/BLUP with the chosen solver (SE and PEV with Cholesky only)
-    const b = blup(model.design, model.resolved.fixedVariances, solver, { markers: model.design.markers.length > 0 });
+    const b = blup(model.design, model.settings.fixedVariances, solver, { markers: model.design.markers.length > 0 });
     const out = { fixed: b.fixed, random: b.random, solver: b.solver, iterations: b.solverIterations };
     if (flags.json) {
       process.stdout.write(toJson(out));

@@ -51,13 +51,19 @@ export function cholSolve(l: Float64Array, n: number, b: Float64Array): void {
  * (A⁻¹)_ij = Σ_{k ≥ max(i,j)} W_ki W_kj. About 2n³/3 flops in all with the factorisation.
  */
 export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
-  const wt = new Float64Array(n * n); // wt[j·n + k] = W[k][j] = (L⁻¹)_kj, zero for k < j
+  const inv = new Float64Array(n * n);
+  inverseFromCholeskyInto(l, n, inv, new Float64Array(n * n));
+  return inv;
+}
+
+/** inverseFromCholesky into `inv` (n × n), with `wt` (n × n) as scratch: no allocation. */
+export function inverseFromCholeskyInto(l: Float64Array, n: number, inv: Float64Array, wt: Float64Array): void {
+  wt.fill(0, 0, n * n); // wt[j·n + k] = W[k][j] = (L⁻¹)_kj, zero for k < j
   for (let j = 0; j < n; j++) {
     const row = j * n;
     wt[row + j] = 1 / l[j * n + j];
     for (let k = j + 1; k < n; k++) wt[row + k] = -dot(l, k * n + j, wt, row + j, k - j) / l[k * n + k];
   }
-  const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
@@ -66,7 +72,6 @@ export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
       inv[j * n + i] = s;
     }
   }
-  return inv;
 }
 
 /**
@@ -78,6 +83,18 @@ export function invertSPD(a: Float64Array, n: number): Float64Array {
   const bad = choleskyInPlace(l, n);
   if (bad >= 0) throw new Error(`matrix is not positive definite (pivot ${bad})`);
   return inverseFromCholesky(l, n);
+}
+
+/**
+ * out ← A⁻¹ of a symmetric positive-definite n × n matrix, with `scratch` (at least 2n² values):
+ * no allocation.
+ * @throws Error when A is not positive definite.
+ */
+export function invertSPDInto(a: Float64Array, n: number, out: Float64Array, scratch: Float64Array): void {
+  const l = scratch.subarray(0, n * n);
+  l.set(a.subarray(0, n * n));
+  if (choleskyInPlace(l, n) >= 0) throw new Error('a covariance matrix is not positive definite');
+  inverseFromCholeskyInto(l, n, out, scratch.subarray(n * n, 2 * n * n));
 }
 
 /** Σ_{t < len} x[xo + t]·y[yo + t], with four running sums so that the adds do not wait on each other. */

@@ -1,7 +1,7 @@
 /**
  * The Block interface every Gibbs block implements, the trackers of high-dimensional quantities, and
- * the sweep order (DESIGN.md data flow): fixed → random → markers → variances → residual variance
- * → derived quantities.
+ * the sweep order (DESIGN.md data flow): missing traits → fixed → random → markers → variances →
+ * residual variance → derived quantities.
  */
 import type { RandomSource } from '../rng/rng.js';
 import type { ChainState } from './state.js';
@@ -43,6 +43,8 @@ export function priorShareOf(priorSS: number, ss: number): number {
 
 /** The sweep order. */
 export enum Stage {
+  /** Missing traits filled in (data augmentation), before every other block. */
+  Augment = -1,
   Fixed = 0,
   Random = 1,
   Markers = 2,

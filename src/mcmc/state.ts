@@ -27,6 +27,22 @@ export interface ChainState {
   readonly varE: Float64Array;
   /** One state per marker set, allocated by the set's block. */
   readonly markers: readonly MarkerSetState[];
+  /**
+   * Multivariate models: the covariance matrix of each random term (d × d row-major), of the
+   * residual (t × t), and the responses with the missing traits filled in (data augmentation). In
+   * them e holds t residual columns e[s·pitch + i], b is trait-major b[s·p + j], and u[k] level-major
+   * u[k][l·d + c]; varU and varE are empty.
+   */
+  readonly multi?: MultiState;
+}
+
+export interface MultiState {
+  readonly covU: readonly Float64Array[];
+  readonly covE: Float64Array;
+  /** y with the missing traits imputed, trait-major y[s·n + i]. */
+  readonly y: Float64Array;
+  /** Distance between the residual columns of consecutive traits in e (≥ n; padded for the marker kernels). */
+  readonly pitch: number;
 }
 
 /**
@@ -50,9 +66,44 @@ export function createState(design: Design, markers: readonly MarkerSetState[] =
 /** Every typed array of a state, in a fixed order (each set's β, then its arrays by name), for checkpointing and comparison. */
 export function stateArrays(state: ChainState): Float64Array[] {
   const out = [state.e, state.b, ...state.u, state.varU, state.varE];
+  if (state.multi) out.push(...state.multi.covU, state.multi.covE, state.multi.y);
   for (const m of state.markers) {
     out.push(m.beta);
     for (const key of Object.keys(m).sort()) if (key !== 'beta') out.push(m[key]);
   }
   return out;
+}
+
+/**
+ * A zeroed multivariate state: e = y with every missing trait at its trait's observed mean (all
+ * effects 0), covariance matrices zero (the blocks' init sets them). `e` is the residual storage of
+ * t columns `pitch` apart when the marker kernels need it in shared memory.
+ */
+export function createMultiState(
+  design: Design,
+  dims: readonly number[],
+  markers: readonly MarkerSetState[] = [],
+  e?: Float64Array,
+  pitch = design.n,
+): ChainState {
+  const { n } = design;
+  const { t, observed, counts } = design.traits;
+  const y = Float64Array.from(design.y);
+  for (let s = 0; s < t; s++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) if (observed[s * n + i]) mean += y[s * n + i];
+    mean /= counts[s];
+    for (let i = 0; i < n; i++) if (!observed[s * n + i]) y[s * n + i] = mean;
+  }
+  const residual = e ?? new Float64Array(t * pitch);
+  for (let s = 0; s < t; s++) residual.set(y.subarray(s * n, s * n + n), s * pitch);
+  return {
+    e: residual,
+    b: new Float64Array(design.fixed.p * t),
+    u: design.random.map((r, k) => new Float64Array(r.q * dims[k])),
+    varU: new Float64Array(0),
+    varE: new Float64Array(0),
+    markers,
+    multi: { covU: dims.map((d) => new Float64Array(d * d)), covE: new Float64Array(t * t), y, pitch },
+  };
 }

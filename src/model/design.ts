@@ -7,12 +7,13 @@ import { MixmcError } from '../errors.js';
 import { checkResponse } from './response.js';
 import { columnIndex, isMissing, isNumericColumn, numericColumn, sortLevels, type Table } from '../io/csv.js';
 import type { RunWarning } from '../types.js';
-import type { Formula } from './formula.js';
+import { INTERCEPT, type Formula } from './formula.js';
 import type { Arena } from '../linalg/arena.js';
 import type { MarkerDesign } from './markers.js';
 import { checkAliasing } from './aliasing.js';
+import { coefficientValues, incidenceMsx, meanSquare } from './incidence.js';
+import { crossProduct, fixedColumns, type VarInfo } from './fixedColumns.js';
 import type { Covariance } from './covariance.js';
-import { fixedName } from './names.js';
 
 export interface FixedDesign {
   /** Number of columns of X. */
@@ -32,6 +33,14 @@ export interface FixedDesign {
 export interface RandomDesign {
   /** The grouping variable, which names the term: `u[TERM:LEVEL]`, `var[TERM]`. */
   readonly term: string;
+  /** The coefficients of each level: '(Intercept)' and slope covariates (formula order). */
+  readonly coefs: readonly string[];
+  /** Whether the coefficients are correlated (`|`) or independent (`||`). */
+  readonly correlated: boolean;
+  /** Coefficient values z[i·nc + c] of record i (1 for the intercept); undefined for a random intercept alone. */
+  readonly z?: Float64Array;
+  /** MSx of each coefficient's incidence columns (the default prior's rule); msx is the first. */
+  readonly msxCoef: Float64Array;
   readonly levels: readonly string[];
   readonly q: number;
   /** level[i] is the level of record i (observed records). */
@@ -52,13 +61,29 @@ export interface PredictDesign {
   readonly x: Float64Array;
   /** level[k][i]: record i's level of random term k. */
   readonly level: readonly Int32Array[];
+  /** z[k]: the coefficient values of random term k (m × nc), for terms with slopes. */
+  readonly z: readonly (Float64Array | undefined)[];
+}
+
+/** The responses: one for a single-trait model, several for `cbind(…)`. */
+export interface TraitsDesign {
+  readonly names: readonly string[];
+  readonly t: number;
+  /** observed[s·n + i] = 1 when trait s of record i is observed; y holds NaN where it is not. */
+  readonly observed: Uint8Array;
+  /** Records with trait s observed. */
+  readonly counts: Int32Array;
+  /** Sample variance of each trait over its observed records. */
+  readonly varY: Float64Array;
 }
 
 export interface Design {
   readonly response: string;
-  /** Records in the likelihood. */
+  /** Records in the likelihood (with at least one trait observed). */
   readonly n: number;
+  /** The responses, trait-major: y[s·n + i] is trait s of record i (NaN where missing). */
   readonly y: Float64Array;
+  readonly traits: TraitsDesign;
   readonly ids: readonly string[];
   /** Sample variance of y (denominator n − 1). */
   readonly varY: number;
@@ -73,12 +98,12 @@ export interface Design {
   readonly arena?: Arena;
 }
 
-interface VarInfo {
-  name: string;
-  col: number;
-  kind: 'numeric' | 'factor';
-  num?: Float64Array;
-  labels?: string[];
+/**
+ * Whether a design needs the multivariate blocks: several traits, or a random term with slopes or
+ * several coefficients. A single trait with random intercepts keeps the scalar blocks (and their draws).
+ */
+export function isMultivariate(design: Design): boolean {
+  return design.traits.t > 1 || design.random.some((r) => r.coefs.length > 1 || r.coefs[0] !== INTERCEPT);
 }
 
 /** Options that change how columns are typed. */
@@ -106,8 +131,10 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   const warnings: RunWarning[] = [];
   const nRows = table.rows.length;
 
-  const yCol = columnIndex(table, formula.response, formula.response);
-  const yAll = numericColumn(table, yCol, `the response '${formula.response}'`);
+  const responses = formula.responses;
+  const t = responses.length;
+  const yAlls = responses.map((name) => numericColumn(table, columnIndex(table, name, name), `the response '${name}'`));
+  const allMissing = (r: number): boolean => yAlls.every((y) => Number.isNaN(y[r]));
   const idCol = opts.id !== undefined ? columnIndex(table, opts.id, 'id') : -1;
 
   // Type every variable the formula uses.
@@ -123,8 +150,26 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     info.set(name, v);
     return v;
   };
-  for (const t of formula.fixed) for (const v of t.vars) describe(v, false);
+  for (const term of formula.fixed) for (const v of term.vars) describe(v, false);
   const groups = formula.random.map((r) => describe(r.group, true));
+  const slopes = formula.random.map((r) =>
+    r.coefs.map((c) => {
+      if (c === INTERCEPT) return undefined;
+      const v = describe(c, false);
+      if (v.kind !== 'numeric') {
+        throw new MixmcError(
+          `a random slope needs a numeric covariate, but '${c}' of (… | ${r.group}) is a factor; use its levels as fixed effects or make a numeric column`,
+          {
+            file: table.file,
+            column: c,
+            term: r.group,
+          },
+        );
+      }
+      return v;
+    }),
+  );
+  const slopeValues = slopes.map((sl) => sl.map((v) => v?.num));
   for (const g of groups) {
     if (g.kind !== 'factor') {
       // A grouping variable is always a set of labels, even when they look like numbers.
@@ -153,7 +198,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
       unmatched.push(r);
       continue;
     }
-    (Number.isNaN(yAll[r]) ? toPredict : observed).push(r);
+    (allMissing(r) ? toPredict : observed).push(r);
   }
   if (droppedMissing > 0) {
     warnings.push({
@@ -175,7 +220,9 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     }
     warnings.push({ subject: 'data', severity: 1, message: `${unmatched.length} record(s) without ${req.what} dropped (dropUngenotyped): ${first}` });
   }
-  if (observed.length === 0) throw new MixmcError(`no record has a non-missing response '${formula.response}' and complete covariates`, { file: table.file });
+  if (observed.length === 0) {
+    throw new MixmcError(`no record has a non-missing response ${responses.map((r) => `'${r}'`).join(' or ')} and complete covariates`, { file: table.file });
+  }
 
   // Factor levels come from the observed records, ordered as R's factor() orders them.
   const levelsOf = new Map<string, string[]>();
@@ -184,7 +231,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     const isGroup = groups.includes(v);
     const rowsForLevels = isGroup ? observed.concat(toPredict) : observed;
     const levels = sortLevels(rowsForLevels.map((r) => v.labels![r]));
-    const inFixed = formula.fixed.some((t) => t.vars.includes(v.name));
+    const inFixed = formula.fixed.some((term) => term.vars.includes(v.name));
     if (levels.length < 2 && (inFixed || isGroup)) {
       throw new MixmcError(`factor '${v.name}' has only one level ('${levels[0]}') among the records used; a factor needs at least two`, {
         file: table.file,
@@ -196,7 +243,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   }
 
   // Predicted records whose fixed-factor level was never observed cannot be predicted.
-  const fixedFactorVars = vars.filter((v) => v.kind === 'factor' && formula.fixed.some((t) => t.vars.includes(v.name)));
+  const fixedFactorVars = vars.filter((v) => v.kind === 'factor' && formula.fixed.some((term) => term.vars.includes(v.name)));
   const predictRows = toPredict.filter((r) => fixedFactorVars.every((v) => levelsOf.get(v.name)!.includes(v.labels![r])));
   if (predictRows.length < toPredict.length) {
     warnings.push({
@@ -209,8 +256,30 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   const columns = fixedColumns(formula, info, levelsOf);
   const n = observed.length;
   const p = columns.length;
-  const y = Float64Array.from(observed, (r) => yAll[r]);
-  const varY = checkResponse(y, p, formula.response, table.file);
+  // y trait-major; each trait checked over its observed records
+  const y = new Float64Array(n * t);
+  const isObserved = new Uint8Array(n * t);
+  const counts = new Int32Array(t);
+  const traitVar = new Float64Array(t);
+  yAlls.forEach((yAll, s) => {
+    const values: number[] = [];
+    observed.forEach((r, i) => {
+      y[s * n + i] = yAll[r];
+      if (!Number.isNaN(yAll[r])) {
+        isObserved[s * n + i] = 1;
+        values.push(yAll[r]);
+      }
+    });
+    counts[s] = values.length;
+    if (values.length === 0) {
+      throw new MixmcError(`the response '${responses[s]}' has no record among those used (each needs a value and complete covariates)`, {
+        file: table.file,
+        column: responses[s],
+      });
+    }
+    traitVar[s] = checkResponse(Float64Array.from(values), p, responses[s], table.file);
+  });
+  const varY = traitVar[0];
 
   // X in CSC form.
   const colPtr = new Int32Array(p + 1);
@@ -253,17 +322,19 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
       });
     }
   }
-  const random: RandomDesign[] = groups.map((g) => {
+  const random: RandomDesign[] = groups.map((g, k) => {
     const levels = levelsOf.get(g.name)!;
     const cov = opts.covariance?.[g.name];
-    const index = new Map(levels.map((l, k) => [l, k]));
+    const index = new Map(levels.map((l, j) => [l, j]));
     const level = Int32Array.from(observed, (r) => index.get(g.labels![r])!);
     const count = new Float64Array(levels.length);
     for (let i = 0; i < n; i++) count[level[i]]++;
-    // Σ_j var(z_j) with the n − 1 denominator: var(z_j) = (n_j − n_j²/n)/(n − 1).
-    let msx = 0;
-    for (let j = 0; j < levels.length; j++) msx += (count[j] - (count[j] * count[j]) / n) / Math.max(1, n - 1);
-    return { term: g.name, levels, q: levels.length, level, count, msx: cov ? cov.meanDiag : msx, cov };
+    const { coefs, correlated } = formula.random[k];
+    const z = coefficientValues(slopeValues[k], observed);
+    const msxCoef = Float64Array.from(coefs, (_, c) =>
+      cov ? cov.meanDiag * meanSquare(z, coefs.length, c, n) : incidenceMsx(level, levels.length, z, coefs.length, c),
+    );
+    return { term: g.name, coefs, correlated, z, msxCoef, levels, q: levels.length, level, count, msx: msxCoef[0], cov };
   });
 
   const m = predictRows.length;
@@ -273,84 +344,20 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     const index = new Map(levelsOf.get(g.name)!.map((l, k) => [l, k]));
     return Int32Array.from(predictRows, (r) => index.get(g.labels![r])!);
   });
+  const zPred = slopeValues.map((sl) => coefficientValues(sl, predictRows));
   const rowId = (r: number): string => (idCol >= 0 ? table.rows[r][idCol] : String(r + 1));
 
   return {
     response: formula.response,
     n,
     y,
+    traits: { names: responses, t, observed: isObserved, counts, varY: traitVar },
     ids: observed.map(rowId),
     varY,
     fixed: { p, names, colPtr, rowIdx, vals, xtx, xtxChol },
     random,
-    predict: { m, ids: predictRows.map(rowId), x: xPred, level: levelPred },
+    predict: { m, ids: predictRows.map(rowId), x: xPred, level: levelPred, z: zPred },
     warnings,
     markers: [],
   };
-}
-
-interface Column {
-  name: string;
-  value: (row: number) => number;
-}
-
-/**
- * The columns of X, R-style: intercept first, then each term in order. A factor in a term is coded
- * by treatment contrasts (the first level dropped) when the term without that factor is also in the
- * model (the intercept counts as the empty term), and by indicators of all its levels otherwise —
- * the rule R's model.matrix applies, so that the columns match lme4's.
- */
-function fixedColumns(formula: Formula, info: Map<string, VarInfo>, levelsOf: Map<string, string[]>): Column[] {
-  const cols: Column[] = [];
-  if (formula.intercept) cols.push({ name: fixedName('(Intercept)'), value: () => 1 });
-  const termKeys = new Set(formula.fixed.map((t) => [...t.vars].sort().join(':')));
-  const hasMargin = (vars: readonly string[], drop: string): boolean => {
-    const rest = vars.filter((v) => v !== drop);
-    return rest.length === 0 ? formula.intercept : termKeys.has([...rest].sort().join(':'));
-  };
-  for (const term of formula.fixed) {
-    // Each variable contributes a list of (label, value(row)) factors; the term's columns are the
-    // products over all variables, the first variable varying fastest (as in R).
-    let parts: { label: string; value: (r: number) => number }[] = [{ label: '', value: () => 1 }];
-    for (const vname of term.vars) {
-      const v = info.get(vname)!;
-      let own: { label: string; value: (r: number) => number }[];
-      if (v.kind === 'numeric') {
-        const num = v.num!;
-        own = [{ label: vname, value: (r) => num[r] }];
-      } else {
-        const levels = levelsOf.get(vname)!;
-        const used = hasMargin(term.vars, vname) ? levels.slice(1) : levels;
-        const labels = v.labels!;
-        own = used.map((lev) => ({ label: `${vname}:${lev}`, value: (r: number) => (labels[r] === lev ? 1 : 0) }));
-      }
-      const next: typeof parts = [];
-      for (const o of own) {
-        for (const pp of parts) {
-          const pv = pp.value;
-          const ov = o.value;
-          next.push({ label: pp.label === '' ? o.label : `${pp.label}:${o.label}`, value: (r) => pv(r) * ov(r) });
-        }
-      }
-      parts = next;
-    }
-    for (const pp of parts) cols.push({ name: fixedName(pp.label), value: pp.value });
-  }
-  return cols;
-}
-
-function crossProduct(p: number, colPtr: Int32Array, rowIdx: Int32Array, vals: Float64Array, n: number): Float64Array {
-  const dense = new Float64Array(n);
-  const xtx = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) {
-    dense.fill(0);
-    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) dense[rowIdx[k]] = vals[k];
-    for (let i = 0; i <= j; i++) {
-      let s = 0;
-      for (let k = colPtr[i]; k < colPtr[i + 1]; k++) s += vals[k] * dense[rowIdx[k]];
-      xtx[i * p + j] = s;
-      xtx[j * p + i] = s;
-    }
-  }
-  return xtx;
 }

@@ -1,13 +1,13 @@
 /**
- * lme4-style model formulas: `y ~ 1 + x + f + a:b + (1|g) + (1|g2)`.
+ * lme4-style model formulas: `y ~ 1 + x + f + a:b + (1|g) + (1 + x|g2)`, and several responses
+ * `cbind(y1, y2) ~ …` (the same terms for each trait).
  *
  * - The intercept is in by default; `0 +`, `+ 0` or `- 1` removes it.
  * - `a:b` is an interaction of variables (factors or covariates).
  * - `(1|g)` is a random intercept for the levels of g (its covariance is iid unless the spec gives
- *   one for g).
+ *   one for g); `(x|g)` and `(1 + x|g)` add a random slope on the covariate x, correlated with the
+ *   intercept; `(0 + x|g)` is the slope alone; `(1 + x || g)` makes the coefficients uncorrelated.
  * - `- term` removes a term listed before it.
- * Random slopes `(x|g)`, `(1 + x|g)` and uncorrelated terms `(1||g)` are not supported and are
- * rejected with an explicit message.
  */
 import { MixmcError } from '../errors.js';
 
@@ -18,13 +18,23 @@ export interface FixedTerm {
   readonly label: string;
 }
 
+/** The intercept's name among a random term's coefficients. */
+export const INTERCEPT = '(Intercept)';
+
 export interface RandomTerm {
-  /** The grouping variable of `(1|group)`. */
+  /** The grouping variable of `(… | group)`. */
   readonly group: string;
+  /** The coefficients of each level: '(Intercept)' and covariate names, in the order written. */
+  readonly coefs: readonly string[];
+  /** Whether the coefficients are correlated (`|`) or independent (`||`). */
+  readonly correlated: boolean;
 }
 
 export interface Formula {
+  /** The first response (the only one of a single-trait model). */
   readonly response: string;
+  /** Every response: `cbind(y1, y2)` gives two. */
+  readonly responses: readonly string[];
   readonly intercept: boolean;
   readonly fixed: readonly FixedTerm[];
   readonly random: readonly RandomTerm[];
@@ -57,7 +67,7 @@ function tokenize(src: string): Token[] {
     } else if (src.startsWith('||', i)) {
       out.push({ kind: 'op', text: '||', pos: i });
       i += 2;
-    } else if ('~+-:()|*/^'.includes(ch)) {
+    } else if ('~+-:()|*/^,'.includes(ch)) {
       out.push({ kind: 'op', text: ch, pos: i });
       i++;
     } else {
@@ -91,10 +101,78 @@ export function parseFormula(src: string): Formula {
     return t;
   };
 
-  const first = peek();
-  if (first?.kind !== 'name') throw formulaError(src, first ? first.pos : 0, 'expected the response name before ~');
-  const response = first.text;
-  k++;
+  /** `y` or `cbind(y1, y2, …)`. */
+  const parseResponses = (): string[] => {
+    const first = peek();
+    if (first?.kind !== 'name') throw formulaError(src, first ? first.pos : 0, 'expected the response name before ~');
+    k++;
+    if (first.text !== 'cbind' || toks[k]?.text !== '(') return [first.text];
+    k++;
+    const names: string[] = [];
+    for (;;) {
+      const t = toks[k];
+      if (t?.kind !== 'name') throw formulaError(src, t ? t.pos : end, 'expected a response name inside cbind(…)');
+      if (names.includes(t.text)) throw formulaError(src, t.pos, `response '${t.text}' is listed twice`);
+      names.push(t.text);
+      k++;
+      const sep = toks[k];
+      if (sep?.kind === 'op' && sep.text === ')') break;
+      if (!(sep?.kind === 'op' && sep.text === ',')) {
+        throw formulaError(src, sep ? sep.pos : end, "expected ',' or ')' in cbind(…)");
+      }
+      k++;
+    }
+    k++;
+    return names;
+  };
+
+  /** `(coefs | group)` or `(coefs || group)`, from after the '(' to after the ')'. */
+  const parseRandom = (open: Token): RandomTerm => {
+    let withIntercept = true;
+    const slopes: string[] = [];
+    let expectCoef = true;
+    let coefSign = 1;
+    let bar: Token | undefined;
+    while (k < toks.length) {
+      const t = toks[k];
+      if (t.kind === 'op' && (t.text === '|' || t.text === '||')) {
+        bar = t;
+        k++;
+        break;
+      }
+      if (t.kind === 'op' && (t.text === '+' || t.text === '-')) {
+        coefSign = t.text === '-' ? -1 : 1;
+        expectCoef = true;
+        k++;
+        continue;
+      }
+      if (!expectCoef) throw formulaError(src, t.pos, `expected + or | before '${t.text}'`);
+      if (t.kind === 'num' && (t.text === '0' || t.text === '1')) withIntercept = (t.text === '1') === coefSign > 0;
+      else if (t.kind === 'name') {
+        if (toks[k + 1]?.kind === 'op' && toks[k + 1].text === ':')
+          throw formulaError(src, toks[k + 1].pos, 'interactions are not supported as random slopes; make a column for the product');
+        if (coefSign < 0) throw formulaError(src, t.pos, 'a random slope cannot be removed with -');
+        if (slopes.includes(t.text)) throw formulaError(src, t.pos, `slope '${t.text}' is listed twice`);
+        slopes.push(t.text);
+      } else throw formulaError(src, t.pos, `unexpected '${t.text}' in a random term`);
+      coefSign = 1;
+      expectCoef = false;
+      k++;
+    }
+    if (!bar) throw formulaError(src, open.pos, 'parenthesised terms must be random effects of the form (1|group) or (1 + x|group)');
+    const coefs = [...(withIntercept ? [INTERCEPT] : []), ...slopes];
+    if (coefs.length === 0) throw formulaError(src, open.pos, 'a random term needs an intercept or a slope');
+    const g = toks[k];
+    if (g?.kind !== 'name') throw formulaError(src, g ? g.pos : end, `expected a grouping variable after ${bar.text}`);
+    k++;
+    if (toks[k] && toks[k].kind === 'op' && toks[k].text === ':') {
+      throw formulaError(src, toks[k].pos, 'nested grouping factors (1|a:b) are not supported; make a column for the combined factor');
+    }
+    expectOp(')');
+    return { group: g.text, coefs, correlated: bar.text === '|' };
+  };
+
+  const responses = parseResponses();
   expectOp('~');
   if (k >= toks.length) throw formulaError(src, end, 'expected terms after ~');
 
@@ -133,27 +211,11 @@ export function parseFormula(src: string): Formula {
     } else if (t.kind === 'op' && t.text === '(') {
       const open = t;
       k++;
-      const a = toks[k];
-      const bar = toks[k + 1];
-      const barIndex = toks.findIndex((x, idx) => idx > k && x.kind === 'op' && (x.text === '|' || x.text === '||'));
-      if (barIndex < 0) throw formulaError(src, open.pos, 'parenthesised terms must be random effects of the form (1|group)');
-      if (toks[barIndex].text === '||') {
-        throw formulaError(src, toks[barIndex].pos, 'uncorrelated random effects (||) are not supported; use (1|group)');
-      }
-      if (!(a && a.kind === 'num' && a.text === '1' && bar && bar.kind === 'op' && bar.text === '|')) {
-        throw formulaError(src, open.pos, 'random slopes and correlated random terms are not supported; only random intercepts (1|group)');
-      }
-      k += 2;
-      const g = toks[k];
-      if (g?.kind !== 'name') throw formulaError(src, g ? g.pos : end, 'expected a grouping variable after |');
-      k++;
-      if (toks[k] && toks[k].kind === 'op' && toks[k].text === ':') {
-        throw formulaError(src, toks[k].pos, 'nested grouping factors (1|a:b) are not supported; make a column for the combined factor');
-      }
-      expectOp(')');
+      const term = parseRandom(open);
       if (sign < 0) throw formulaError(src, open.pos, 'a random term cannot be removed with -');
-      if (random.some((r) => r.group === g.text)) throw formulaError(src, open.pos, `random term (1|${g.text}) is listed twice`);
-      random.push({ group: g.text });
+      if (random.some((r) => r.group === term.group))
+        throw formulaError(src, open.pos, `the grouping variable '${term.group}' has two random terms; write them as one, e.g. (1 + x|${term.group})`);
+      random.push(term);
     } else if (t.kind === 'name') {
       const vars = [t.text];
       k++;
@@ -176,5 +238,5 @@ export function parseFormula(src: string): Formula {
     expectTerm = false;
   }
   if (expectTerm) throw formulaError(src, end, 'the formula ends with an operator');
-  return { response, intercept, fixed, random };
+  return { response: responses[0], responses, intercept, fixed, random };
 }

@@ -122,3 +122,47 @@ export function derivedSpec(
     ...(genetic.length === 1 ? { h2: { variance: genetic[0], name: H2 } } : {}),
   };
 }
+
+/*
+ * Multivariate models (several traits, or random terms with several coefficients). A term's
+ * components are its traits (intercepts only), its coefficients (one trait), or TRAIT:COEF (both):
+ *   b[LABEL](TRAIT)                          a fixed effect of one trait (several traits)
+ *   u[TERM:LEVEL](COMPONENT)                 a level's effect on one component
+ *   var[TERM](C), cov[TERM](C1,C2), cor[TERM](C1,C2)
+ *   var[residual](TRAIT), cov[residual](T1,T2), cor[residual](T1,T2)
+ *   var[genetic](TRAIT), cov[genetic](T1,T2), cor[genetic](T1,T2), h2(TRAIT)
+ */
+
+/** The components of a term with `traits` and coefficients `coefs`, trait-major (trait s, coefficient c at s·nc + c). */
+export function componentLabels(traits: readonly string[], coefs: readonly string[]): string[] {
+  if (traits.length === 1) return [...coefs];
+  if (coefs.length === 1 && coefs[0] === '(Intercept)') return [...traits];
+  return traits.flatMap((t) => coefs.map((c) => `${t}:${c}`));
+}
+
+/** A name for one trait of a multi-trait model: `NAME(TRAIT)`; the name itself with one trait. */
+export function ofTrait(name: string, trait: string, traits: number): string {
+  return traits > 1 ? `${name}(${trait})` : name;
+}
+
+/** u[TERM:LEVEL](COMPONENT) (u[TERM:LEVEL] when the term has one component). */
+export function levelComponentName(term: string, level: string, component: string, components: number): string {
+  return components > 1 ? `${levelName(term, level)}(${component})` : levelName(term, level);
+}
+
+/** var[TERM](C) on the diagonal, cov[TERM](C1,C2) off it (var[TERM] for a one-component term). */
+export function covarianceName(term: string, components: readonly string[], a: number, b: number): string {
+  if (components.length === 1) return varianceName(term);
+  return a === b ? `var[${term}](${components[a]})` : `cov[${term}](${components[a]},${components[b]})`;
+}
+
+export function correlationName(term: string, components: readonly string[], a: number, b: number): string {
+  return `cor[${term}](${components[a]},${components[b]})`;
+}
+
+/** The elements of a d × d covariance that are traced: the upper triangle row by row (diagonal only when uncorrelated). */
+export function covarianceElements(d: number, correlated: boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) if (correlated || a === b) out.push([a, b]);
+  return out;
+}

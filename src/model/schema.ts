@@ -58,12 +58,23 @@ export function runSpecSchema(): Record<string, unknown> {
       then: { propertyNames: { enum: [...MARKER_SET_KEYS, ...PRIOR_OPTIONS[p]] } },
     })),
   };
+  const matrix = (entry: object): object => ({ type: 'array', minItems: 1, maxItems: 64, items: { type: 'array', minItems: 1, maxItems: 64, items: entry } });
   const variancePrior = {
     type: 'object',
-    description: 'σ² ~ Scaled-Inv-χ²(df, scale)',
+    description:
+      'σ² ~ Scaled-Inv-χ²(df, scale); for a term with several components, Σ ~ Inverse-Wishart(df, df·scale) with scale a matrix (or the variances of an uncorrelated term)',
     additionalProperties: false,
     required: ['df', 'scale'],
-    properties: { df: positive(1e6), scale: positive(MAX_SCALE) },
+    properties: {
+      df: positive(1e6),
+      scale: {
+        oneOf: [
+          positive(MAX_SCALE),
+          matrix({ type: 'number', minimum: -MAX_SCALE, maximum: MAX_SCALE }),
+          { type: 'array', minItems: 1, maxItems: 64, items: positive(MAX_SCALE) },
+        ],
+      },
+    },
   };
   const withBlend = (key: string): object => ({
     type: 'object',
@@ -87,10 +98,13 @@ export function runSpecSchema(): Record<string, unknown> {
         ],
       },
       id: { type: 'string', minLength: 1 },
-      formula: { type: 'string', minLength: 1, description: 'lme4 style, e.g. y ~ 1 + env + (1|sire)' },
+      formula: { type: 'string', minLength: 1, description: 'lme4 style, e.g. y ~ 1 + env + (1|sire), cbind(y1, y2) ~ 1 + (1|sire), y ~ 1 + x + (1 + x|g)' },
       factors: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
       priors: { type: 'object', additionalProperties: variancePrior },
-      fixedVariances: { type: 'object', additionalProperties: positive(MAX_SCALE) },
+      fixedVariances: {
+        type: 'object',
+        additionalProperties: { oneOf: [positive(MAX_SCALE), matrix({ type: 'number', minimum: -MAX_SCALE, maximum: MAX_SCALE })] },
+      },
       mcmc: {
         type: 'object',
         additionalProperties: false,

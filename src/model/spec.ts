@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { parseTable, readTable, type Table } from '../io/csv.js';
-import type { CovarianceSpec, DataRow, MarkerSpec, McmcConfig, ResolvedMcmc, RunSpec, VariancePrior } from '../types.js';
+import type { CovarianceSpec, DataRow, MarkerSpec, MatrixPrior, McmcConfig, ResolvedMcmc, RunSpec, VariancePrior } from '../types.js';
 import { DEFAULT_MCMC } from './defaults.js';
 import { parseFormula, type Formula } from './formula.js';
 import { markerTerm } from './names.js';
@@ -18,8 +18,9 @@ export interface ResolvedSpec {
   readonly formula: Formula;
   readonly table: Table;
   readonly mcmc: ResolvedMcmc;
-  readonly priors: Record<string, VariancePrior>;
-  readonly fixedVariances: Record<string, number>;
+  /** By term; a MatrixPrior only for a term with several components (checked where the design is known). */
+  readonly priors: Record<string, VariancePrior | MatrixPrior>;
+  readonly fixedVariances: Record<string, number | number[][]>;
   /** The marker sets, with canonical prior names, genotype paths resolved, and `name` '' for the one unnamed set. */
   readonly markers: readonly MarkerSpec[];
   /** Covariance structures by random term (paths relative to baseDir). */
@@ -44,8 +45,8 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   checkFactors(spec.factors ?? [], table);
   const markers = spec.markers === undefined ? [] : markerSets(spec.markers, baseDir);
   const varianceTerms = [...formula.random.map((r) => r.group), ...markers.map((m) => markerTerm(m.name ?? '')), 'residual'];
-  const priors = checkTerms<VariancePrior>(spec.priors ?? {}, varianceTerms, 'priors');
-  const fixedVariances = checkTerms<number>(spec.fixedVariances ?? {}, varianceTerms, 'fixedVariances');
+  const priors = checkTerms<VariancePrior | MatrixPrior>(spec.priors ?? {}, varianceTerms, 'priors');
+  const fixedVariances = checkTerms<number | number[][]>(spec.fixedVariances ?? {}, varianceTerms, 'fixedVariances');
   const mcmc = resolveMcmc({ ...(spec.mcmc ?? {}), ...flags }, file);
   const covariance = checkCovariance(
     spec,

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
-import type { FitResult, MarkerInfo, MarkerSetReport, PriorReport, ResolvedMcmc, RunSpec, Summary } from '../types.js';
+import type { FitResult, MarkerInfo, MarkerSetReport, MatrixPriorReport, PriorReport, ResolvedMcmc, RunSpec, Summary } from '../types.js';
 import { VERSION } from '../version.js';
 import { csvField, csvValue, writeFileAtomic } from './files.js';
 
@@ -25,6 +25,7 @@ export function summaryObject(res: FitResult): Summary {
         thin: run.mcmc.thin,
         seed: run.mcmc.seed,
         priors: run.priors,
+        ...(run.covariancePriors ? { covariancePriors: run.covariancePriors } : {}),
         fixedVariances: run.fixedVariances,
         records: run.records,
       },
@@ -46,7 +47,9 @@ export interface RunRecord {
   mcmc: ResolvedMcmc;
   priors: PriorReport[];
   markerSets: MarkerSetReport[];
-  fixedVariances: Record<string, number>;
+  fixedVariances: Record<string, number | number[][]>;
+  /** The covariance-matrix priors of a multivariate model. */
+  covariancePriors?: MatrixPriorReport[];
   /** Per marker set: effect draws kept every saveEvery-th kept draw (fixed at the first run). */
   saveEvery: number[];
   /** The marker sweep kernel. */
@@ -112,9 +115,12 @@ export function markersFile(name: string): string {
  */
 export function writeResults(dir: string, res: FitResult): void {
   const { fitted, predicted } = res.effects;
-  const lines = ['id,observed,mean,sd'];
-  fitted.labels.forEach((id, i) => lines.push([csvField(id), csvValue(fitted.observed[i]), csvValue(fitted.mean[i]), csvValue(fitted.sd[i])].join(',')));
-  if (predicted) predicted.labels.forEach((id, i) => lines.push([csvField(id), 'NA', csvValue(predicted.mean[i]), csvValue(predicted.sd[i])].join(',')));
+  const byTrait = fitted.traits !== undefined;
+  const lines = [byTrait ? 'id,trait,observed,mean,sd' : 'id,observed,mean,sd'];
+  const row = (id: string, trait: string | undefined, observed: string, mean: number, sd: number): string =>
+    [csvField(id), ...(byTrait ? [csvField(trait ?? '')] : []), observed, csvValue(mean), csvValue(sd)].join(',');
+  fitted.labels.forEach((id, i) => lines.push(row(id, fitted.traits?.[i], csvValue(fitted.observed[i]), fitted.mean[i], fitted.sd[i])));
+  if (predicted) predicted.labels.forEach((id, i) => lines.push(row(id, predicted.traits?.[i], 'NA', predicted.mean[i], predicted.sd[i])));
   writeFileAtomic(join(dir, 'fitted.csv'), `${lines.join('\n')}\n`);
   writeRandomEffects(dir, res);
   writeMarkerFiles(dir, res);
@@ -133,10 +139,17 @@ export function randomEffectsFile(term: string): string {
  */
 function writeRandomEffects(dir: string, res: FitResult): void {
   for (const r of res.effects.random) {
-    const rows = ['level,mean,sd,pev,reliability'];
-    r.levels.forEach((level, j) =>
-      rows.push([csvField(level), csvValue(r.mean[j]), csvValue(r.sd[j]), csvValue(r.sd[j] * r.sd[j]), csvValue(r.reliability[j])].join(',')),
-    );
+    const d = r.components.length;
+    const rows = [d > 0 ? 'level,component,mean,sd,pev,reliability' : 'level,mean,sd,pev,reliability'];
+    r.mean.forEach((mean, j) => {
+      const level = r.levels[d > 0 ? Math.floor(j / d) : j];
+      const sd = r.sd[j];
+      rows.push(
+        [csvField(level), ...(d > 0 ? [csvField(r.components[j % d])] : []), csvValue(mean), csvValue(sd), csvValue(sd * sd), csvValue(r.reliability[j])].join(
+          ',',
+        ),
+      );
+    });
     writeFileAtomic(join(dir, randomEffectsFile(r.term)), `${rows.join('\n')}\n`);
   }
 }

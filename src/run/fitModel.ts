@@ -6,13 +6,11 @@
 import { existsSync } from 'node:fs';
 import type { PreparedModel } from '../blocks/plan.js';
 import { MixmcError } from '../errors.js';
-import type { ChainLayout } from '../blocks/sampler.js';
 import { trackerLabels } from '../blocks/sampler.js';
 import { momentRow } from '../diagnostics/summary.js';
-import { RunningMoments } from '../mcmc/moments.js';
 import type { ChainState } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
-import { varianceName } from '../model/names.js';
+import { covarianceName, varianceName } from '../model/names.js';
 import { buildSampler } from '../blocks/sampler.js';
 import { stateArrays } from '../mcmc/state.js';
 import { drawsPath, effectsPath, readCheckpoint } from '../output/checkpoint.js';
@@ -25,22 +23,10 @@ import type { ChainResult, ChainTask } from '../parallel/chainTask.js';
 import { ChainError, defaultWorkers, runChains, type ChainPool } from '../parallel/pool.js';
 import { shareDesign } from '../parallel/share.js';
 import { chainKey } from '../rng/rng.js';
-import type {
-  ChainDraws,
-  ChainFailure,
-  EffectSummary,
-  FitEffects,
-  RandomEffects,
-  RunWarning,
-  SummaryRow,
-  FitResult,
-  McmcConfig,
-  ProgressEvent,
-  RunInfo,
-  RunSpec,
-} from '../types.js';
+import type { ChainDraws, ChainFailure, FitResult, McmcConfig, ProgressEvent, RunInfo, RunSpec } from '../types.js';
 import { VERSION } from '../version.js';
 import { summarizeDrawsParallel } from './summaries.js';
+import { fitEffects, heldFixedNames, pooledEffects, pooledShares, priorShares, reliabilities } from './effects.js';
 
 /** Options of `fit`: chain settings that override the spec's `mcmc`, and how the chains run. */
 export interface FitOptions extends McmcConfig {
@@ -213,6 +199,7 @@ function runRecord(model: PreparedModel, options: FitOptions, workers: number, p
     baseDir: options.baseDir ?? process.cwd(),
     mcmc: { ...mcmc, workers },
     priors: model.priors,
+    ...(model.covariancePriors ? { covariancePriors: model.covariancePriors } : {}),
     markerSets: model.markerSets,
     fixedVariances: model.resolved.fixedVariances,
     saveEvery: model.saveEvery,
@@ -239,53 +226,13 @@ function runInfo(model: PreparedModel): RunInfo {
     spec: resolved.spec,
     mcmc: resolved.mcmc,
     priors: model.priors,
+    ...(model.covariancePriors ? { covariancePriors: model.covariancePriors } : {}),
     markerSets: model.markerSets,
     fixedVariances: resolved.fixedVariances,
     geneticTerms: geneticTerms(design),
     response: design.response,
     records: design.n,
     kernel: model.settings.kernel,
-  };
-}
-
-/** Posterior means and SDs of every tracker, pooled over chains (Chan, Golub & LeVeque 1979). */
-function pooledEffects(layout: ChainLayout, labels: readonly (readonly string[])[], results: readonly ChainResult[]): EffectSummary[] {
-  return labels.map((l, i) => {
-    const parts = results.map((r) => RunningMoments.from(r.moments[i]));
-    const pooled = parts.length > 0 ? RunningMoments.pool(parts) : new RunningMoments(layout.trackerSizes[i]);
-    const sd = new Float64Array(l.length);
-    for (let j = 0; j < sd.length; j++) sd[j] = pooled.sd(j);
-    return { labels: l, mean: pooled.mean, sd };
-  });
-}
-
-/** The effects of a fit by role, from the pooled trackers. */
-function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEffects {
-  const { roles } = model.layout;
-  const { design } = model;
-  return {
-    random: roles.random.map((t, k) => ({
-      term: design.random[k].term,
-      levels: design.random[k].levels,
-      ...pooled[t],
-      reliability: new Float64Array(pooled[t].mean.length).fill(NaN),
-    })),
-    markerSets: roles.markerSets.map((r, s) => {
-      const md = design.markers[s];
-      return {
-        term: md.term,
-        name: md.name,
-        file: md.file,
-        markers: md.markers,
-        means: md.means,
-        center: md.center,
-        effects: pooled[r.effects],
-        ...(r.pip !== undefined ? { pip: pooled[r.pip] } : {}),
-      };
-    }),
-    ...(roles.gebv !== undefined ? { gebv: pooled[roles.gebv] } : {}),
-    fitted: { ...pooled[roles.fitted], observed: design.y },
-    ...(roles.predicted !== undefined ? { predicted: pooled[roles.predicted] } : {}),
   };
 }
 
@@ -296,14 +243,20 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
   const labels = trackerLabels(design, model.settings);
   const effects = fitEffects(model, pooledEffects(layout, labels, results));
   const used = trimToCommonLength(chains);
-  const heldFixed = Object.keys(resolved.fixedVariances).map(varianceName);
+  const heldFixed = heldFixedNames(model);
   const summary = await summarizeDrawsParallel(
     { names: layout.params, chains: used.map((c) => c.draws) },
     { prob, heldFixed, geneticTerms: geneticTerms(design) },
   );
-  // σ²u of a term: its fixed value, or the posterior mean of its draws
-  const varianceOf = (term: string): number =>
-    resolved.fixedVariances[term] ?? summary.parameters.find((r) => r.variable === varianceName(term))?.mean ?? Number.NaN;
+  // σ²u of component c of term k: its fixed value, or the posterior mean of its draws
+  const meanOf = (variable: string): number => summary.parameters.find((r) => r.variable === variable)?.mean ?? Number.NaN;
+  const varianceOf = (k: number, c: number): number => {
+    const multi = model.settings.multi;
+    if (!multi) return model.settings.fixedVariances[design.random[k].term] ?? meanOf(varianceName(design.random[k].term));
+    const s = multi.terms[k];
+    const d = s.components.length;
+    return s.fixed ? s.fixed[c * d + c] : meanOf(covarianceName(s.term, s.components, c, c));
+  };
   // Random-effect levels that are not traced are summarised from their running moments.
   const traced = new Set(layout.params);
   for (const e of effects.random) {
@@ -311,7 +264,7 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
       if (!traced.has(label)) summary.parameters.push(momentRow(label, e.mean[j], e.sd[j]));
     });
   }
-  effects.random.forEach((e, k) => reliabilities(e, design.random[k].cov?.diagK, varianceOf(design.random[k].term)));
+  effects.random.forEach((e, k) => reliabilities(e, design.random[k].cov?.diagK, (c) => varianceOf(k, c)));
   const shareWarnings =
     layout.roles.priorShare !== undefined && results.length > 0 ? priorShares(summary.parameters, pooledShares(layout, labels, results), model) : [];
   const warnings = [...design.warnings, ...shareWarnings, ...summary.warnings];
@@ -325,58 +278,6 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
     });
   }
   return { run: runInfo(model), params: layout.params, chains, effects, summary: { ...summary, warnings }, failures, interrupted };
-}
-
-/** The prior shares' posterior means, by variable, pooled over the chains. */
-function pooledShares(layout: ChainLayout, labels: readonly (readonly string[])[], results: readonly ChainResult[]): Map<string, number> {
-  const t = layout.roles.priorShare!;
-  const pooled = RunningMoments.pool(results.map((r) => RunningMoments.from(r.moments[t])));
-  return new Map(labels[t].map((l, j) => [l, pooled.mean[j]]));
-}
-
-/**
- * A prior share above this is warned about. Calibrated on sire models with the default prior (df 5,
- * mode var(y)/2 split over the terms): 40 sires × 12 progeny with σ²s = 0.1 give a share of 0.34 and
- * a posterior mean of 0.23 against REML's 0.09 (the prior sets the variance); 400 sires give 0.07 and
- * 0.12 (the data do); 40 sires with σ²s = 0.4 give 0.17 and 0.47.
- */
-export const PRIOR_SHARE_WARNING = 0.25;
-
-/**
- * Record each variance's prior share in its summary row, and warn where the prior sets the variance.
- * Mutates: the rows' priorShare.
- */
-function priorShares(rows: SummaryRow[], shares: ReadonlyMap<string, number>, model: PreparedModel): RunWarning[] {
-  const out: RunWarning[] = [];
-  const prior = (variable: string): { df: number; scale: number } | undefined => {
-    const term = variable.slice(4, -1);
-    return model.priors.find((p) => p.term === term) ?? (model.markerSets.find((m) => m.term === term)?.hyper as { df: number; scale: number } | undefined);
-  };
-  for (const row of rows) {
-    const share = shares.get(row.variable);
-    if (share === undefined) continue;
-    row.priorShare = share;
-    if (share <= PRIOR_SHARE_WARNING) continue;
-    const p = prior(row.variable);
-    const given = p ? ` (df ${p.df}, scale ${Number(p.scale.toPrecision(3))})` : '';
-    out.push({
-      subject: row.variable,
-      severity: 5 + share,
-      message: `the prior${given} supplies ${Math.round(100 * share)}% of its posterior scale (prior share ${share.toFixed(2)}): the data say little about it and the estimate follows the prior; refit with a weaker prior (a smaller df, e.g. "priors": {"${row.variable.slice(4, -1)}": {"df": 1, "scale": ...}}) and compare`,
-    });
-  }
-  return out;
-}
-
-/**
- * Reliabilities 1 − PEV/(σ²u·K_jj) of a term's levels (PEV = posterior variance), in [0, 1]; NaN
- * when σ²u is unknown (no draws). Mutates: e.reliability.
- */
-function reliabilities(e: RandomEffects, diagK: Float64Array | undefined, varU: number): void {
-  for (let j = 0; j < e.sd.length; j++) {
-    const prior = varU * (diagK ? diagK[j] : 1);
-    e.reliability[j] = prior > 0 ? Math.max(0, 1 - (e.sd[j] * e.sd[j]) / prior) : Number.NaN;
-  }
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */

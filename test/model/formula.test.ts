@@ -21,10 +21,31 @@ describe('formula parser', () => {
     expect(parseFormula('y ~ a + b - a').fixed.map((t) => t.label)).toEqual(['b']);
   });
 
-  it('rejects random slopes and correlated terms with a clear message', () => {
-    expect(() => parseFormula('y ~ (x|g)')).toThrowError(/random slopes .* not supported/);
-    expect(() => parseFormula('y ~ (1 + x|g)')).toThrowError(/random slopes .* not supported/);
-    expect(() => parseFormula('y ~ (1||g)')).toThrowError(/uncorrelated random effects/);
+  it('parses random slopes as lme4 does: (x|g) = (1 + x|g), (0 + x|g) the slope alone, || uncorrelated', () => {
+    const coefs = (f: string) => parseFormula(f).random.map((r) => [r.group, r.coefs.join('+'), r.correlated]);
+    expect(coefs('y ~ (x|g)')).toEqual([['g', '(Intercept)+x', true]]);
+    expect(coefs('y ~ (1 + x|g)')).toEqual([['g', '(Intercept)+x', true]]);
+    expect(coefs('y ~ (0 + x|g)')).toEqual([['g', 'x', true]]);
+    expect(coefs('y ~ (x - 1|g)')).toEqual([['g', 'x', true]]);
+    expect(coefs('y ~ (1 + x + z || g)')).toEqual([['g', '(Intercept)+x+z', false]]);
+    expect(coefs('y ~ (1|g)')).toEqual([['g', '(Intercept)', true]]);
+  });
+
+  it('rejects random terms it cannot fit, saying why', () => {
+    expect(() => parseFormula('y ~ (0|g)')).toThrowError(/needs an intercept or a slope/);
+    expect(() => parseFormula('y ~ (1|g) + (0 + x|g)')).toThrowError(/'g' has two random terms; write them as one, e.g. \(1 \+ x\|g\)/);
+    expect(() => parseFormula('y ~ (a:b|g)')).toThrowError(/interactions are not supported as random slopes/);
+    expect(() => parseFormula('y ~ (x + x|g)')).toThrowError(/slope 'x' is listed twice/);
+    expect(() => parseFormula('y ~ (1|a:b)')).toThrowError(/nested grouping factors/);
+  });
+
+  it('parses several responses in cbind(…)', () => {
+    const f = parseFormula('cbind(y1, y2, y3) ~ 1 + sex + (1|sire)');
+    expect(f.responses).toEqual(['y1', 'y2', 'y3']);
+    expect(f.response).toBe('y1');
+    expect(parseFormula('y ~ 1').responses).toEqual(['y']);
+    expect(() => parseFormula('cbind(y1, y1) ~ 1')).toThrowError(/response 'y1' is listed twice/);
+    expect(() => parseFormula('cbind(y1 y2) ~ 1')).toThrowError(/expected ',' or '\)' in cbind/);
   });
 
   it('reports the position of syntax errors', () => {
