@@ -10,6 +10,7 @@ import { fit, fitWithHooks, resumeFit } from '../../src/api/fit.js';
 import type { FitResult } from '../../src/types.js';
 import { readChainFiles } from '../../src/io/draws.js';
 import { simulateMarkers } from '../helpers/markers.js';
+import { simulateSires } from '../helpers/multi.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -26,6 +27,24 @@ const marker = {
   kernel: 'wasm' as const,
   markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
   mcmc: { chains: 3, iterations: 400, burnin: 100, thin: 1, seed: 13 },
+};
+const multi = {
+  data: simulateSires(
+    25,
+    6,
+    [
+      [0.5, 0.2],
+      [0.2, 0.8],
+    ],
+    [
+      [1, 0.3],
+      [0.3, 2],
+    ],
+    0.2,
+    3,
+  ).map((r, i) => ({ ...r, x: (i % 7) - 3 })),
+  formula: 'cbind(y1, y2) ~ 1 + x + (1 + x|sire)',
+  mcmc: { chains: 3, iterations: 300, burnin: 50, thin: 1, seed: 14 },
 };
 
 function sameDraws(a: FitResult, b: FitResult): void {
@@ -54,6 +73,7 @@ describe('determinism: in-process = 1 worker = 2 workers, bit for bit', () => {
   for (const [name, spec] of [
     ['mixed model', mixed],
     ['marker model', marker],
+    ['multi-trait model with a slope and missing traits', multi],
   ] as const) {
     it(name, async () => {
       const inProcess = await fit(spec, { workers: 0 });
@@ -104,6 +124,27 @@ describe('interrupt and resume', () => {
     const longer = await fit({ ...mixed, mcmc: { ...mixed.mcmc, iterations: 1000 } }, { workers: 0 });
     sameDraws(longer, extended);
     expect(extended.run.mcmc.iterations).toBe(1000);
+  });
+});
+
+describe('interrupt and resume of a multivariate model', () => {
+  it('resuming gives the draws of an uninterrupted run (covariance matrices and imputed traits in the checkpoint)', async () => {
+    const spec = { ...multi, mcmc: { ...multi.mcmc, iterations: 1200 } };
+    const full = await fit(spec, { workers: 0 });
+    const dir = tempDir();
+    const controller = new AbortController();
+    const partial = await fit(spec, {
+      workers: 0,
+      outDir: dir,
+      signal: controller.signal,
+      flush: { draws: 40, ms: 10_000 },
+      onProgress: (e) => {
+        if (e.iteration >= 400 && e.chain === 1) controller.abort();
+      },
+    });
+    expect(partial.interrupted).toBe(true);
+    const resumed = await resumeFit(dir, { workers: 2 });
+    sameDraws(full, resumed);
   });
 });
 
