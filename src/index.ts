@@ -26,6 +26,7 @@ export { ChainPool, defaultWorkers } from './parallel/pool.js';
 export type { CompareResult } from './reml/compare.js';
 export {
   blup,
+  multiBlupAt,
   reml,
   type BlupResult,
   type FixedEstimate,

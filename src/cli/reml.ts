@@ -1,6 +1,6 @@
 /** `mixmc reml`: REML (or ML) variance components with BLUE and BLUP, or BLUE/BLUP at fixed variances. */
 import type { Command } from 'commander';
-import { blup, MixmcError, prepare, reml, toJson } from '../index.js';
+import { blup, MixmcError, multiBlupAt, prepare, reml, toJson } from '../index.js';
 import { fmt } from './format.js';
 import { alignRows, readConfig } from './options.js';
 
@@ -12,7 +12,13 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
   const missing = terms.filter((t) => model.resolved.fixedVariances[t] === undefined);
   if (missing.length === 0) {
     // every variance known: BLUE/BLUP with the chosen solver (SE and PEV with Cholesky only)
-    const b = blup(model.design, model.settings.fixedVariances, solver, { markers: model.design.markers.length > 0 });
+    const multi = model.settings.multi;
+    const b = multi
+      ? multiBlupAt(
+          model.design,
+          [...multi.terms, multi.residual].map((c) => Float64Array.from(c.fixed!)),
+        )
+      : blup(model.design, model.settings.fixedVariances, solver, { markers: model.design.markers.length > 0 });
     const out = { fixed: b.fixed, random: b.random, solver: b.solver, iterations: b.solverIterations };
     if (flags.json) {
       process.stdout.write(toJson(out));
@@ -37,7 +43,7 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
   }
   const r = reml(model.design, { method: flags.ml ? 'ML' : 'REML', markers: model.design.markers.length > 0 });
   const out = {
-    varianceComponents: r.varianceComponents.map((v) => ({ term: v.term, estimate: v.estimate, se: v.se, boundary: v.boundary })),
+    varianceComponents: r.varianceComponents.map((v) => ({ term: v.term, variable: v.variable, estimate: v.estimate, se: v.se, boundary: v.boundary })),
     fixed: r.fixed,
     random: r.random.map((u) => ({ variable: u.variable, blup: u.blup, pev: u.pev, reliability: u.reliability })),
     logLik: r.logLik,
@@ -57,7 +63,7 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
   lines.push(
     alignRows([
       ['variance', 'estimate', 'se'],
-      ...r.varianceComponents.map((v) => [v.term, fmt(v.estimate, 6) + (v.boundary ? ' (boundary)' : ''), fmt(v.se, 4)]),
+      ...r.varianceComponents.map((v) => [v.variable, fmt(v.estimate, 6) + (v.boundary ? ' (boundary)' : ''), fmt(v.se, 4)]),
     ]),
   );
   lines.push('', alignRows([['fixed', 'estimate', 'se'], ...r.fixed.map((f) => [f.variable, fmt(f.estimate, 6), fmt(f.se, 4)])]));

@@ -10,9 +10,10 @@
  */
 import { argsort, averageRanks } from '../diagnostics/sort.js';
 import { quantileSorted, sorted } from '../diagnostics/stats.js';
-import type { Design } from '../model/design.js';
+import { isMultivariate, type Design } from '../model/design.js';
 import { axpyColumn } from '../model/markers.js';
-import { H2, isMarkerTerm, markerSetNames, RESIDUAL, VAR_GENETIC, varianceName } from '../model/names.js';
+import { covarianceName, H2, isMarkerTerm, markerSetNames, ofTrait, RESIDUAL, VAR_GENETIC, VAR_RESIDUAL, varianceName } from '../model/names.js';
+import { INTERCEPT } from '../model/formula.js';
 import type { EffectSummary, FitResult, RunWarning, SummaryRow } from '../types.js';
 import type { RemlResult } from './reml.js';
 
@@ -145,7 +146,7 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
   const notCompared = r.varianceComponents
     .filter((v) => isMarkerTerm(v.term) && priorOf.get(v.term) !== 'BRR')
     .map((v) => ({
-      variable: varianceName(v.term),
+      variable: v.variable,
       reason: `under ${priorOf.get(v.term)} it is not the common variance of every marker effect that SNP-BLUP REML estimates; compare var[genetic] and h2`,
     }));
   const skipped = new Set(notCompared.map((x) => x.variable));
@@ -230,16 +231,39 @@ function quadratic(a: readonly number[], cov: readonly (readonly number[])[]): n
  * the variance of the one pedigree or genomic term.
  */
 function geneticFunctions(r: RemlResult, design: Design, fitRes: FitResult): Omit<VarianceComparison, 'posterior'>[] {
-  const terms = r.varianceComponents.map((v) => v.term);
+  const variables = r.varianceComponents.map((v) => v.variable);
   const theta = r.varianceComponents.map((v) => v.estimate);
   const boundary = r.varianceComponents.some((v) => v.boundary);
-  const e = terms.indexOf(RESIDUAL);
-  // σ²g as a linear function a'θ of the components
-  const a = new Array<number>(terms.length).fill(0);
   const out: Omit<VarianceComparison, 'posterior'>[] = [];
+  /** h² = a'θ/(a'θ + θ_e) with its delta-method SE: ∂h²/∂θ_k = a_k θ_e/(a'θ + θ_e)², ∂h²/∂θ_e = −a'θ/(a'θ + θ_e)². */
+  const heritability = (variable: string, a: number[], e: number): void => {
+    if (!fitRes.params.includes(variable) || e < 0) return;
+    const g = a.reduce((sum, ak, k) => sum + ak * theta[k], 0);
+    const total = g + theta[e];
+    const grad = a.map((ak) => (ak * theta[e]) / total ** 2);
+    grad[e] = -g / total ** 2;
+    out.push({ variable, reml: { estimate: g / total, se: Math.sqrt(quadratic(grad, r.covariance)), boundary } });
+  };
+  const traits = design.traits.names;
+  if (isMultivariate(design)) {
+    // h2 per trait of the one pedigree or genomic term with random intercepts only
+    const genetic = design.random.filter((t) => t.cov && t.coefs.length === 1 && t.coefs[0] === INTERCEPT);
+    if (genetic.length !== 1 || design.random.filter((t) => t.cov).length !== 1) return out;
+    traits.forEach((trait, s) => {
+      const a = new Array<number>(theta.length).fill(0);
+      const k = variables.indexOf(covarianceName(genetic[0].term, traits, s, s));
+      if (k < 0) return;
+      a[k] = 1;
+      heritability(ofTrait(H2, trait, traits.length), a, variables.indexOf(covarianceName(RESIDUAL, traits, s, s)));
+    });
+    return out;
+  }
+  const e = variables.indexOf(VAR_RESIDUAL);
+  // σ²g as a linear function a'θ of the components
+  const a = new Array<number>(theta.length).fill(0);
   if (design.markers.length > 0) {
     for (const md of design.markers) {
-      const k = terms.indexOf(md.term);
+      const k = variables.indexOf(varianceName(md.term));
       if (k >= 0) a[k] = md.msx;
     }
     const g = a.reduce((sum, ak, k) => sum + ak * theta[k], 0);
@@ -247,15 +271,9 @@ function geneticFunctions(r: RemlResult, design: Design, fitRes: FitResult): Omi
   } else {
     const genetic = fitRes.run.geneticTerms;
     if (genetic.length !== 1) return out;
-    a[terms.indexOf(genetic[0])] = 1;
+    a[variables.indexOf(varianceName(genetic[0]))] = 1;
   }
-  if (!fitRes.params.includes(H2) || e < 0) return out;
-  const g = a.reduce((sum, ak, k) => sum + ak * theta[k], 0);
-  const total = g + theta[e];
-  // ∂h²/∂θ_k = a_k σ²e/(σ²g + σ²e)², ∂h²/∂σ²e = −σ²g/(σ²g + σ²e)²
-  const grad = a.map((ak) => (ak * theta[e]) / total ** 2);
-  grad[e] = -g / total ** 2;
-  out.push({ variable: H2, reml: { estimate: g / total, se: Math.sqrt(quadratic(grad, r.covariance)), boundary } });
+  heritability(H2, a, e);
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { MixmcError } from '../errors.js';
 import { choleskyInPlace, cholSolve, inverseFromCholesky } from '../linalg/dense.js';
-import type { SparseSym } from '../linalg/sparse.js';
+import { type SparseSym, toDense } from '../linalg/sparse.js';
 import { SymbolicCholesky } from '../linalg/sparseCholesky.js';
 import { denseC, sparseC, type Mme } from './mme.js';
 
@@ -44,6 +44,30 @@ function denseFactor(c: Float64Array, m: number): Factor | undefined {
 }
 
 /**
+ * Factors symmetric positive-definite matrices of one pattern, many times: dense when the system is
+ * small (≤ SMALL_SYSTEM) or dense (≥ DENSE_FRACTION non-zero, up to DENSE_REML_LIMIT), sparse
+ * otherwise with the ordering and symbolic analysis done once (only the values change).
+ */
+export class SpdFactorizer {
+  private symbolic: SymbolicCholesky | undefined;
+  private readonly sparse: boolean;
+
+  /** @param force true: sparse; false: dense; undefined: chosen from the size and density of `a`. */
+  constructor(a: SparseSym, force?: boolean) {
+    const m = a.n;
+    this.sparse = m > DENSE_REML_LIMIT || (force ?? (m > SMALL_SYSTEM && a.colIdx.length < DENSE_FRACTION * m * m));
+  }
+
+  /** @returns undefined when `a` is not positive definite. */
+  factor(a: SparseSym): Factor | undefined {
+    if (!this.sparse) return denseFactor(toDense(a), a.n);
+    if (!this.symbolic?.matches(a)) this.symbolic = SymbolicCholesky.analyze(a);
+    const l = this.symbolic.factor(a);
+    return l && { logDet: l.logDet, solve: (b) => l.solve(b), inv: (i, j) => l.inverseEntry(i, j) };
+  }
+}
+
+/**
  * Factors C (or its random block C_uu for ML) for one MME at any λ. Dense when the system is small
  * (≤ SMALL_SYSTEM unknowns) or dense (≥ DENSE_FRACTION of C non-zero, up to DENSE_REML_LIMIT);
  * sparse otherwise, with the ordering and symbolic factorisation done once per block, since λ
@@ -52,7 +76,7 @@ function denseFactor(c: Float64Array, m: number): Factor | undefined {
  */
 export class CFactorizer {
   private readonly sparse: boolean;
-  private readonly symbolic = new Map<'all' | 'random', SymbolicCholesky>();
+  private readonly factorizers = new Map<'all' | 'random', SpdFactorizer>();
 
   constructor(
     private readonly mme: Mme,
@@ -80,13 +104,12 @@ export class CFactorizer {
     } else {
       const full = sparseC(mme, lambdas);
       const a = skip === 0 ? full : subMatrix(full, skip);
-      let sym = this.symbolic.get(block);
-      if (!sym?.matches(a)) {
-        sym = SymbolicCholesky.analyze(a);
-        this.symbolic.set(block, sym);
+      let factorizer = this.factorizers.get(block);
+      if (!factorizer) {
+        factorizer = new SpdFactorizer(a, true);
+        this.factorizers.set(block, factorizer);
       }
-      const l = sym.factor(a);
-      f = l && { logDet: l.logDet, solve: (b) => l.solve(b), inv: (i, j) => l.inverseEntry(i, j) };
+      f = factorizer.factor(a);
     }
     if (!f) throw new MixmcError('the mixed-model equations are singular (a fixed effect not estimable?)', { term: 'formula' });
     return f;

@@ -17,72 +17,18 @@
 import { choleskyInPlace, cholSolve, invertSPD } from '../linalg/dense.js';
 import { gaussSeidel, pcg } from '../linalg/sparse.js';
 import { MixmcError } from '../errors.js';
-import type { Design } from '../model/design.js';
+import { isMultivariate, type Design } from '../model/design.js';
+import { varianceName } from '../model/names.js';
+import { multiBlupAt, multiReml } from './multiReml.js';
+export { multiBlupAt };
 import type { Solver } from '../types.js';
 import { CFactorizer, type Factor } from './factor.js';
+import type { BlupResult, RandomPrediction, RemlOptions, RemlResult } from './remlTypes.js';
 import { buildMme, crossW, residuals, sparseC, type Mme } from './mme.js';
 
 export { DENSE_REML_LIMIT } from './factor.js';
 
-export interface RemlOptions {
-  method?: 'REML' | 'ML';
-  maxIterations?: number;
-  /** Converged when |Δℓ| < tol·max(1, |ℓ|) and every component changes by < sqrt(tol) relative (default 1e-9). */
-  tol?: number;
-  emIterations?: number;
-  /** Starting variances by term ('residual' included); default var(y)/(K + 1) each. */
-  start?: Record<string, number>;
-  /** Include the marker sets as SNP-BLUP terms (K = I). */
-  markers?: boolean;
-  /**
-   * true: the sparse factorisation; false: dense (only up to DENSE_REML_LIMIT unknowns). Default: dense
-   * for small or dense systems (see {@link CFactorizer}), sparse otherwise.
-   */
-  sparse?: boolean;
-}
-
-export interface VarianceComponent {
-  term: string;
-  estimate: number;
-  se: number;
-  /** The component went to the boundary (0) and was held there. */
-  boundary: boolean;
-}
-
-export interface FixedEstimate {
-  variable: string;
-  estimate: number;
-  se: number;
-}
-
-export interface RandomPrediction {
-  variable: string;
-  blup: number;
-  pev: number;
-  reliability: number;
-}
-
-export interface BlupResult {
-  fixed: FixedEstimate[];
-  random: RandomPrediction[];
-  solver: Exclude<Solver, 'auto'>;
-  /** Iterations of an iterative solver (0 for Cholesky). */
-  solverIterations: number;
-}
-
-export interface RemlResult extends BlupResult {
-  method: 'REML' | 'ML';
-  varianceComponents: VarianceComponent[];
-  /**
-   * Sampling covariance of the variance components (the inverse average-information matrix), in the
-   * order of varianceComponents; NaN in the rows and columns of a component held at the boundary.
-   */
-  covariance: number[][];
-  logLik: number;
-  iterations: number;
-  converged: boolean;
-  history: { iteration: number; logLik: number; change: number; step: number; kind: 'EM' | 'AI' }[];
-}
+export type { BlupResult, FixedEstimate, RandomPrediction, RemlOptions, RemlResult, VarianceComponent } from './remlTypes.js';
 
 interface Evaluation {
   logLik: number;
@@ -188,6 +134,10 @@ function evaluate(mme: Mme, factorizer: CFactorizer, theta: Float64Array, method
 
 /** Fit variance components; BLUE/BLUP at the estimates. */
 export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
+  if (isMultivariate(design)) {
+    if (opts.markers && design.markers.length > 0) throw new MixmcError('marker sets in multivariate REML are not supported', { term: 'markers' });
+    return multiReml(design, opts);
+  }
   const method = opts.method ?? 'REML';
   const mme = buildMme(design, { markers: opts.markers });
   const factorizer = new CFactorizer(mme, opts.sparse);
@@ -259,7 +209,7 @@ export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
   const aiInv = invertSPD(sub, d);
   const varianceComponents = names.map((term, k) => {
     const a = free.indexOf(k);
-    return { term, estimate: boundary[k] ? 0 : theta[k], se: a >= 0 ? Math.sqrt(aiInv[a * d + a]) : NaN, boundary: boundary[k] };
+    return { term, variable: varianceName(term), estimate: boundary[k] ? 0 : theta[k], se: a >= 0 ? Math.sqrt(aiInv[a * d + a]) : NaN, boundary: boundary[k] };
   });
   const covariance = names.map((_, k) =>
     names.map((_, l) => {
