@@ -208,7 +208,9 @@ function remlBench(): void {
     const r = reml(model.design);
     const t2 = performance.now();
     const unknowns = 2 * (model.design.fixed.p + model.design.random[0].q);
-    out.push(remlRow(`bivariate animal model: ${model.design.random[0].q} animals, ${model.design.n} records, 15% of y2 missing (sparse)`, unknowns, t0, t1, t2, r));
+    out.push(
+      remlRow(`bivariate animal model: ${model.design.random[0].q} animals, ${model.design.n} records, 15% of y2 missing (sparse)`, unknowns, t0, t1, t2, r),
+    );
   }
   table('reml: AI-REML (setup = reading, A⁻¹ or G, design; iterations include the EM start)', out);
 }
