@@ -151,11 +151,11 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     }));
   const skipped = new Set(notCompared.map((x) => x.variable));
   const varianceComponents: VarianceComparison[] = r.varianceComponents
-    .filter((v) => !skipped.has(varianceName(v.term)))
+    .filter((v) => !skipped.has(v.variable))
     .map((v) => ({
-      variable: varianceName(v.term),
+      variable: v.variable,
       reml: { estimate: v.estimate, se: v.se, boundary: v.boundary },
-      posterior: posteriorOf(varianceName(v.term)),
+      posterior: posteriorOf(v.variable),
     }));
   for (const g of geneticFunctions(r, design, fitRes)) varianceComponents.push({ ...g, posterior: posteriorOf(g.variable) });
   const fixed = r.fixed.map((f) => {
@@ -225,7 +225,8 @@ function quadratic(a: readonly number[], cov: readonly (readonly number[])[]): n
 }
 
 /**
- * The REML counterparts of the posterior's genetic quantities, with delta-method SEs:
+ * The REML counterparts of the posterior's derived quantities, with delta-method SEs: the
+ * correlations of a multivariate model's covariance matrices;
  * var[genetic] = Σ_s σ²β_s·MSx_s of the marker sets (MSx_s = Σ_j var(x_j) over the records, the
  * expected variance of M_s β_s), and h2 = σ²g/(σ²g + σ²e), σ²g being var[genetic] or, without markers,
  * the variance of the one pedigree or genomic term.
@@ -246,6 +247,22 @@ function geneticFunctions(r: RemlResult, design: Design, fitRes: FitResult): Omi
   };
   const traits = design.traits.names;
   if (isMultivariate(design)) {
+    // correlations ρ = c/sqrt(v_a v_b): ∂ρ/∂c = 1/sqrt(v_a v_b), ∂ρ/∂v_a = −ρ/(2v_a)
+    for (const name of fitRes.params) {
+      const m = /^cor\[(.+)\]\((.+),(.+)\)$/.exec(name);
+      if (!m) continue;
+      const [, term, ca, cb] = m;
+      const c = variables.indexOf(`cov[${term}](${ca},${cb})`);
+      const va = variables.indexOf(`var[${term}](${ca})`);
+      const vb = variables.indexOf(`var[${term}](${cb})`);
+      if (c < 0 || va < 0 || vb < 0) continue;
+      const rho = theta[c] / Math.sqrt(theta[va] * theta[vb]);
+      const grad = new Array<number>(theta.length).fill(0);
+      grad[c] = 1 / Math.sqrt(theta[va] * theta[vb]);
+      grad[va] = -rho / (2 * theta[va]);
+      grad[vb] = -rho / (2 * theta[vb]);
+      out.push({ variable: name, reml: { estimate: rho, se: Math.sqrt(quadratic(grad, r.covariance)), boundary } });
+    }
     // h2 per trait of the one pedigree or genomic term with random intercepts only
     const genetic = design.random.filter((t) => t.cov && t.coefs.length === 1 && t.coefs[0] === INTERCEPT);
     if (genetic.length !== 1 || design.random.filter((t) => t.cov).length !== 1) return out;

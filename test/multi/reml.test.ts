@@ -168,3 +168,31 @@ describe('a bivariate sire model with 20% of the second trait missing', () => {
     }
   });
 });
+
+describe('compare on multivariate models', () => {
+  it('sleepstudy: every covariance element and the correlation, REML beside the posterior', async () => {
+    const { compare } = await import('../../src/api/compare.js');
+    const { comparison: c } = await compare(
+      {
+        data: fixturePath('sleepstudy.csv'),
+        formula: 'Reaction ~ 1 + Days + (1 + Days | Subject)',
+        mcmc: { chains: 2, iterations: 1500, burnin: 300, seed: 4 },
+      },
+      { workers: 0 },
+    );
+    expect(c.varianceComponents.map((v) => v.variable)).toEqual([
+      'var[Subject]((Intercept))',
+      'cov[Subject]((Intercept),Days)',
+      'var[Subject](Days)',
+      'var[residual]',
+      'cor[Subject]((Intercept),Days)',
+    ]);
+    const cor = c.varianceComponents[4];
+    // lme4's correlation 0.066, its SE by the delta method from the AI matrix
+    expect(cor.reml.estimate).toBeCloseTo(9.6043 / Math.sqrt(612.09 * 35.0717), 4);
+    expect(cor.reml.se).toBeGreaterThan(0.1);
+    expect(c.random.map((r) => r.term)).toEqual(['u[Subject]']);
+    expect(c.random[0].correlation).toBeGreaterThan(0.95);
+    expect(c.fixed.map((f) => f.variable)).toEqual(['b[(Intercept)]', 'b[Days]']);
+  });
+});
