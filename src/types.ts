@@ -188,6 +188,8 @@ export interface MarkerSetEffects {
   effects: EffectSummary;
   /** Posterior inclusion probabilities (mixture priors). */
   pip?: EffectSummary;
+  /** Several traits: effects (and PIPs) are marker-major, one per trait in this order. */
+  traits?: readonly string[];
 }
 
 /** The high-dimensional results of a fit, by role. */
@@ -195,8 +197,8 @@ export interface FitEffects {
   /** One per random term, in formula order: the levels u[TERM:LEVEL]. */
   random: RandomEffects[];
   markerSets: MarkerSetEffects[];
-  /** Genomic values Σ_s M_s β_s of the genotyped individuals (records first, then the others). */
-  gebv?: EffectSummary;
+  /** Genomic values Σ_s M_s β_s of the genotyped individuals (records first, then the others; trait-major with several traits). */
+  gebv?: EffectSummary & { traits?: readonly string[] };
   /**
    * Fitted values of the records in the likelihood, beside their observed response; with several
    * traits, trait-major (every record of the first trait, then the second, …), with the trait of each

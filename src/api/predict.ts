@@ -53,6 +53,12 @@ function fromRunDir(dir: string): EffectSource[] {
     throw new MixmcError(`not the run directory of a finished marker model fit (${(err as Error).message})`, { file });
   }
   if (layout.version !== 2) throw new MixmcError('the run was written by an older mixmc; fit it again with this version', { file });
+  if (layout.sets.some((s) => s.traits)) {
+    throw new MixmcError(
+      'predict works on single-trait marker models; a multi-trait run has the GEBVs of every trait of its genotyped individuals in gebv.csv',
+      { file },
+    );
+  }
   return layout.sets.map((set) => {
     const p = set.markers.length;
     const chains = set.rows.map((rows, k) => {

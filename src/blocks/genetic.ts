@@ -71,7 +71,7 @@ export class GeneticBlock implements Block {
 }
 
 /** dst[offset + i] += a·x_{row[i], j} over the set's individuals without a record (imputed, centred). Mutates: dst. */
-function predictedAxpy(md: Design['markers'][number], j: number, a: number, row: Int32Array, dst: Float64Array, offset: number): void {
+export function predictedAxpy(md: Design['markers'][number], j: number, a: number, row: Int32Array, dst: Float64Array, offset: number): void {
   const { codes, stride } = md.pred;
   const mean = md.means[j];
   const c = md.center[j];
@@ -84,7 +84,7 @@ function predictedAxpy(md: Design['markers'][number], j: number, a: number, row:
 }
 
 /** The first record of every id, and the individuals genotyped in every set without a record (in the first set's order). */
-function gebvIndividuals(design: Design): { first: Map<string, number>; predIds: string[] } {
+export function gebvIndividuals(design: Design): { first: Map<string, number>; predIds: string[] } {
   const first = new Map<string, number>();
   design.ids.forEach((id, i) => {
     if (!first.has(id)) first.set(id, i);

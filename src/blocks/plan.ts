@@ -16,7 +16,8 @@ import { resolveCovariancePriors, scalarVariances } from '../model/matrixPriors.
 import { buildMarkerDesign, type MarkerDesign } from '../model/markers.js';
 import { markerSetNames, markerTerm } from '../model/names.js';
 import { resolveSpec, type ResolvedSpec } from '../model/spec.js';
-import type { MarkerSetReport, MatrixPriorReport, McmcConfig, PriorReport, RunSpec, RunWarning } from '../types.js';
+import type { MarkerSetReport, MarkerSpec, MatrixPriorReport, McmcConfig, PriorReport, RunSpec, RunWarning } from '../types.js';
+import { planMultiMarkers } from './multi/markers.js';
 import { planMarkerSet, type MarkerPlan } from './registry.js';
 import { chainLayout, type ChainLayout, type SamplerSettings } from './sampler.js';
 
@@ -67,7 +68,10 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
         : undefined,
   });
   const nTerms = design.random.length + sets.length;
-  if (isMultivariate(design)) return prepareMultivariate(resolved, design, nTerms);
+  const warnings: RunWarning[] = [...design.warnings];
+  const arena: Arena | undefined = sets.length > 0 ? createArena() : undefined;
+  const mds = sets.map((spec, s) => markerDesign(spec, genotypes[s], design, arena!, sets.length, warnings));
+  if (isMultivariate(design)) return prepareMultivariate(resolved, { ...design, markers: mds, arena, warnings }, nTerms);
   const scalar = scalarVariances(resolved.priors, resolved.fixedVariances);
   const random = resolvePriors(
     design.varY,
@@ -76,26 +80,17 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     nTerms,
   );
   const residual = random.pop()!;
-  const warnings: RunWarning[] = [...design.warnings];
-  const mds: MarkerDesign[] = [];
-  const arena: Arena | undefined = sets.length > 0 ? createArena() : undefined;
   const plans: MarkerPlan[] = [];
   const markerPriors: PriorReport[] = [];
   const markerSets: MarkerSetReport[] = [];
   sets.forEach((spec, s) => {
-    const name = spec.name ?? '';
-    const term = markerTerm(name);
-    const md = buildMarkerDesign(genotypes[s], design.ids, arena!, { center: spec.center, name });
-    const where = sets.length > 1 ? ` (${term})` : '';
-    if (md.imputed > 0) warnings.push({ subject: term, severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean${where}` });
-    if (md.monomorphic > 0) warnings.push({ subject: term, severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped${where}` });
-    const names = markerSetNames(name);
-    const ctx = { spec, md, names, varY: design.varY, r2: r2Share(nTerms), userPrior: scalar.priors[term], fixedVariance: scalar.fixed[term] };
+    const md = mds[s];
+    const names = markerSetNames(md.name);
+    const ctx = { spec, md, names, varY: design.varY, r2: r2Share(nTerms), userPrior: scalar.priors[md.term], fixedVariance: scalar.fixed[md.term] };
     const { plan, report, rules } = planMarkerSet(spec.prior, ctx);
-    mds.push(md);
     plans.push(plan);
     markerPriors.push(report);
-    markerSets.push({ term, prior: spec.prior, hyper: plan.hyper, rules });
+    markerSets.push({ term: md.term, prior: spec.prior, hyper: plan.hyper, rules });
   });
   design = { ...design, markers: mds, arena, warnings };
   const priors = [...random, ...markerPriors, residual];
@@ -115,19 +110,57 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
  * every random term and the residual, and the multivariate sampler.
  */
 function prepareMultivariate(resolved: ResolvedSpec, design: Design, nTerms: number): PreparedModel {
-  if (resolved.markers.length > 0) {
-    throw new MixmcError('marker sets in a multivariate model are not supported yet; fit one trait at a time', { term: 'markers' });
-  }
   const { terms, residual, reports } = resolveCovariancePriors(design, resolved.priors, resolved.fixedVariances, nTerms);
+  const markerSets: MarkerSetReport[] = [];
+  const markers = design.markers.map((md, s) => {
+    const spec = resolved.markers[s];
+    const { plan, report, rules } = planMultiMarkers(
+      spec,
+      md,
+      design.traits.names,
+      design.traits.varY,
+      r2Share(nTerms),
+      resolved.priors[md.term],
+      resolved.fixedVariances[md.term],
+    );
+    reports.splice(reports.length - 1, 0, report);
+    markerSets.push({
+      term: md.term,
+      prior: spec.prior,
+      hyper: { covariance: report.scale, df: report.df, ...(plan.pi ? { pi: plan.pi.start, estimatePi: plan.pi.estimate } : {}) },
+      rules,
+    });
+    return plan;
+  });
   const settings: SamplerSettings = {
     priors: {},
     fixedVariances: {},
     traceLevels: resolved.mcmc.traceLevels,
     markers: [],
     kernel: kernelOf(resolved.spec.kernel),
-    multi: { terms, residual },
+    multi: { terms, residual, markers },
   };
-  return { resolved, design, priors: [], covariancePriors: reports, markerSets: [], settings, layout: chainLayout(design, settings), saveEvery: [] };
+  return {
+    resolved,
+    design,
+    priors: [],
+    covariancePriors: reports,
+    markerSets,
+    settings,
+    layout: chainLayout(design, settings),
+    saveEvery: resolved.markers.map((m) => m.saveEffects ?? 0),
+  };
+}
+
+/** A marker set's design (records aligned to the genotypes), with its warnings. Mutates: warnings. */
+function markerDesign(spec: MarkerSpec, genotypes: GenotypeTable, design: Design, arena: Arena, sets: number, warnings: RunWarning[]): MarkerDesign {
+  const name = spec.name ?? '';
+  const term = markerTerm(name);
+  const md = buildMarkerDesign(genotypes, design.ids, arena, { center: spec.center, name });
+  const where = sets > 1 ? ` (${term})` : '';
+  if (md.imputed > 0) warnings.push({ subject: term, severity: 1, message: `${md.imputed} missing genotype(s) imputed with the column mean${where}` });
+  if (md.monomorphic > 0) warnings.push({ subject: term, severity: 1, message: `${md.monomorphic} monomorphic marker(s) dropped${where}` });
+  return md;
 }
 
 /** The marker kernel: MIXMC_KERNEL (auto, wasm or js) if set, else the spec's `kernel`, else auto. */

@@ -19,7 +19,7 @@ import type { VariancePrior } from '../types.js';
 import { fittedTracker, predictedTracker } from './fitted.js';
 import { DerivedBlock, derivedParams } from './derived.js';
 import { FixedBlock } from './fixed.js';
-import { buildMultiSampler, type MultiSettings, multiParams, multiTrackerLabels } from './multi/sampler.js';
+import { buildMultiSampler, type MultiSettings, multiParams, multiTrackers } from './multi/sampler.js';
 import { GeneticBlock, gebvLabels } from './genetic.js';
 import { effectLabels, pipLabels, type MarkerBlock } from './markers/base.js';
 import { RandomIidBlock, levelLabels } from './random.js';
@@ -88,7 +88,7 @@ function slots(design: Design, settings: SamplerSettings): Slot[] {
 
 /** The labels of every tracker, in tracker order (for the results; a chain needs only their sizes). */
 export function trackerLabels(design: Design, settings: SamplerSettings): (readonly string[])[] {
-  if (settings.multi) return multiTrackerLabels(design);
+  if (settings.multi) return multiTrackers(design, settings.multi).labels;
   const out: (readonly string[])[] = design.random.map(levelLabels);
   design.markers.forEach((md, s) => {
     const names = markerSetNames(md.name);
@@ -130,13 +130,8 @@ function priorShareTracker(labels: readonly string[], blocks: readonly Block[]):
 /** The layout of a chain of `design` under `settings`. */
 export function chainLayout(design: Design, settings: SamplerSettings): ChainLayout {
   if (settings.multi) {
-    const sizes = multiTrackerLabels(design).map((l) => l.length);
-    const k = design.random.length;
-    return {
-      params: multiParams(design, settings.multi, settings.traceLevels),
-      trackerSizes: sizes,
-      roles: { random: design.random.map((_, j) => j), markerSets: [], fitted: k, ...(design.predict.m > 0 ? { predicted: k + 1 } : {}) },
-    };
+    const { labels, roles } = multiTrackers(design, settings.multi);
+    return { params: multiParams(design, settings.multi, settings.traceLevels), trackerSizes: labels.map((l) => l.length), roles };
   }
   const params = sweepOrder(slots(design, settings)).flatMap((s) => s.params);
   const labels = trackerLabels(design, settings);
@@ -155,7 +150,7 @@ export function chainLayout(design: Design, settings: SamplerSettings): ChainLay
 
 /** A chain's sampler: its blocks in sweep order, its trackers in layout order, and its state. */
 export function buildSampler(design: Design, settings: SamplerSettings): Sampler {
-  if (settings.multi) return buildMultiSampler(design, settings.multi, settings.traceLevels);
+  if (settings.multi) return buildMultiSampler(design, settings.multi, settings.traceLevels, settings.kernel);
   const blocks: Block[] = [new FixedBlock(design)];
   const trackers: Tracker[] = [];
   design.random.forEach((r, k) => {

@@ -4,6 +4,9 @@
  * in the same order on the same memory, lane by lane: record r of a block of 16 accumulates into
  * accumulator ((r >> 1) & 3), lane (r & 1); so both kernels give the same bits. It reads every code's
  * value from the byte table at address 0 (the nibble table holds the same values).
+ *
+ * Long because: it mirrors wasm/sweep.as.ts section by section, in one closure that holds the
+ * single-column state every sweep shares.
  */
 import type { SweepKernel } from './sweepKernel.js';
 
@@ -236,6 +239,78 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
     if (off !== 0) for (let i = 0; i < n; i++) f64[eb + i] += off;
   };
 
+  /* Multi-trait sweeps: each column's state (S, off, pending a, pending marker) in st, swapped in around every use. */
+  const loadColumn = (st: number, s: number): void => {
+    const a = (st >> 3) + 4 * s;
+    S = f64[a];
+    off = f64[a + 1];
+    pendingA = f64[a + 2];
+    pendingJ = f64[a + 3];
+  };
+  const saveColumn = (st: number, s: number): void => {
+    const a = (st >> 3) + 4 * s;
+    f64[a] = S;
+    f64[a + 1] = off;
+    f64[a + 2] = pendingA;
+    f64[a + 3] = pendingJ;
+  };
+  const startColumns = (desc: number, e: number, pitch: number, t: number, st: number): void => {
+    for (let s = 0; s < t; s++) {
+      start(desc, e + s * pitch);
+      saveColumn(st, s);
+    }
+  };
+  const crossColumns = (desc: number, j: number, e: number, pitch: number, t: number, st: number, out: number): void => {
+    for (let s = 0; s < t; s++) {
+      loadColumn(st, s);
+      f64[(out >> 3) + s] = crossResidual(desc, j, e + s * pitch);
+      saveColumn(st, s);
+    }
+  };
+  const pendColumn = (st: number, s: number, j: number, a: number): void => {
+    const at = (st >> 3) + 4 * s;
+    f64[at + 2] = a;
+    f64[at + 3] = j;
+  };
+  const finishColumns = (desc: number, e: number, pitch: number, t: number, st: number): void => {
+    for (let s = 0; s < t; s++) {
+      loadColumn(st, s);
+      finish(desc, e + s * pitch);
+      saveColumn(st, s);
+    }
+  };
+  /** In-place Cholesky of the t × t matrix at f64 index c (lower triangle). */
+  const smallCholesky = (c: number, t: number): void => {
+    for (let j = 0; j < t; j++) {
+      let d = f64[c + j * t + j];
+      for (let k = 0; k < j; k++) {
+        const l = f64[c + j * t + k];
+        d -= l * l;
+      }
+      const ljj = Math.sqrt(d);
+      f64[c + j * t + j] = ljj;
+      for (let i = j + 1; i < t; i++) {
+        let v = f64[c + i * t + j];
+        for (let k = 0; k < j; k++) v -= f64[c + i * t + k] * f64[c + j * t + k];
+        f64[c + i * t + j] = v / ljj;
+      }
+    }
+  };
+  const smallForward = (c: number, t: number, x: number): void => {
+    for (let i = 0; i < t; i++) {
+      let v = f64[x + i];
+      for (let k = 0; k < i; k++) v -= f64[c + i * t + k] * f64[x + k];
+      f64[x + i] = v / f64[c + i * t + i];
+    }
+  };
+  const smallBackward = (c: number, t: number, x: number): void => {
+    for (let i = t - 1; i >= 0; i--) {
+      let v = f64[x + i];
+      for (let k = i + 1; k < t; k++) v -= f64[c + k * t + i] * f64[x + k];
+      f64[x + i] = v / f64[c + i * t + i];
+    }
+  };
+
   return {
     normalSweep(desc, e, _scaled, beta, prior, common, ridge, varE, z): void {
       start(desc, e);
@@ -347,6 +422,101 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
         pendingJ = j;
       }
       finish(desc, e);
+    },
+    mvNormalSweep(desc, e, pitch, t, st, _scaled, beta, w, ginv, z, work): void {
+      startColumns(desc, e, pitch, t, st);
+      const p = field(desc, 12);
+      const xx = field(desc, 40) >> 3;
+      const xe = work >> 3;
+      const rhs = xe + t;
+      const noise = xe + 2 * t;
+      const c = xe + 3 * t;
+      const wb = w >> 3;
+      const gb = ginv >> 3;
+      for (let j = 0; j < p; j++) {
+        crossColumns(desc, j, e, pitch, t, st, work);
+        const xxj = f64[xx + j];
+        const bj = (beta >> 3) + j * t;
+        for (let a = 0; a < t; a++) f64[xe + a] = f64[xe + a] + xxj * f64[bj + a];
+        for (let a = 0; a < t; a++) {
+          let v = 0;
+          for (let b = 0; b < t; b++) v += f64[wb + a * t + b] * f64[xe + b];
+          f64[rhs + a] = v;
+          for (let b = 0; b < t; b++) f64[c + a * t + b] = xxj * f64[wb + a * t + b] + f64[gb + a * t + b];
+          f64[noise + a] = f64[(z >> 3) + j * t + a];
+        }
+        smallCholesky(c, t);
+        smallForward(c, t, rhs);
+        smallBackward(c, t, rhs);
+        smallBackward(c, t, noise);
+        for (let a = 0; a < t; a++) {
+          const old = f64[bj + a];
+          const now = f64[rhs + a] + f64[noise + a];
+          f64[bj + a] = now;
+          pendColumn(st, a, j, old - now);
+        }
+      }
+      finishColumns(desc, e, pitch, t, st);
+    },
+
+    mvMixtureSweep(desc, e, pitch, t, st, _scaled, b, alpha, delta, ri, gi, logPi, z, u, work): void {
+      startColumns(desc, e, pitch, t, st);
+      const p = field(desc, 12);
+      const xx = field(desc, 40) >> 3;
+      const wv = work >> 3;
+      const old = wv + t;
+      const rb = ri >> 3;
+      const gb = gi >> 3;
+      for (let j = 0; j < p; j++) {
+        crossColumns(desc, j, e, pitch, t, st, work);
+        const xxj = f64[xx + j];
+        const base = j * t;
+        let pattern = 0;
+        for (let m = 0; m < t; m++) {
+          const am = f64[(alpha >> 3) + base + m];
+          f64[old + m] = am;
+          f64[wv + m] = f64[wv + m] + xxj * am;
+          if (f64[(delta >> 3) + base + m] !== 0) pattern |= 1 << m;
+        }
+        for (let k = 0; k < t; k++) {
+          const gi11 = f64[gb + k * t + k];
+          const c11 = gi11 + f64[rb + k * t + k] * xxj;
+          let s0 = 0;
+          let s1 = 0;
+          let wr = 0;
+          for (let m = 0; m < t; m++) {
+            wr += f64[wv + m] * f64[rb + m * t + k];
+            if (m === k) continue;
+            const bm = f64[(b >> 3) + base + m];
+            const g = f64[gb + k * t + m] * bm;
+            s0 += g;
+            s1 += g + xxj * f64[(delta >> 3) + base + m] * f64[rb + k * t + m] * bm;
+          }
+          const g0 = -s0 / gi11;
+          const g1 = (wr - s1) / c11;
+          const d0 = pattern & ~(1 << k);
+          const d1 = pattern | (1 << k);
+          const l0 = -0.5 * (Math.log(gi11) - g0 * g0 * gi11) + f64[(logPi >> 3) + d0];
+          const l1 = -0.5 * (Math.log(c11) - g1 * g1 * c11) + f64[(logPi >> 3) + d1];
+          const p1 = 1 / (1 + Math.exp(l0 - l1));
+          const zk = f64[(z >> 3) + base + k];
+          const at = base + k;
+          if (f64[(u >> 3) + at] < p1) {
+            const bk = g1 + zk / Math.sqrt(c11);
+            f64[(b >> 3) + at] = bk;
+            f64[(alpha >> 3) + at] = bk;
+            f64[(delta >> 3) + at] = 1;
+            pattern = d1;
+          } else {
+            f64[(b >> 3) + at] = g0 + zk / Math.sqrt(gi11);
+            f64[(alpha >> 3) + at] = 0;
+            f64[(delta >> 3) + at] = 0;
+            pattern = d0;
+          }
+        }
+        for (let k = 0; k < t; k++) pendColumn(st, k, j, f64[old + k] - f64[(alpha >> 3) + base + k]);
+      }
+      finishColumns(desc, e, pitch, t, st);
     },
   };
 }

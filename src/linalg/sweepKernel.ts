@@ -34,4 +34,36 @@ export interface SweepKernel {
     z: number,
     u: number,
   ): void;
+  /** Multi-trait BRR (wasm/sweep.as.ts): t residual columns `pitch` bytes apart, their states in st (4 f64 each). */
+  mvNormalSweep(
+    desc: number,
+    e: number,
+    pitch: number,
+    t: number,
+    st: number,
+    scaled: number,
+    beta: number,
+    w: number,
+    ginv: number,
+    z: number,
+    work: number,
+  ): void;
+  /** Multi-trait BayesC (wasm/sweep.as.ts). */
+  mvMixtureSweep(
+    desc: number,
+    e: number,
+    pitch: number,
+    t: number,
+    st: number,
+    scaled: number,
+    b: number,
+    alpha: number,
+    delta: number,
+    ri: number,
+    gi: number,
+    logPi: number,
+    z: number,
+    u: number,
+    work: number,
+  ): void;
 }

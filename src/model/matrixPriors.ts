@@ -29,7 +29,7 @@ export interface CovarianceSetting {
   fixed?: number[];
 }
 
-type Given = VariancePrior | MatrixPrior;
+export type Given = VariancePrior | MatrixPrior;
 
 /**
  * The scalar priors and fixed variances of a single-trait model with random intercepts.
@@ -118,7 +118,7 @@ function fixedMatrix(v: number | number[][], term: string, components: string[])
 }
 
 /** A covariance setting and its report: the user's prior or fixed value, or the default rule with `modes` on the diagonal. */
-function setting(
+export function covarianceSetting(
   term: string,
   components: string[],
   correlated: boolean,
@@ -168,13 +168,13 @@ export function resolveCovariancePriors(
     const modes = components.map((_, c) => (varY[Math.floor(c / nc)] * (DEFAULT_R2 / k)) / r.msxCoef[c % nc]);
     const ruleOf = (c: number): string =>
       `mode(${components[c]}) = var(${traits[Math.floor(c / nc)]})·(R²/K)/MSx = ${fmtNum(varY[Math.floor(c / nc)])}·(${DEFAULT_R2}/${k})/${fmtNum(r.msxCoef[c % nc])} = ${fmtNum(modes[c])}`;
-    const out = setting(r.term, components, r.correlated, modes, ruleOf, priors[r.term], fixed[r.term]);
+    const out = covarianceSetting(r.term, components, r.correlated, modes, ruleOf, priors[r.term], fixed[r.term]);
     reports.push(out.report);
     return out.setting;
   });
   const modes = traits.map((_, s) => varY[s] * (1 - DEFAULT_R2));
   const ruleOf = (s: number): string => `mode(${traits[s]}) = var(${traits[s]})·(1 − R²) = ${fmtNum(varY[s])}·${1 - DEFAULT_R2} = ${fmtNum(modes[s])}`;
-  const residual = setting(RESIDUAL, [...traits], true, modes, ruleOf, priors[RESIDUAL], fixed[RESIDUAL]);
+  const residual = covarianceSetting(RESIDUAL, [...traits], true, modes, ruleOf, priors[RESIDUAL], fixed[RESIDUAL]);
   reports.push(residual.report);
   return { terms, residual: residual.setting, reports };
 }

@@ -93,8 +93,10 @@ export interface EffectSetLayout {
   every: number;
   /** Saved draws per chain file (see effectsPath), each `markers.length` Float32 values. */
   rows: number[];
-  /** Posterior mean of every marker effect (all kept draws of all chains). */
+  /** Posterior mean of every marker effect (all kept draws of all chains; marker-major with several traits). */
   betaMean: number[];
+  /** The traits of a multi-trait set. */
+  traits?: string[];
 }
 
 /** effects/layout.json. */
@@ -162,28 +164,36 @@ function writeMarkerFiles(dir: string, res: FitResult): void {
   const sets = res.effects.markerSets;
   if (sets.length === 0) return;
   for (const set of sets) {
-    const rows = ['id,chr,pos,counted,other,mean,sd,pip'];
+    const traits = set.traits;
+    const t = traits?.length ?? 1;
+    const rows = [traits ? 'id,chr,pos,counted,other,trait,mean,sd,pip' : 'id,chr,pos,counted,other,mean,sd,pip'];
     const { effects, pip } = set;
-    set.markers.forEach((m, j) =>
-      rows.push(
-        [
-          csvField(m.id),
-          csvField(m.chr),
-          csvField(m.pos),
-          csvField(m.a1 ?? 'NA'),
-          csvField(m.a2 ?? 'NA'),
-          csvValue(effects.mean[j]),
-          csvValue(effects.sd[j]),
-          pip ? csvValue(pip.mean[j]) : 'NA',
-        ].join(','),
-      ),
-    );
+    set.markers.forEach((m, j) => {
+      for (let s = 0; s < t; s++) {
+        const k = j * t + s;
+        rows.push(
+          [
+            csvField(m.id),
+            csvField(m.chr),
+            csvField(m.pos),
+            csvField(m.a1 ?? 'NA'),
+            csvField(m.a2 ?? 'NA'),
+            ...(traits ? [csvField(traits[s])] : []),
+            csvValue(effects.mean[k]),
+            csvValue(effects.sd[k]),
+            pip ? csvValue(pip.mean[k]) : 'NA',
+          ].join(','),
+        );
+      }
+    });
     writeFileAtomic(join(dir, markersFile(set.name)), `${rows.join('\n')}\n`);
   }
   const gebv = res.effects.gebv;
   if (gebv) {
-    const g = ['id,mean,sd'];
-    gebv.labels.forEach((id, i) => g.push([csvField(id), csvValue(gebv.mean[i]), csvValue(gebv.sd[i])].join(',')));
+    const g = [gebv.traits ? 'id,trait,mean,sd' : 'id,mean,sd'];
+    gebv.labels.forEach((id, i) =>
+      g.push([csvField(id), ...(gebv.traits ? [csvField(gebv.traits[i])] : []), csvValue(gebv.mean[i]), csvValue(gebv.sd[i])].join(',')),
+    );
     writeFileAtomic(join(dir, 'gebv.csv'), `${g.join('\n')}\n`);
   }
   const layout: EffectLayout = {
@@ -194,6 +204,7 @@ function writeMarkerFiles(dir: string, res: FitResult): void {
         name: set.name,
         term: set.term,
         markers: set.markers.map((m) => ({ ...m })),
+        ...(set.traits ? { traits: [...set.traits] } : {}),
         means: Array.from(set.means),
         center: Array.from(set.center),
         every: saved.find((x) => x)?.every ?? 0,

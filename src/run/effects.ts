@@ -44,9 +44,10 @@ export function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEf
         center: md.center,
         effects: pooled[r.effects],
         ...(r.pip !== undefined ? { pip: pooled[r.pip] } : {}),
+        ...(design.traits.t > 1 ? { traits: design.traits.names } : {}),
       };
     }),
-    ...(roles.gebv !== undefined ? { gebv: pooled[roles.gebv] } : {}),
+    ...(roles.gebv !== undefined ? { gebv: { ...pooled[roles.gebv], ...traitsOf(design, pooled[roles.gebv].mean.length / design.traits.t) } } : {}),
     fitted: { ...pooled[roles.fitted], observed: design.y, ...traitsOf(design, design.n) },
     ...(roles.predicted !== undefined ? { predicted: { ...pooled[roles.predicted], ...traitsOf(design, design.predict.m) } } : {}),
   };

@@ -64,8 +64,14 @@ export interface MultiOracle {
   dim: number;
 }
 
-/** The dense multivariate MME with G (per term, d × d rows) and R0 (t × t rows) known. */
-export function multiMmeOracle(design: Design, g: number[][][], r0: number[][]): MultiOracle {
+/** Marker columns (each over the records) with β_j ~ N(0, Σβ): a block of the oracle after the random terms. */
+export interface OracleMarkers {
+  cols: readonly Float64Array[];
+  sigma: number[][];
+}
+
+/** The dense multivariate MME with G (per term, d × d rows) and R0 (t × t rows) known, and optionally markers. */
+export function multiMmeOracle(design: Design, g: number[][][], r0: number[][], markers?: OracleMarkers): MultiOracle {
   const { n } = design;
   const { t, observed } = design.traits;
   const p = design.fixed.p;
@@ -76,6 +82,8 @@ export function multiMmeOracle(design: Design, g: number[][][], r0: number[][]):
     offsets.push(dim);
     dim += r.q * dims[k];
   });
+  const markerOffset = dim;
+  if (markers) dim += markers.cols.length * t;
   const x = (i: number, j: number): number => {
     for (let k = design.fixed.colPtr[j]; k < design.fixed.colPtr[j + 1]; k++) if (design.fixed.rowIdx[k] === i) return design.fixed.vals[k];
     return 0;
@@ -100,6 +108,7 @@ export function multiMmeOracle(design: Design, g: number[][][], r0: number[][]):
           entries.push([offsets[k] + r.level[i] * dims[k] + s * nc + c, zc]);
         }
       });
+      markers?.cols.forEach((x, j) => entries.push([markerOffset + j * t + s, x[i]]));
       return entries;
     });
     const o = obs.length;
@@ -130,6 +139,12 @@ export function multiMmeOracle(design: Design, g: number[][][], r0: number[][]):
       }
     }
   });
+  if (markers) {
+    const sInv = invertSPD(Float64Array.from(markers.sigma.flat()), t);
+    for (let j = 0; j < markers.cols.length; j++) {
+      for (let a = 0; a < t; a++) for (let b = 0; b < t; b++) lhs[(markerOffset + j * t + a) * dim + markerOffset + j * t + b] += sInv[a * t + b];
+    }
+  }
   const cov = invertSPD(lhs, dim);
   const mean = new Float64Array(dim);
   for (let a = 0; a < dim; a++) {

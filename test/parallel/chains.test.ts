@@ -28,6 +28,13 @@ const marker = {
   markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
   mcmc: { chains: 3, iterations: 400, burnin: 100, thin: 1, seed: 13 },
 };
+const multiMarkers = {
+  data: sim.rows.map((r, i) => ({ ...r, y2: i % 5 === 0 ? null : (r.y as number) * 0.5 + (i % 3) })),
+  id: 'id',
+  formula: 'cbind(y, y2) ~ 1',
+  markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
+  mcmc: { chains: 3, iterations: 200, burnin: 50, thin: 1, seed: 15 },
+};
 const multi = {
   data: simulateSires(
     25,
@@ -74,6 +81,7 @@ describe('determinism: in-process = 1 worker = 2 workers, bit for bit', () => {
     ['mixed model', mixed],
     ['marker model', marker],
     ['multi-trait model with a slope and missing traits', multi],
+    ['multi-trait BayesCπ marker model', multiMarkers],
   ] as const) {
     it(name, async () => {
       const inProcess = await fit(spec, { workers: 0 });

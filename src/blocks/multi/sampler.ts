@@ -19,12 +19,27 @@ import { MultiDerivedBlock, multiDerivedParams } from './derived.js';
 import { MultiFixedBlock } from './fixed.js';
 import { MissingTraitBlock } from './impute.js';
 import { MultiRandomBlock } from './random.js';
+import { MultiGeneticBlock, multiGebvLabels, multiGeneticParams } from './genetic.js';
+import { MultiMarkerBlock, type MultiMarkerPlan, multiEffectLabels, multiMarkerParams } from './markers.js';
+import { allocateF64 } from '../../linalg/arena.js';
+import { type KernelName, sweepKernel } from '../../linalg/kernel.js';
 
-/** The covariance settings of a multivariate model (model/matrixPriors.ts). */
+/** The covariance settings of a multivariate model (model/matrixPriors.ts), and its marker sets' plans. */
 export interface MultiSettings {
   /** One per random term, in design order. */
   terms: CovarianceSetting[];
   residual: CovarianceSetting;
+  /** One per marker set, in design order. */
+  markers: MultiMarkerPlan[];
+}
+
+/** Which tracker holds what (multi/sampler's tracker order). */
+export interface MultiRoles {
+  random: number[];
+  markerSets: { effects: number; pip?: number }[];
+  gebv?: number;
+  fitted: number;
+  predicted?: number;
 }
 
 /** Trait-major names of the fixed effects: b[LABEL](TRAIT) (the plain names with one trait). */
@@ -51,18 +66,42 @@ export function multiParams(design: Design, multi: MultiSettings, traceLevels: n
     slots.push({ stage: Stage.Random, params: r.q <= traceLevels ? multiLevelLabels(design, k) : [] });
     slots.push({ stage: Stage.Variance, params: covarianceNames(multi.terms[k]) });
   });
+  design.markers.forEach((md, s) => slots.push({ stage: Stage.Markers, params: multiMarkerParams(multi.markers[s], md, design.traits.names) }));
+  if (design.markers.length > 0) slots.push({ stage: Stage.Markers, params: multiGeneticParams(design.traits.names) });
   slots.push({ stage: Stage.Residual, params: covarianceNames(multi.residual) });
   slots.push({ stage: Stage.Derived, params: multiDerivedParams(design, multi.terms, multi.residual) });
   return sweepOrder(slots).flatMap((s) => s.params);
 }
 
-/** The trackers' labels in tracker order (the fitted values and predictions: the record ids, once per trait). */
-export function multiTrackerLabels(design: Design): (readonly string[])[] {
-  const { t } = design.traits;
-  const out: (readonly string[])[] = design.random.map((_, k) => multiLevelLabels(design, k));
-  out.push(Array.from({ length: t }, () => design.ids).flat());
-  if (design.predict.m > 0) out.push(Array.from({ length: t }, () => design.predict.ids).flat());
-  return out;
+/**
+ * The trackers' labels in tracker order — each term's levels, each marker set's effects (and PIPs),
+ * the GEBVs, the fitted values, the predictions — and their roles. The GEBVs, fitted values and
+ * predictions are labelled by id, once per trait (trait-major).
+ */
+export function multiTrackers(design: Design, multi: MultiSettings): { labels: (readonly string[])[]; roles: MultiRoles } {
+  const { t, names } = design.traits;
+  const labels: (readonly string[])[] = design.random.map((_, k) => multiLevelLabels(design, k));
+  const roles: MultiRoles = { random: design.random.map((_, k) => k), markerSets: [], fitted: 0 };
+  design.markers.forEach((md, s) => {
+    const set: { effects: number; pip?: number } = { effects: labels.length };
+    labels.push(multiEffectLabels(md, names, 'snp'));
+    if (multi.markers[s].prior === 'BayesC') {
+      set.pip = labels.length;
+      labels.push(multiEffectLabels(md, names, 'pip'));
+    }
+    roles.markerSets.push(set);
+  });
+  if (design.markers.length > 0) {
+    roles.gebv = labels.length;
+    labels.push(multiGebvLabels(design));
+  }
+  roles.fitted = labels.length;
+  labels.push(Array.from({ length: t }, () => design.ids).flat());
+  if (design.predict.m > 0) {
+    roles.predicted = labels.length;
+    labels.push(Array.from({ length: t }, () => design.predict.ids).flat());
+  }
+  return { labels, roles };
 }
 
 /** Fitted values y − e of every record and trait (y with the missing traits imputed: their predictions). */
@@ -78,17 +117,29 @@ function fittedTracker(design: Design, labels: readonly string[]): Tracker {
   };
 }
 
-/** Predictions x_i'b_s + Σ_k Σ_c z_ic u_k[l·d + s·nc + c] of the records with every trait missing. */
-function predictedTracker(design: Design, labels: readonly string[]): Tracker {
+/**
+ * Predictions x_i'b_s + Σ_k Σ_c z_ic u_k[l·d + s·nc + c] (+ the GEBV of the record's individual in
+ * marker models) of the records with every trait missing.
+ */
+function predictedTracker(design: Design, labels: readonly string[], genetic?: MultiGeneticBlock): Tracker {
   const { m, x, level, z } = design.predict;
   const p = design.fixed.p;
   const t = design.traits.t;
+  let individual: Int32Array | undefined;
+  let per = 0;
+  if (genetic) {
+    const ids = genetic.gebv.labels;
+    per = ids.length / t;
+    const index = new Map(ids.slice(0, per).map((id, k) => [id, k]));
+    individual = Int32Array.from(design.predict.ids, (id) => index.get(id) ?? -1);
+  }
   return {
     labels,
     read: (state, out) => {
+      const g = genetic?.gebvValues(state);
       for (let s = 0; s < t; s++) {
         for (let i = 0; i < m; i++) {
-          let v = 0;
+          let v = g && individual && individual[i] >= 0 ? g[s * per + individual[i]] : 0;
           for (let j = 0; j < p; j++) v += x[i * p + j] * state.b[s * p + j];
           design.random.forEach((r, k) => {
             const nc = r.coefs.length;
@@ -105,21 +156,44 @@ function predictedTracker(design: Design, labels: readonly string[]): Tracker {
 }
 
 /** A chain's multivariate sampler: its blocks in sweep order, its trackers in layout order, and its state. */
-export function buildMultiSampler(design: Design, multi: MultiSettings, traceLevels: number): Sampler {
+export function buildMultiSampler(design: Design, multi: MultiSettings, traceLevels: number, kernel: KernelName): Sampler {
   const t = design.traits.t;
-  const labels = multiTrackerLabels(design);
+  const { labels, roles } = multiTrackers(design, multi);
   const blocks: Block[] = [new MissingTraitBlock(design), new MultiFixedBlock(design, multiFixedNames(design))];
-  const trackers: Tracker[] = [];
+  const trackers: Tracker[] = new Array(labels.length);
   const dims = design.random.map((r) => t * r.coefs.length);
   design.random.forEach((r, k) => {
     const random = new MultiRandomBlock(design, k, labels[k], r.q <= traceLevels);
     blocks.push(random, new TermCovarianceBlock(design, k, multi.terms[k], covarianceNames(multi.terms[k])));
-    trackers.push(random.tracker);
+    trackers[roles.random[k]] = random.tracker;
   });
+  const arena = design.arena;
+  const mem = arena && { arena, kernel: sweepKernel(arena.memory, kernel) };
+  const sets = mem ? design.markers.map((md, s) => new MultiMarkerBlock(md, multi.markers[s], design.traits.names, mem)) : [];
+  sets.forEach((set, s) => {
+    blocks.push(set);
+    trackers[roles.markerSets[s].effects] = set.effects;
+    if (set.pip) trackers[roles.markerSets[s].pip!] = set.pip;
+  });
+  const genetic = sets.length > 0 ? new MultiGeneticBlock(design) : undefined;
+  if (genetic) {
+    blocks.push(genetic);
+    trackers[roles.gebv!] = genetic.gebv;
+  }
   blocks.push(new ResidualCovarianceBlock(design.n, multi.residual, covarianceNames(multi.residual)));
   blocks.push(new MultiDerivedBlock(design, multi.terms, multi.residual));
-  trackers.push(fittedTracker(design, labels[design.random.length]));
-  if (design.predict.m > 0) trackers.push(predictedTracker(design, labels[design.random.length + 1]));
+  trackers[roles.fitted] = fittedTracker(design, labels[roles.fitted]);
+  if (roles.predicted !== undefined) trackers[roles.predicted] = predictedTracker(design, labels[roles.predicted], genetic);
   const ordered = sweepOrder(blocks);
-  return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state: createMultiState(design, dims) };
+  // with markers the residual columns live in shared memory, each padded to the kernels' blocks of 16 records
+  const pitch = arena ? design.markers[0].records.stride * 4 : design.n;
+  const e = arena ? allocateF64(arena, pitch * t).view : undefined;
+  const state = createMultiState(
+    design,
+    dims,
+    sets.map((m) => m.state),
+    e,
+    pitch,
+  );
+  return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }

@@ -19,6 +19,10 @@
  * A set descriptor (written by arena.ts) holds, as u32 at byte offsets: 0 geno, 4 stride (bytes per
  * column), 8 nq (blocks of 16 records), 12 p, 16 n, 20 missPtr (i32[p+1]), 24 missIdx (i32),
  * 28 means, 32 center, 36 sums, 40 xx (f64[p] each).
+ *
+ * Long because: one compilation unit holds every sweep and the single-column state they share (S,
+ * off, the pending update; AssemblyScript modules cannot assign each other's globals), and the JS
+ * twin mirrors it section by section.
  */
 
 @external('env', 'log')
@@ -376,4 +380,229 @@ export function bayesRSweep(
     pendingJ = j;
   }
   finish(desc, e, scaled);
+}
+
+/*
+ * Multi-trait sweeps: t residual columns e + s·pitch (s = 0 … t − 1), each with its own running state
+ * (S, off, the pending update) kept in `st` (4 f64 per column: S, off, pending a, pending marker) and
+ * swapped into the single-column state around every use, so that each column follows exactly the
+ * single-trait algebra above.
+ */
+
+@inline
+function loadColumn(st: usize, s: i32): void {
+  const a = st + (<usize>s << 5);
+  S = load<f64>(a);
+  off = load<f64>(a, 8);
+  pendingA = load<f64>(a, 16);
+  pendingJ = <i32>load<f64>(a, 24);
+}
+
+@inline
+function saveColumn(st: usize, s: i32): void {
+  const a = st + (<usize>s << 5);
+  store<f64>(a, S);
+  store<f64>(a, off, 8);
+  store<f64>(a, pendingA, 16);
+  store<f64>(a, <f64>pendingJ, 24);
+}
+
+function startColumns(desc: usize, e: usize, pitch: usize, t: i32, st: usize): void {
+  for (let s = 0; s < t; s++) {
+    start(desc, e + <usize>s * pitch);
+    saveColumn(st, s);
+  }
+}
+
+/** out[s] = x_j'e_s for every column (each column's pending update applied first). */
+function crossColumns(desc: usize, j: i32, e: usize, pitch: usize, t: i32, st: usize, scaled: usize, out: usize): void {
+  for (let s = 0; s < t; s++) {
+    loadColumn(st, s);
+    store<f64>(out + (<usize>s << 3), crossResidual(desc, j, e + <usize>s * pitch, scaled));
+    saveColumn(st, s);
+  }
+}
+
+/** Column s's pending update: e_s ← e_s + a·x_j at the next use. */
+@inline
+function pendColumn(st: usize, s: i32, j: i32, a: f64): void {
+  const at = st + (<usize>s << 5);
+  store<f64>(at, a, 16);
+  store<f64>(at, <f64>j, 24);
+}
+
+function finishColumns(desc: usize, e: usize, pitch: usize, t: i32, st: usize, scaled: usize): void {
+  for (let s = 0; s < t; s++) {
+    loadColumn(st, s);
+    finish(desc, e + <usize>s * pitch, scaled);
+    saveColumn(st, s);
+  }
+}
+
+/** In-place Cholesky C = LL' of a t × t matrix at c (lower triangle, row-major; the upper is left as is). */
+function smallCholesky(c: usize, t: i32): void {
+  for (let j = 0; j < t; j++) {
+    let d = load<f64>(c + (<usize>(j * t + j) << 3));
+    for (let k = 0; k < j; k++) {
+      const l = load<f64>(c + (<usize>(j * t + k) << 3));
+      d -= l * l;
+    }
+    const ljj = Math.sqrt(d);
+    store<f64>(c + (<usize>(j * t + j) << 3), ljj);
+    for (let i = j + 1; i < t; i++) {
+      let v = load<f64>(c + (<usize>(i * t + j) << 3));
+      for (let k = 0; k < j; k++) v -= load<f64>(c + (<usize>(i * t + k) << 3)) * load<f64>(c + (<usize>(j * t + k) << 3));
+      store<f64>(c + (<usize>(i * t + j) << 3), v / ljj);
+    }
+  }
+}
+
+/** x ← L⁻¹x (forward) with L the lower triangle at c. */
+function smallForward(c: usize, t: i32, x: usize): void {
+  for (let i = 0; i < t; i++) {
+    let v = load<f64>(x + (<usize>i << 3));
+    for (let k = 0; k < i; k++) v -= load<f64>(c + (<usize>(i * t + k) << 3)) * load<f64>(x + (<usize>k << 3));
+    store<f64>(x + (<usize>i << 3), v / load<f64>(c + (<usize>(i * t + i) << 3)));
+  }
+}
+
+/** x ← L⁻ᵀx (backward) with L the lower triangle at c. */
+function smallBackward(c: usize, t: i32, x: usize): void {
+  for (let i = t - 1; i >= 0; i--) {
+    let v = load<f64>(x + (<usize>i << 3));
+    for (let k = i + 1; k < t; k++) v -= load<f64>(c + (<usize>(k * t + i) << 3)) * load<f64>(x + (<usize>k << 3));
+    store<f64>(x + (<usize>i << 3), v / load<f64>(c + (<usize>(i * t + i) << 3)));
+  }
+}
+
+/**
+ * One multi-trait BRR sweep: β_j ∈ Rᵗ ~ N(0, Σβ), residuals e_i ~ N(0, R0), W = R0⁻¹ (at w),
+ * Σβ⁻¹ at ginv (t × t each), β marker-major (β[j·t + s]):
+ *   β_j | rest ~ N(C⁻¹ W r_j, C⁻¹),  C = x_j'x_j W + Σβ⁻¹,  r_j[s] = x_j'e_s + x_j'x_j β_j[s]
+ * (the multi-trait mixed-model equations of one marker; Henderson & Quaas 1976), drawn as
+ * C⁻¹Wr + L⁻ᵀz (C = LL'), z the t normals of marker j at z[j·t]. `work` is scratch of t² + 3t f64.
+ * Mutates: beta, every e_s.
+ */
+export function mvNormalSweep(desc: usize, e: usize, pitch: usize, t: i32, st: usize, scaled: usize, beta: usize, w: usize, ginv: usize, z: usize, work: usize): void {
+  startColumns(desc, e, pitch, t, st);
+  const p = <i32>field(desc, 12);
+  const xx = field(desc, 40);
+  const xe = work;
+  const rhs = work + (<usize>t << 3);
+  const noise = work + (<usize>(2 * t) << 3);
+  const c = work + (<usize>(3 * t) << 3);
+  for (let j = 0; j < p; j++) {
+    crossColumns(desc, j, e, pitch, t, st, scaled, xe);
+    const xxj = load<f64>(xx + (<usize>j << 3));
+    const bj = beta + (<usize>(j * t) << 3);
+    for (let a = 0; a < t; a++) store<f64>(xe + (<usize>a << 3), load<f64>(xe + (<usize>a << 3)) + xxj * load<f64>(bj + (<usize>a << 3)));
+    for (let a = 0; a < t; a++) {
+      let v = 0.0;
+      for (let b = 0; b < t; b++) v += load<f64>(w + (<usize>(a * t + b) << 3)) * load<f64>(xe + (<usize>b << 3));
+      store<f64>(rhs + (<usize>a << 3), v);
+      for (let b = 0; b < t; b++) {
+        const ab = <usize>(a * t + b) << 3;
+        store<f64>(c + ab, xxj * load<f64>(w + ab) + load<f64>(ginv + ab));
+      }
+      store<f64>(noise + (<usize>a << 3), load<f64>(z + (<usize>(j * t + a) << 3)));
+    }
+    smallCholesky(c, t);
+    smallForward(c, t, rhs);
+    smallBackward(c, t, rhs);
+    smallBackward(c, t, noise);
+    for (let a = 0; a < t; a++) {
+      const old = load<f64>(bj + (<usize>a << 3));
+      const now = load<f64>(rhs + (<usize>a << 3)) + load<f64>(noise + (<usize>a << 3));
+      store<f64>(bj + (<usize>a << 3), now);
+      pendColumn(st, a, j, old - now);
+    }
+  }
+  finishColumns(desc, e, pitch, t, st, scaled);
+}
+
+/**
+ * One multi-trait BayesC sweep (Cheng et al. 2018, Genetics 209:89, "Gibbs sampler I"): each marker
+ * has slab effects b_j ~ N(0, Σβ) and indicators δ_j ∈ {0,1}ᵗ with P(δ_j = pattern) = Π(pattern),
+ * α_j = δ_j ∘ b_j its effects on the traits (marker-major, [j·t + k]). For each trait k in turn, with
+ * w = x_j'e + x_j'x_j α_j,old (t values), Gi = Σβ⁻¹, Ri = R0⁻¹:
+ *   δ_jk = 0: b_jk ~ N(ĝ0, 1/Gi_kk),  ĝ0 = −Σ_{m≠k} Gi_km b_jm / Gi_kk,
+ *   δ_jk = 1: b_jk ~ N(ĝ1, 1/C_kk),   C_kk = Gi_kk + x'x Ri_kk,
+ *             ĝ1 = (Σ_m w_m Ri_mk − Σ_{m≠k} (Gi_km + x'x δ_jm Ri_km) b_jm)/C_kk,
+ *   log P(δ_jk = d) = −½(log c_d − ĝ_d² c_d) + log Π(δ_j with δ_jk = d),  c_0 = Gi_kk, c_1 = C_kk,
+ * δ_jk = 1 when u < 1/(1 + exp(log P0 − log P1)). logPi holds log Π over the 2ᵗ patterns
+ * (index Σ_m δ_m 2^m); z and u the t normals and uniforms of marker j at [j·t]; work: 2t f64.
+ * Mutates: b, alpha, delta, every e_s.
+ */
+export function mvMixtureSweep(
+  desc: usize,
+  e: usize,
+  pitch: usize,
+  t: i32,
+  st: usize,
+  scaled: usize,
+  b: usize,
+  alpha: usize,
+  delta: usize,
+  ri: usize,
+  gi: usize,
+  logPi: usize,
+  z: usize,
+  u: usize,
+  work: usize,
+): void {
+  startColumns(desc, e, pitch, t, st);
+  const p = <i32>field(desc, 12);
+  const xx = field(desc, 40);
+  const wv = work;
+  const old = work + (<usize>t << 3);
+  for (let j = 0; j < p; j++) {
+    crossColumns(desc, j, e, pitch, t, st, scaled, wv);
+    const xxj = load<f64>(xx + (<usize>j << 3));
+    const base = <usize>(j * t) << 3;
+    let pattern = 0;
+    for (let m = 0; m < t; m++) {
+      const am = load<f64>(alpha + base + (<usize>m << 3));
+      store<f64>(old + (<usize>m << 3), am);
+      store<f64>(wv + (<usize>m << 3), load<f64>(wv + (<usize>m << 3)) + xxj * am);
+      if (load<f64>(delta + base + (<usize>m << 3)) != 0) pattern |= 1 << m;
+    }
+    for (let k = 0; k < t; k++) {
+      const gi11 = load<f64>(gi + (<usize>(k * t + k) << 3));
+      const c11 = gi11 + load<f64>(ri + (<usize>(k * t + k) << 3)) * xxj;
+      let s0 = 0.0;
+      let s1 = 0.0;
+      let wr = 0.0;
+      for (let m = 0; m < t; m++) {
+        wr += load<f64>(wv + (<usize>m << 3)) * load<f64>(ri + (<usize>(m * t + k) << 3));
+        if (m == k) continue;
+        const bm = load<f64>(b + base + (<usize>m << 3));
+        const gb = load<f64>(gi + (<usize>(k * t + m) << 3)) * bm;
+        s0 += gb;
+        s1 += gb + xxj * load<f64>(delta + base + (<usize>m << 3)) * load<f64>(ri + (<usize>(k * t + m) << 3)) * bm;
+      }
+      const g0 = -s0 / gi11;
+      const g1 = (wr - s1) / c11;
+      const d0 = pattern & ~(1 << k);
+      const d1 = pattern | (1 << k);
+      const l0 = -0.5 * (hostLog(gi11) - g0 * g0 * gi11) + load<f64>(logPi + (<usize>d0 << 3));
+      const l1 = -0.5 * (hostLog(c11) - g1 * g1 * c11) + load<f64>(logPi + (<usize>d1 << 3));
+      const p1 = 1 / (1 + hostExp(l0 - l1));
+      const zk = load<f64>(z + base + (<usize>k << 3));
+      const at = base + (<usize>k << 3);
+      if (load<f64>(u + at) < p1) {
+        const bk = g1 + zk / Math.sqrt(c11);
+        store<f64>(b + at, bk);
+        store<f64>(alpha + at, bk);
+        store<f64>(delta + at, 1);
+        pattern = d1;
+      } else {
+        store<f64>(b + at, g0 + zk / Math.sqrt(gi11));
+        store<f64>(alpha + at, 0);
+        store<f64>(delta + at, 0);
+        pattern = d0;
+      }
+    }
+    for (let k = 0; k < t; k++) pendColumn(st, k, j, load<f64>(old + (<usize>k << 3)) - load<f64>(alpha + base + (<usize>k << 3)));
+  }
+  finishColumns(desc, e, pitch, t, st, scaled);
 }
