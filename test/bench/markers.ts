@@ -19,7 +19,7 @@ import { type KernelName, sweepKernel } from '../../src/linalg/kernel.js';
 import { runChain } from '../../src/mcmc/runChain.js';
 import { MemorySink } from '../../src/output/memorySink.js';
 import { chainRng } from '../../src/rng/rng.js';
-import type { DataRow, MarkerPriorName } from '../../src/types.js';
+import type { DataRow, MarkerPriorName, RunSpec } from '../../src/types.js';
 import { type Row, table, writeSimulatedBed } from './util.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -32,32 +32,36 @@ const BGLR: Record<string, Partial<Record<MarkerPriorName, number>>> = {
   mice: { BRR: 22.8 },
 };
 
+/** A model's ms per iteration (one chain, in-process, warm; the best of three runs) and its draws of all three. */
+function timeIterations(spec: RunSpec, iterations: number): { ms: number; seconds: number; params: readonly string[]; draws: Float64Array[] } {
+  const model = prepare(spec);
+  const sampler = buildSampler(model.design, model.settings);
+  const rng = chainRng(1, 0);
+  const warm = Math.max(20, Math.floor(iterations / 5));
+  runChain(sampler, rng, { iterations: warm, burnin: warm, thin: 1 }, new MemorySink());
+  // the best of three runs times the iteration (this machine kind shares its cores); ESS from all of them
+  const sink = new MemorySink();
+  let seconds = 0;
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    runChain(sampler, rng, { iterations, burnin: 0, thin: 1 }, sink, { startIteration: 0 });
+    const s = (performance.now() - t0) / 1000;
+    seconds += s;
+    best = Math.min(best, s);
+  }
+  return { ms: (best * 1000) / iterations, seconds, params: sampler.params, draws: sink.draws() };
+}
+
 /** ms per iteration of every prior (one chain, in-process, warm), ESS/s of var[genetic] and π. */
 function priorRows(label: string, data: DataRow[] | string, formula: string, genoFile: string, iterations: number, kernel: KernelName): Row[] {
   const rows: Row[] = [];
   let brr = NaN;
   for (const prior of PRIORS) {
-    const model = prepare({ data, id: 'id', formula, kernel, markers: { file: genoFile, prior, saveEffects: 0 } });
-    const sampler = buildSampler(model.design, model.settings);
-    const rng = chainRng(1, 0);
-    const warm = Math.max(20, Math.floor(iterations / 5));
-    runChain(sampler, rng, { iterations: warm, burnin: warm, thin: 1 }, new MemorySink());
-    // the best of three runs times the iteration (this machine kind shares its cores); ESS from all of them
-    const sink = new MemorySink();
-    let seconds = 0;
-    let best = Infinity;
-    for (let r = 0; r < 3; r++) {
-      const t0 = performance.now();
-      runChain(sampler, rng, { iterations, burnin: 0, thin: 1 }, sink, { startIteration: 0 });
-      const s = (performance.now() - t0) / 1000;
-      seconds += s;
-      best = Math.min(best, s);
-    }
-    const draws = sink.draws();
-    const ms = (best * 1000) / iterations;
+    const { ms, seconds, params, draws } = timeIterations({ data, id: 'id', formula, kernel, markers: { file: genoFile, prior, saveEffects: 0 } }, iterations);
     if (prior === 'BRR') brr = ms;
     const essOf = (name: string): number => {
-      const j = sampler.params.indexOf(name);
+      const j = params.indexOf(name);
       return j < 0 ? NaN : essBulk([draws[j]]);
     };
     const vg = essOf('var[genetic]');
@@ -76,6 +80,20 @@ function priorRows(label: string, data: DataRow[] | string, formula: string, gen
     });
   }
   return rows;
+}
+
+/** Two traits against one on the same genotypes: ms per iteration of BRR and BayesC (issue 13's target: ≤ 2.5×). */
+function bivariateRows(label: string, phenoFile: string, genoFile: string, iterations: number): Row[] {
+  const lines = readFileSync(phenoFile, 'utf8').trim().split('\n').slice(1);
+  const data: DataRow[] = lines.map((l, i) => {
+    const [id, y] = l.split(',');
+    return { id, y: Number(y), y2: i % 10 === 0 ? null : 0.5 * Number(y) + Math.sin(i) };
+  });
+  return (['BRR', 'BayesC'] as const).map((prior) => {
+    const one = timeIterations({ data, id: 'id', formula: 'y ~ 1', markers: { file: genoFile, prior } }, iterations);
+    const two = timeIterations({ data, id: 'id', formula: 'cbind(y, y2) ~ 1', markers: { file: genoFile, prior } }, iterations);
+    return { data: label, prior, 'one trait ms': one.ms.toFixed(2), 'two traits ms': two.ms.toFixed(2), ratio: (two.ms / one.ms).toFixed(2) };
+  });
 }
 
 /** ns per genotype of one BRR sweep (the kernel alone: normals drawn beforehand), the best of several. */
@@ -144,6 +162,10 @@ export async function markers(): Promise<void> {
       ...priorRows('wheat 599×1279', pheno, 'y1 ~ 1', geno, 2000, 'wasm'),
       ...priorRows('mice-sized 1814×10346 (.bed)', mice.pheno, 'y ~ 1', mice.bed, 150, 'wasm'),
     ],
+  );
+  table(
+    'markers: two traits (10% of the second missing) against one, ms per iteration (one chain, the best of 3 runs)',
+    bivariateRows('mice-sized 1814×10346', mice.pheno, mice.bed, 150),
   );
   const big = simulated(5000, 50000, 8);
   const shapes: [string, string, string, string][] = [
