@@ -122,11 +122,16 @@ function fmtPct(p: number): string {
   return `${Number((100 * p).toPrecision(4))}%`;
 }
 
-/** The warnings block, worst first. */
-export function warningsBlock(warnings: readonly RunWarning[]): string {
+/** Warnings printed before the rest are counted instead. */
+export const WARNINGS_SHOWN = 15;
+
+/** The warnings block, worst first; beyond the first `shown`, a count (summary.json has them all). */
+export function warningsBlock(warnings: readonly RunWarning[], shown = WARNINGS_SHOWN): string {
   if (warnings.length === 0) return '';
   const sorted = [...warnings].sort((a, b) => b.severity - a.severity);
-  return ['Warnings:', ...sorted.map((w) => `  ${w.subject}: ${w.message}`)].join('\n');
+  const lines = ['Warnings:', ...sorted.slice(0, shown).map((w) => `  ${w.subject}: ${w.message}`)];
+  if (sorted.length > shown) lines.push(`  … and ${sorted.length - shown} more (summary.json lists every warning)`);
+  return lines.join('\n');
 }
 
 /** The width to fit tables to: the terminal's, or 80 columns when the output is not a terminal. */

@@ -57,7 +57,9 @@ function summaryJob(input: DrawSet, opts: SummarizeOptions, ragged: 'trim' | 'er
   draws = withDerived(draws, derivedSpec(draws.names, opts.geneticTerms));
   if (opts.vars && opts.vars.length > 0) {
     const res = opts.vars.map(globToRegExp);
-    const keep = draws.names.map((n, j) => (res.some((r) => r.test(n)) ? j : -1)).filter((j) => j >= 0);
+    // a glob without '(' also matches a multivariate name by its part before '(…)': 'var[*]' finds var[sire](y1)
+    const bare = (n: string): string => n.replace(/\(.*\)$/, '');
+    const keep = draws.names.map((n, j) => (res.some((r) => r.test(n) || r.test(bare(n))) ? j : -1)).filter((j) => j >= 0);
     if (keep.length === 0)
       throw new MixmcError(
         `no variable matches ${opts.vars.map((v) => `'${v}'`).join(', ')}; the draws have ${draws.names.slice(0, 8).join(', ')}${draws.names.length > 8 ? ', …' : ''}`,
