@@ -137,6 +137,15 @@ export type CovarianceSpec = { pedigree: string } | { relationship: string; blen
 /** The MME solver of `mixmc reml`. */
 export type Solver = 'auto' | 'cholesky' | 'pcg' | 'gauss-seidel';
 
+/** The distribution of a response: Gaussian, or a threshold trait on a latent normal liability (src/model/family.ts). */
+export type FamilyName = 'gaussian' | 'binary' | 'ordinal' | 'censored';
+
+/** The columns holding a censored response's bounds (an empty cell or NA for an open side). */
+export interface CensoringBounds {
+  lower: string;
+  upper: string;
+}
+
 /** The run object (DESIGN.md). Paths are relative to `baseDir` (the config file's folder in the CLI). */
 export interface RunSpec {
   /** Phenotype CSV path, or the rows themselves. */
@@ -172,5 +181,17 @@ export interface RunSpec {
    * 'wasm' or 'js'. Both give the same draws; the environment variable MIXMC_KERNEL overrides it.
    */
   kernel?: 'auto' | 'wasm' | 'js';
+  /** The response's family (default 'gaussian'); with several responses, a map from response to family. */
+  family?: FamilyName | Record<string, FamilyName>;
+  /** Ordinal or binary traits: the categories from low to high (default: sorted numbers, or R's factor order); a map by response with several. */
+  categories?: string[] | Record<string, string[]>;
+  /** Censored traits: the bound columns (records with a value in the response are exact); a map by response with several. */
+  bounds?: CensoringBounds | Record<string, CensoringBounds>;
+  /**
+   * The update of an ordinal trait's thresholds: 'cowles' (default: Metropolis–Hastings with the
+   * liabilities integrated out, Cowles 1996) or 'gibbs' (uniform given the liabilities, Albert & Chib
+   * 1993; mixes slowly with many records, kept for comparison).
+   */
+  thresholds?: 'cowles' | 'gibbs';
   description?: string;
 }

@@ -204,9 +204,23 @@ export interface FitEffects {
    * traits, trait-major (every record of the first trait, then the second, …), with the trait of each
    * row (a missing trait's fitted value is its prediction, and `observed` is NaN).
    */
-  fitted: EffectSummary & { observed: Float64Array; traits?: readonly string[] };
+  fitted: EffectSummary & {
+    observed: Float64Array;
+    traits?: readonly string[];
+    /** A threshold trait: each record's category label (observed holds its index). */
+    observedCategory?: readonly string[];
+    /** A censored trait: each record's bounds (equal for an exact value; ±Infinity for an open side). */
+    bounds?: { lower: Float64Array; upper: Float64Array };
+    categories?: CategoryProbabilities;
+  };
   /** Predictions of the records whose response (every trait) is missing; trait-major with several traits. */
-  predicted?: EffectSummary & { traits?: readonly string[] };
+  predicted?: EffectSummary & { traits?: readonly string[]; categories?: CategoryProbabilities };
+}
+
+/** A threshold trait's category probabilities: the posterior mean of P(category | μ) per record, record-major (mean[i·K + c]). */
+export interface CategoryProbabilities {
+  names: readonly string[];
+  mean: Float64Array;
 }
 
 /** What a fit was: the spec and everything resolved from it. */

@@ -8,7 +8,7 @@ import { MixmcError } from '../errors.js';
 import { writeFileAtomic } from '../output/files.js';
 import { toJson } from '../output/runDir.js';
 import { compareResults, type CompareResult } from '../reml/compare.js';
-import { reml, type RemlOptions, type RemlResult } from '../reml/reml.js';
+import { nonGaussianTrait, reml, type RemlOptions, type RemlResult } from '../reml/reml.js';
 import { fitModel, type FitOptions } from '../run/fitModel.js';
 import type { FitResult, RunSpec } from '../types.js';
 
@@ -20,6 +20,13 @@ export type CompareOptions = FitOptions & { reml?: RemlOptions };
  */
 export async function compare(spec: RunSpec, options: CompareOptions = {}): Promise<{ fit: FitResult; reml: RemlResult; comparison: CompareResult }> {
   const model = prepare(spec, options);
+  const trait = nonGaussianTrait(model.design);
+  if (trait) {
+    throw new MixmcError(
+      `compare sets the posterior beside REML, and REML is for Gaussian responses: '${trait.name}' is ${trait.family}; fit it with 'mixmc fit' and read its summary`,
+      { term: 'family' },
+    );
+  }
   if (model.design.random.length === 0 && model.design.markers.length === 0)
     throw new MixmcError('compare needs a random term or markers', { term: 'formula' });
   const r = reml(model.design, { ...(options.reml ?? {}), markers: model.design.markers.length > 0 });

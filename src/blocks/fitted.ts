@@ -1,19 +1,43 @@
 /**
- * Trackers of fitted values: the records in the likelihood (y − e, which includes every term), and
- * the records whose response is missing (x'b + Σ_k u_k + Σ_s m_s'β_s).
+ * Trackers of fitted values: the records in the likelihood (y − e, which includes every term; y the
+ * latent response of a threshold or censored trait), the records whose response is missing
+ * (x'b + Σ_k u_k + Σ_s m_s'β_s), and for threshold traits the probability of every category given
+ * the fitted liability μ, P(c | μ) = Φ(γ_{c+1} − μ) − Φ(γ_c − μ) (Sorensen & Gianola 2002, §14.2),
+ * whose posterior mean is the posterior predictive probability.
  */
 import type { Tracker } from '../mcmc/block.js';
-import type { ChainState } from '../mcmc/state.js';
+import { type ChainState, responseOf } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
+import { normalInterval } from '../rng/truncated.js';
 
 /** Fitted values of the observed records, y − e. */
 export function fittedTracker(design: Design): Tracker {
-  const y = design.y;
   return {
     labels: design.ids,
     read: (state, out) => {
+      const y = responseOf(state, design);
       const e = state.e;
       for (let i = 0; i < y.length; i++) out[i] = y[i] - e[i];
+    },
+  };
+}
+
+/**
+ * The probability of each of a threshold trait's categories for every record of `fitted` (its
+ * tracker of fitted liabilities), record-major: out[i·K + c] = P(category c | μ_i). The labels are
+ * `ID:CATEGORY`.
+ */
+export function categoryTracker(fitted: Tracker, categories: readonly string[]): Tracker {
+  const K = categories.length;
+  const mu = new Float64Array(fitted.labels.length);
+  return {
+    labels: fitted.labels.flatMap((id) => categories.map((c) => `${id}:${c}`)),
+    read: (state, out) => {
+      fitted.read(state, mu);
+      const gamma = state.latent!.thresholds;
+      for (let i = 0; i < mu.length; i++) {
+        for (let c = 0; c < K; c++) out[i * K + c] = normalInterval(gamma[c] - mu[i], gamma[c + 1] - mu[i]);
+      }
     },
   };
 }

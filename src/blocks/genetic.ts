@@ -6,7 +6,7 @@
  * include the individuals of records with a missing response).
  */
 import { Stage, type Block, type Tracker } from '../mcmc/block.js';
-import type { ChainState } from '../mcmc/state.js';
+import { type ChainState, responseOf } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
 import { H2, VAR_GENETIC } from '../model/names.js';
 
@@ -53,7 +53,7 @@ export class GeneticBlock implements Block {
 
   /** g = y − e − Xb − Σ_k Z_k u_k: the marker part of the fitted values of the records. */
   private geneticValues(state: ChainState): Float64Array {
-    const { y } = this.design;
+    const y = responseOf(state, this.design);
     const { p, colPtr, rowIdx, vals } = this.design.fixed;
     const g = this.g;
     const e = state.e;

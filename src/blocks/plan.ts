@@ -59,6 +59,7 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     factors: resolved.spec.factors,
     id: resolved.spec.id,
     covariance: resolveCovariances(resolved),
+    families: resolved.families,
     requireIds:
       genotypes.length > 0
         ? requireGenotyped(
@@ -73,6 +74,8 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
   const mds = sets.map((spec, s) => markerDesign(spec, genotypes[s], design, arena!, sets.length, warnings));
   if (isMultivariate(design)) return prepareMultivariate(resolved, { ...design, markers: mds, arena, warnings }, nTerms);
   const scalar = scalarVariances(resolved.priors, resolved.fixedVariances);
+  const threshold = design.traits.families[0].kind === 'threshold';
+  if (threshold) scalar.fixed.residual = liabilityResidual(resolved);
   const random = resolvePriors(
     design.varY,
     design.random.map((r) => ({ term: r.term, msx: r.msx })),
@@ -93,7 +96,7 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     markerSets.push({ term: md.term, prior: spec.prior, hyper: plan.hyper, rules });
   });
   design = { ...design, markers: mds, arena, warnings };
-  const priors = [...random, ...markerPriors, residual];
+  const priors = [...random, ...markerPriors, ...(threshold ? [] : [residual])];
   const variancePriors = Object.fromEntries([...random, residual].map((p) => [p.term, { df: p.df, scale: p.scale }]));
   const settings: SamplerSettings = {
     priors: variancePriors,
@@ -101,15 +104,41 @@ export function prepare(spec: RunSpec, options: PrepareOptions = {}): PreparedMo
     traceLevels: resolved.mcmc.traceLevels,
     markers: plans,
     kernel: kernelOf(resolved.spec.kernel),
+    thresholds: { method: resolved.spec.thresholds ?? 'cowles', adaptUntil: resolved.mcmc.burnin },
   };
   return { resolved, design, priors, markerSets, settings, layout: chainLayout(design, settings), saveEvery: sets.map((m) => m.saveEffects ?? 0) };
 }
 
 /**
+ * The residual variance of a binary or ordinal trait: 1, the liability's scale (the thresholds and
+ * effects are identified in units of the residual SD).
+ * @throws MixmcError when the spec gives the residual a prior or another value.
+ */
+function liabilityResidual(resolved: ResolvedSpec): number {
+  const given = resolved.fixedVariances.residual !== undefined ? 'fixedVariances' : resolved.priors.residual !== undefined ? 'priors' : undefined;
+  if (given) {
+    throw new MixmcError(
+      `the residual variance of a ${resolved.families[resolved.formula.responses[0]].family} trait is fixed at 1 (the liability's scale); remove "residual" from "${given}"`,
+      { term: `${given}.residual` },
+    );
+  }
+  return 1;
+}
+
+/**
  * A multivariate model (several traits, or random terms with slopes): covariance-matrix priors for
  * every random term and the residual, and the multivariate sampler.
+ * @throws MixmcError for a binary, ordinal or censored trait (single-trait models only, for now).
  */
 function prepareMultivariate(resolved: ResolvedSpec, design: Design, nTerms: number): PreparedModel {
+  design.traits.families.forEach((f, s) => {
+    if (f.kind === 'gaussian') return;
+    const name = design.traits.names[s];
+    throw new MixmcError(
+      `'${name}' is ${resolved.families[name].family}: multi-trait models and random slopes take Gaussian responses only; fit '${name}' in a model of its own, with random intercepts`,
+      { term: 'family' },
+    );
+  });
   const { terms, residual, reports } = resolveCovariancePriors(design, resolved.priors, resolved.fixedVariances, nTerms);
   const markerSets: MarkerSetReport[] = [];
   const markers = design.markers.map((md, s) => {

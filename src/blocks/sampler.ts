@@ -6,7 +6,8 @@
  *
  * Tracker order: the random terms' levels (formula order), each marker set's effects then its
  * inclusion indicators, the GEBVs, the fitted values, the predictions of records with a missing
- * response, the prior shares of the variances.
+ * response, the prior shares of the variances, and for a threshold trait the category probabilities
+ * of the records, then of the predicted records.
  */
 import { Stage, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
 import type { Sampler } from '../mcmc/runChain.js';
@@ -16,7 +17,8 @@ import { type KernelName, sweepKernel } from '../linalg/kernel.js';
 import type { Design } from '../model/design.js';
 import { H2, VAR_GENETIC, VAR_RESIDUAL, markerSetNames, varianceName } from '../model/names.js';
 import type { VariancePrior } from '../types.js';
-import { fittedTracker, predictedTracker } from './fitted.js';
+import { categoryTracker, fittedTracker, predictedTracker } from './fitted.js';
+import { LiabilityBlock, latentFamily, startLatent, type ThresholdSettings, thresholdParams } from './liability.js';
 import { DerivedBlock, derivedParams } from './derived.js';
 import { FixedBlock } from './fixed.js';
 import { buildMultiSampler, type MultiSettings, multiParams, multiTrackers } from './multi/sampler.js';
@@ -41,6 +43,8 @@ export interface SamplerSettings {
   kernel: KernelName;
   /** The covariance matrices of a multivariate model (several traits, or slopes): its sampler is multi/sampler.ts. */
   multi?: MultiSettings;
+  /** An ordinal trait's threshold updates (default: Cowles' step, not tuned). */
+  thresholds?: ThresholdSettings;
 }
 
 /** Which tracker (by index) holds what. */
@@ -54,6 +58,9 @@ export interface TrackerRoles {
   predicted?: number;
   /** The prior share of every variance with a conjugate prior (PriorShare), by variable. */
   priorShare?: number;
+  /** Threshold traits: the probability of every category, record-major, for the records and for the predicted records. */
+  categories?: number;
+  predictedCategories?: number;
 }
 
 /** What a chain of a model produces: the traced names in order, each tracker's size, and the trackers' roles. */
@@ -70,7 +77,10 @@ interface Slot {
 }
 
 function slots(design: Design, settings: SamplerSettings): Slot[] {
-  const out: Slot[] = [{ stage: Stage.Fixed, params: design.fixed.names }];
+  const out: Slot[] = [
+    { stage: Stage.Augment, params: thresholdParams(latentFamily(design)) },
+    { stage: Stage.Fixed, params: design.fixed.names },
+  ];
   design.random.forEach((r) => {
     out.push({ stage: Stage.Random, params: r.q <= settings.traceLevels ? levelLabels(r) : [] });
     out.push({ stage: Stage.Variance, params: [varianceName(r.term)] });
@@ -100,7 +110,18 @@ export function trackerLabels(design: Design, settings: SamplerSettings): (reado
   if (design.predict.m > 0) out.push(design.predict.ids);
   const shares = shareLabels(design, settings);
   if (shares.length > 0) out.push(shares);
+  const categories = categoriesOf(design);
+  if (categories) {
+    out.push(design.ids.flatMap((id) => categories.map((c) => `${id}:${c}`)));
+    if (design.predict.m > 0) out.push(design.predict.ids.flatMap((id) => categories.map((c) => `${id}:${c}`)));
+  }
   return out;
+}
+
+/** The categories of a single threshold trait. */
+function categoriesOf(design: Design): readonly string[] | undefined {
+  const family = latentFamily(design);
+  return family?.kind === 'threshold' ? family.categories : undefined;
 }
 
 /** The variances whose prior share is tracked, in tracker order: random terms, marker sets, the residual (those not held fixed). */
@@ -145,13 +166,19 @@ export function chainLayout(design: Design, settings: SamplerSettings): ChainLay
   roles.fitted = t++;
   if (design.predict.m > 0) roles.predicted = t++;
   if (shareLabels(design, settings).length > 0) roles.priorShare = t++;
+  if (categoriesOf(design)) {
+    roles.categories = t++;
+    if (design.predict.m > 0) roles.predictedCategories = t++;
+  }
   return { params, trackerSizes: labels.map((l) => l.length), roles };
 }
 
 /** A chain's sampler: its blocks in sweep order, its trackers in layout order, and its state. */
 export function buildSampler(design: Design, settings: SamplerSettings): Sampler {
   if (settings.multi) return buildMultiSampler(design, settings.multi, settings.traceLevels, settings.kernel);
+  const family = latentFamily(design);
   const blocks: Block[] = [new FixedBlock(design)];
+  if (family) blocks.push(new LiabilityBlock(design, family, settings.thresholds ?? { method: 'cowles', adaptUntil: 0 }));
   const trackers: Tracker[] = [];
   design.random.forEach((r, k) => {
     const traced = r.q <= settings.traceLevels;
@@ -180,10 +207,17 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     fixedE !== undefined ? new FixedVarianceBlock('residual', fixedE, (s) => s.varE, 0) : new ResidualVarianceBlock(settings.priors.residual, contributors),
   );
   blocks.push(new DerivedBlock(design, genetic));
-  trackers.push(fittedTracker(design));
-  if (design.predict.m > 0) trackers.push(predictedTracker(design, genetic));
+  const fitted = fittedTracker(design);
+  trackers.push(fitted);
+  const predicted = design.predict.m > 0 ? predictedTracker(design, genetic) : undefined;
+  if (predicted) trackers.push(predicted);
   const shares = shareLabels(design, settings);
   if (shares.length > 0) trackers.push(priorShareTracker(shares, blocks));
+  const categories = categoriesOf(design);
+  if (categories) {
+    trackers.push(categoryTracker(fitted, categories));
+    if (predicted) trackers.push(categoryTracker(predicted, categories));
+  }
   const ordered = sweepOrder(blocks);
   // with markers the residual lives in shared memory, padded to the kernels' blocks of 16 records
   const e = arena && allocateF64(arena, design.markers[0].records.stride * 4).view.subarray(0, design.n);
@@ -191,6 +225,7 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     design,
     sets.map((m) => m.state),
     e,
+    family && startLatent(design, family),
   );
   return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }

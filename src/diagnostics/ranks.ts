@@ -4,7 +4,7 @@
  * R-hat for assessing convergence of MCMC", Bayesian Analysis 16:667), computed from one sort.
  */
 import { isConstantRange } from '../numbers.js';
-import { qnorm } from './special.js';
+import { qnorm } from '../numbers.js';
 import { argsort, rankScores, type SortedWithIndex } from './sort.js';
 import { pooled, quantileSorted, type Chains } from './stats.js';
 

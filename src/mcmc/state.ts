@@ -34,6 +34,24 @@ export interface ChainState {
    * u[k][l·d + c]; varU and varE are empty.
    */
   readonly multi?: MultiState;
+  /**
+   * Threshold and censored traits (single-trait models): the latent response that e is the residual
+   * of — the liability of a binary or ordinal record, the value of a censored one — and the thresholds.
+   */
+  readonly latent?: LatentState;
+}
+
+/**
+ * The latent scale of a non-Gaussian trait (Albert & Chib 1993). e = y − fitted holds with y this
+ * latent response; the liability block draws it, and nothing else writes it.
+ */
+export interface LatentState {
+  /** The liability (threshold traits) or the value (censored traits) of every record. */
+  readonly y: Float64Array;
+  /** Ordinal and binary traits: γ_0 = −∞ < γ_1 = 0 < γ_2 < … < γ_K = +∞ for K categories (empty otherwise). */
+  readonly thresholds: Float64Array;
+  /** The thresholds' Metropolis–Hastings step: [log proposal sd, accepted, proposed (this window), updates so far] (empty otherwise). */
+  readonly tuning: Float64Array;
 }
 
 export interface MultiState {
@@ -46,13 +64,13 @@ export interface MultiState {
 }
 
 /**
- * A zeroed state for `design`, with e = y (all effects 0); `markers` are the marker blocks' own
+ * A zeroed state for `design`, with e = y (all effects 0; y the latent response when given); `markers` are the marker blocks' own
  * allocations, and `e` the residual's storage when the marker kernels need it in shared memory.
  * Blocks' `init` then set starting values.
  */
-export function createState(design: Design, markers: readonly MarkerSetState[] = [], e?: Float64Array): ChainState {
+export function createState(design: Design, markers: readonly MarkerSetState[] = [], e?: Float64Array, latent?: LatentState): ChainState {
   const residual = e ?? new Float64Array(design.n);
-  residual.set(design.y);
+  residual.set(latent?.y ?? design.y);
   return {
     e: residual,
     b: new Float64Array(design.fixed.p),
@@ -60,13 +78,20 @@ export function createState(design: Design, markers: readonly MarkerSetState[] =
     varU: new Float64Array(design.random.length),
     varE: new Float64Array(1),
     markers,
+    ...(latent ? { latent } : {}),
   };
+}
+
+/** The response that e is the residual of: the latent one of a threshold or censored trait, else the data's. */
+export function responseOf(state: ChainState, design: Design): Float64Array {
+  return state.latent?.y ?? design.y;
 }
 
 /** Every typed array of a state, in a fixed order (each set's β, then its arrays by name), for checkpointing and comparison. */
 export function stateArrays(state: ChainState): Float64Array[] {
   const out = [state.e, state.b, ...state.u, state.varU, state.varE];
   if (state.multi) out.push(...state.multi.covU, state.multi.covE, state.multi.y);
+  if (state.latent) out.push(state.latent.y, state.latent.thresholds, state.latent.tuning);
   for (const m of state.markers) {
     out.push(m.beta);
     for (const key of Object.keys(m).sort()) if (key !== 'beta') out.push(m[key]);

@@ -5,6 +5,8 @@
  */
 import { MixmcError } from '../errors.js';
 import { checkResponse } from './response.js';
+import { DEFAULT_R2 } from './defaults.js';
+import { familyDesign, type FamilyDesign, type FamilySpec, readResponse, standIn } from './family.js';
 import { columnIndex, isMissing, isNumericColumn, numericColumn, sortLevels, type Table } from '../io/csv.js';
 import type { RunWarning } from '../types.js';
 import { INTERCEPT, type Formula } from './formula.js';
@@ -73,8 +75,14 @@ export interface TraitsDesign {
   readonly observed: Uint8Array;
   /** Records with trait s observed. */
   readonly counts: Int32Array;
-  /** Sample variance of each trait over its observed records. */
+  /**
+   * The scale of each trait that the default priors start from: the sample variance over its
+   * observed records (a censored trait's bounds standing in for its censored values); for a
+   * threshold trait 1/(1 − R²), so that the residual's prior mode is the liability's fixed residual variance 1.
+   */
   readonly varY: Float64Array;
+  /** Each trait's family over the records. */
+  readonly families: readonly FamilyDesign[];
 }
 
 export interface Design {
@@ -119,6 +127,8 @@ export interface DesignOptions {
   requireIds?: { ids: ReadonlySet<string>; dropOthers: boolean; what: string; file: string };
   /** Random terms with a known covariance: their levels are those of K, in K's order. */
   covariance?: Readonly<Record<string, Covariance>>;
+  /** The family of each response (Gaussian when absent). */
+  families?: Readonly<Record<string, FamilySpec>>;
 }
 
 /**
@@ -133,8 +143,8 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
 
   const responses = formula.responses;
   const t = responses.length;
-  const yAlls = responses.map((name) => numericColumn(table, columnIndex(table, name, name), `the response '${name}'`));
-  const allMissing = (r: number): boolean => yAlls.every((y) => Number.isNaN(y[r]));
+  const responseColumns = responses.map((name) => readResponse(table, name, opts.families?.[name]));
+  const allMissing = (r: number): boolean => responseColumns.every((c) => c.informative[r] === 0);
   const idCol = opts.id !== undefined ? columnIndex(table, opts.id, 'id') : -1;
 
   // Type every variable the formula uses.
@@ -261,13 +271,14 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
   const isObserved = new Uint8Array(n * t);
   const counts = new Int32Array(t);
   const traitVar = new Float64Array(t);
-  yAlls.forEach((yAll, s) => {
+  const families: FamilyDesign[] = [];
+  responseColumns.forEach((column, s) => {
     const values: number[] = [];
     observed.forEach((r, i) => {
-      y[s * n + i] = yAll[r];
-      if (!Number.isNaN(yAll[r])) {
+      y[s * n + i] = column.values[r];
+      if (column.informative[r]) {
         isObserved[s * n + i] = 1;
-        values.push(yAll[r]);
+        values.push(Number.isNaN(column.values[r]) ? standIn(column.lower![r], column.upper![r]) : column.values[r]);
       }
     });
     counts[s] = values.length;
@@ -277,7 +288,10 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
         column: responses[s],
       });
     }
-    traitVar[s] = checkResponse(Float64Array.from(values), p, responses[s], table.file);
+    const family = familyDesign(column, opts.families?.[responses[s]], responses[s], observed, table.file);
+    families.push(family);
+    const varY = checkResponse(Float64Array.from(values), p, responses[s], table.file);
+    traitVar[s] = family.kind === 'threshold' ? 1 / (1 - DEFAULT_R2) : varY;
   });
   const varY = traitVar[0];
 
@@ -351,7 +365,7 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     response: formula.response,
     n,
     y,
-    traits: { names: responses, t, observed: isObserved, counts, varY: traitVar },
+    traits: { names: responses, t, observed: isObserved, counts, varY: traitVar, families },
     ids: observed.map(rowId),
     varY,
     fixed: { p, names, colPtr, rowIdx, vals, xtx, xtxChol },

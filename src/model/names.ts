@@ -5,6 +5,8 @@
  *   var[TERM], var[residual]                          variances
  *   var[genetic], h2                                  the marker sets' genetic variance and heritability
  *   prop[TERM], ratio[TERM]                           derived shares
+ *   threshold[k], h2[observed]                        an ordinal trait's thresholds (k = 2 … K − 1; the
+ *                                                     first is 0), a binary trait's observed-scale h²
  * A marker set is the term `markers` when it is the model's one unnamed set, and `markers:NAME`
  * otherwise; its parameters are named by {@link markerSetNames}.
  */
@@ -13,6 +15,12 @@ export const RESIDUAL = 'residual';
 export const VAR_RESIDUAL = 'var[residual]';
 export const VAR_GENETIC = 'var[genetic]';
 export const H2 = 'h2';
+export const H2_OBSERVED = 'h2[observed]';
+
+/** Threshold γ_k of an ordinal trait, between categories k and k + 1 (1-based). */
+export function thresholdName(k: number): string {
+  return `threshold[${k}]`;
+}
 
 export function fixedName(label: string): string {
   return `b[${label}]`;

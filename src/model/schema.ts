@@ -12,6 +12,8 @@ import { canonicalPrior, MARKER_PRIORS, MARKER_SET_KEYS, PRIOR_ALIASES, PRIOR_OP
 /** Numbers a spec may hold: large enough for any analysis, small enough that nothing overflows. */
 const MAX_ITERATIONS = 1e9;
 const MAX_SCALE = 1e100;
+/** The most categories an ordinal trait may have. */
+export const MAX_CATEGORIES = 50;
 
 /** A case-insensitive pattern matching any of `names`. */
 function anyCase(names: readonly string[]): string {
@@ -82,6 +84,22 @@ export function runSpecSchema(): Record<string, unknown> {
     required: [key],
     properties: { [key]: { type: 'string', minLength: 1 }, blend: { type: 'number', minimum: 0, exclusiveMaximum: 1 } },
   });
+  const family = { enum: ['gaussian', 'binary', 'ordinal', 'censored'] };
+  const categories = {
+    type: 'array',
+    minItems: 2,
+    maxItems: MAX_CATEGORIES,
+    uniqueItems: true,
+    items: { type: ['string', 'number'] },
+    description: 'the categories from low to high',
+  };
+  const bounds = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['lower', 'upper'],
+    properties: { lower: { type: 'string', minLength: 1 }, upper: { type: 'string', minLength: 1 } },
+    description: 'the columns of the lower and upper bounds of a censored response',
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'mixmc run spec',
@@ -124,6 +142,12 @@ export function runSpecSchema(): Record<string, unknown> {
       relationship: { type: 'string', minLength: 1 },
       solver: { enum: ['auto', 'cholesky', 'pcg', 'gauss-seidel'] },
       kernel: { enum: ['auto', 'wasm', 'js'] },
+      family: { oneOf: [family, { type: 'object', minProperties: 1, additionalProperties: family }] },
+      categories: { oneOf: [categories, { type: 'object', minProperties: 1, additionalProperties: categories }] },
+      bounds: {
+        oneOf: [bounds, { type: 'object', minProperties: 1, propertyNames: { not: { enum: ['lower', 'upper'] } }, additionalProperties: bounds }],
+      },
+      thresholds: { enum: ['cowles', 'gibbs'] },
     },
   };
 }

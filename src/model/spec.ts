@@ -12,6 +12,7 @@ import { parseFormula, type Formula } from './formula.js';
 import { markerTerm } from './names.js';
 import { canonicalPrior } from './priors.js';
 import { didYouMean, validateSpec } from './schema.js';
+import { type FamilySpec, resolveFamilies } from './family.js';
 
 export interface ResolvedSpec {
   readonly spec: RunSpec;
@@ -26,6 +27,8 @@ export interface ResolvedSpec {
   /** Covariance structures by random term (paths relative to baseDir). */
   readonly covariance: Record<string, CovarianceSpec>;
   readonly baseDir: string;
+  /** The family of every response. */
+  readonly families: Record<string, FamilySpec>;
 }
 
 /**
@@ -55,7 +58,8 @@ export function resolveSpec(raw: unknown, baseDir: string = process.cwd(), overr
   if (markers.length > 0 && spec.id === undefined) {
     throw new MixmcError("a model with markers needs 'id': the phenotype column that matches the genotype ids", { term: 'id' });
   }
-  return { spec, formula, table, mcmc, priors, fixedVariances, markers, covariance, baseDir };
+  const families = resolveFamilies(spec, formula.responses);
+  return { spec, formula, table, mcmc, priors, fixedVariances, markers, covariance, baseDir, families };
 }
 
 /** Every column named in `factors` exists in the data. */

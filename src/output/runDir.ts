@@ -111,18 +111,47 @@ export function markersFile(name: string): string {
 }
 
 /**
- * The files written when the chains stop: summary.json, fitted.csv, effects/TERM.csv per random
+ * The files written when the chains stop: summary.json, fitted.csv (for a threshold trait the
+ * observed category and the probability p[CATEGORY] of each; for a censored one the bounds lower
+ * and upper), effects/TERM.csv per random
  * term, and for marker models the markers files, gebv.csv and effects/layout.json (the chains
  * streamed draws/ and effects/ already).
  */
 export function writeResults(dir: string, res: FitResult): void {
   const { fitted, predicted } = res.effects;
   const byTrait = fitted.traits !== undefined;
-  const lines = [byTrait ? 'id,trait,observed,mean,sd' : 'id,observed,mean,sd'];
-  const row = (id: string, trait: string | undefined, observed: string, mean: number, sd: number): string =>
-    [csvField(id), ...(byTrait ? [csvField(trait ?? '')] : []), observed, csvValue(mean), csvValue(sd)].join(',');
-  fitted.labels.forEach((id, i) => lines.push(row(id, fitted.traits?.[i], csvValue(fitted.observed[i]), fitted.mean[i], fitted.sd[i])));
-  if (predicted) predicted.labels.forEach((id, i) => lines.push(row(id, predicted.traits?.[i], 'NA', predicted.mean[i], predicted.sd[i])));
+  const categories = fitted.categories?.names ?? [];
+  const K = categories.length;
+  const bounds = fitted.bounds;
+  const header = [
+    'id',
+    ...(byTrait ? ['trait'] : []),
+    'observed',
+    ...(bounds ? ['lower', 'upper'] : []),
+    'mean',
+    'sd',
+    ...categories.map((c) => csvField(`p[${c}]`)),
+  ];
+  const lines = [header.join(',')];
+  const row = (id: string, trait: string | undefined, observed: string[], mean: number, sd: number, p: Float64Array | undefined, i: number): string =>
+    [
+      csvField(id),
+      ...(byTrait ? [csvField(trait ?? '')] : []),
+      ...observed,
+      csvValue(mean),
+      csvValue(sd),
+      ...(p ? Array.from(p.subarray(i * K, i * K + K), csvValue) : []),
+    ].join(',');
+  const observed = (i: number): string[] => {
+    if (fitted.observedCategory) return [csvField(fitted.observedCategory[i])];
+    if (bounds) return [csvValue(fitted.observed[i]), csvValue(bounds.lower[i]), csvValue(bounds.upper[i])];
+    return [csvValue(fitted.observed[i])];
+  };
+  fitted.labels.forEach((id, i) => lines.push(row(id, fitted.traits?.[i], observed(i), fitted.mean[i], fitted.sd[i], fitted.categories?.mean, i)));
+  if (predicted) {
+    const missing = bounds ? ['NA', 'NA', 'NA'] : ['NA'];
+    predicted.labels.forEach((id, i) => lines.push(row(id, predicted.traits?.[i], missing, predicted.mean[i], predicted.sd[i], predicted.categories?.mean, i)));
+  }
   writeFileAtomic(join(dir, 'fitted.csv'), `${lines.join('\n')}\n`);
   writeRandomEffects(dir, res);
   writeMarkerFiles(dir, res);

@@ -132,8 +132,34 @@ function evaluate(mme: Mme, factorizer: CFactorizer, theta: Float64Array, method
   return { logLik: -0.5 * m2ll, sol, fac, score, ai, emNext };
 }
 
-/** Fit variance components; BLUE/BLUP at the estimates. */
+/**
+ * The response that is not Gaussian (binary, ordinal or censored), if any: REML's likelihood is the
+ * Gaussian one, so it has no estimate for such a trait.
+ */
+export function nonGaussianTrait(design: Design): { name: string; family: string } | undefined {
+  const s = design.traits.families.findIndex((f) => f.kind !== 'gaussian');
+  if (s < 0) return undefined;
+  const f = design.traits.families[s];
+  return { name: design.traits.names[s], family: f.kind === 'threshold' ? f.family : f.kind };
+}
+
+/** @throws MixmcError for a binary, ordinal or censored response. */
+function requireGaussian(design: Design): void {
+  const trait = nonGaussianTrait(design);
+  if (trait) {
+    throw new MixmcError(
+      `REML is for Gaussian responses, and '${trait.name}' is ${trait.family}: its likelihood is not the normal one REML maximises; fit it with 'mixmc fit' (the Gibbs sampler works on its latent scale)`,
+      { term: 'family' },
+    );
+  }
+}
+
+/**
+ * Fit variance components; BLUE/BLUP at the estimates.
+ * @throws MixmcError for a response that is not Gaussian.
+ */
 export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
+  requireGaussian(design);
   if (isMultivariate(design)) {
     if (opts.markers && design.markers.length > 0) throw new MixmcError('marker sets in multivariate REML are not supported', { term: 'markers' });
     return multiReml(design, opts);
@@ -245,6 +271,7 @@ function blupFrom(design: Design, mme: Mme, theta: Float64Array, sol: Float64Arr
  * very large systems (more than 200,000 unknowns).
  */
 export function blup(design: Design, variances: Record<string, number>, solver: Solver = 'auto', opts: { markers?: boolean } = {}): BlupResult {
+  requireGaussian(design);
   const mme = buildMme(design, { markers: opts.markers });
   const names = thetaNames(mme);
   const theta = Float64Array.from(names, (nm) => {

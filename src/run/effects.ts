@@ -8,7 +8,7 @@ import { RunningMoments } from '../mcmc/moments.js';
 import type { Design } from '../model/design.js';
 import { covarianceElements, covarianceName, varianceName } from '../model/names.js';
 import type { ChainResult } from '../parallel/chainTask.js';
-import type { EffectSummary, FitEffects, RandomEffects, RunWarning, SummaryRow } from '../types.js';
+import type { CategoryProbabilities, EffectSummary, FitEffects, RandomEffects, RunWarning, SummaryRow } from '../types.js';
 
 /** Posterior means and SDs of every tracker, pooled over chains (Chan, Golub & LeVeque 1979). */
 export function pooledEffects(layout: ChainLayout, labels: readonly (readonly string[])[], results: readonly ChainResult[]): EffectSummary[] {
@@ -48,9 +48,32 @@ export function fitEffects(model: PreparedModel, pooled: EffectSummary[]): FitEf
       };
     }),
     ...(roles.gebv !== undefined ? { gebv: { ...pooled[roles.gebv], ...traitsOf(design, pooled[roles.gebv].mean.length / design.traits.t) } } : {}),
-    fitted: { ...pooled[roles.fitted], observed: design.y, ...traitsOf(design, design.n) },
-    ...(roles.predicted !== undefined ? { predicted: { ...pooled[roles.predicted], ...traitsOf(design, design.predict.m) } } : {}),
+    fitted: {
+      ...pooled[roles.fitted],
+      observed: design.y,
+      ...traitsOf(design, design.n),
+      ...observedOf(design),
+      ...categoriesOf(design, pooled, roles.categories),
+    },
+    ...(roles.predicted !== undefined
+      ? { predicted: { ...pooled[roles.predicted], ...traitsOf(design, design.predict.m), ...categoriesOf(design, pooled, roles.predictedCategories) } }
+      : {}),
   };
+}
+
+/** How a non-Gaussian response was observed: the category labels, or the censoring bounds. */
+function observedOf(design: Design): { observedCategory?: string[]; bounds?: { lower: Float64Array; upper: Float64Array } } {
+  const family = design.traits.t === 1 ? design.traits.families[0] : undefined;
+  if (family?.kind === 'threshold') return { observedCategory: Array.from(family.category, (c) => family.categories[c]) };
+  if (family?.kind === 'censored') return { bounds: { lower: family.lower, upper: family.upper } };
+  return {};
+}
+
+/** The pooled category probabilities of tracker `t`, if the model has them. */
+function categoriesOf(design: Design, pooled: EffectSummary[], t: number | undefined): { categories?: CategoryProbabilities } {
+  const family = design.traits.families[0];
+  if (t === undefined || family?.kind !== 'threshold') return {};
+  return { categories: { names: family.categories, mean: pooled[t].mean } };
 }
 
 /** The trait of every row of a trait-major tracker of `rows` records (multi-trait models only). */

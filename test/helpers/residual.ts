@@ -6,9 +6,9 @@ import { prepare } from '../../src/blocks/plan.js';
 import type { FitResult } from '../../src/types.js';
 import type { RunSpec } from '../../src/types.js';
 
-/** y − Xb − Σ Z_k u_k − Mβ computed from scratch, for checking the residual the blocks maintain. */
+/** y − Xb − Σ Z_k u_k − Mβ computed from scratch (y the latent response of a threshold or censored trait), for checking the residual the blocks maintain. */
 export function recomputeResidual(design: Design, state: ChainState): Float64Array {
-  const e = Float64Array.from(design.y);
+  const e = Float64Array.from(state.latent?.y ?? design.y);
   const { p, colPtr, rowIdx, vals } = design.fixed;
   for (let j = 0; j < p; j++) for (let k = colPtr[j]; k < colPtr[j + 1]; k++) e[rowIdx[k]] -= vals[k] * state.b[j];
   design.random.forEach((r, k) => {
