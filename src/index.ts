@@ -28,6 +28,7 @@ export {
   blup,
   multiBlupAt,
   reml,
+  requireGaussian,
   type BlupResult,
   type FixedEstimate,
   type RandomPrediction,

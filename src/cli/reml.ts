@@ -1,12 +1,13 @@
 /** `mixmc reml`: REML (or ML) variance components with BLUE and BLUP, or BLUE/BLUP at fixed variances. */
 import type { Command } from 'commander';
-import { blup, MixmcError, multiBlupAt, prepare, reml, toJson } from '../index.js';
+import { blup, MixmcError, multiBlupAt, prepare, reml, requireGaussian, toJson } from '../index.js';
 import { fmt } from './format.js';
 import { alignRows, readConfig } from './options.js';
 
 function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void {
   const { spec, baseDir, specFile } = readConfig(config);
   const model = prepare(spec, { baseDir, specFile });
+  requireGaussian(model.design);
   const solver = spec.solver ?? 'auto';
   const terms = [...model.design.random.map((r) => r.term), ...model.design.markers.map((m) => m.term), 'residual'];
   const missing = terms.filter((t) => model.resolved.fixedVariances[t] === undefined);

@@ -91,7 +91,11 @@ export function responseOf(state: ChainState, design: Design): Float64Array {
 export function stateArrays(state: ChainState): Float64Array[] {
   const out = [state.e, state.b, ...state.u, state.varU, state.varE];
   if (state.multi) out.push(...state.multi.covU, state.multi.covE, state.multi.y);
-  if (state.latent) out.push(state.latent.y, state.latent.thresholds, state.latent.tuning);
+  if (state.latent) {
+    // the finite thresholds only (a view: restoring it writes them back); γ_0 = −∞ and γ_K = +∞ never change
+    const { y, thresholds, tuning } = state.latent;
+    out.push(y, thresholds.subarray(1, Math.max(1, thresholds.length - 1)), tuning);
+  }
   for (const m of state.markers) {
     out.push(m.beta);
     for (const key of Object.keys(m).sort()) if (key !== 'beta') out.push(m[key]);

@@ -144,7 +144,7 @@ export function nonGaussianTrait(design: Design): { name: string; family: string
 }
 
 /** @throws MixmcError for a binary, ordinal or censored response. */
-function requireGaussian(design: Design): void {
+export function requireGaussian(design: Design): void {
   const trait = nonGaussianTrait(design);
   if (trait) {
     throw new MixmcError(

@@ -54,6 +54,20 @@ const multi = {
   mcmc: { chains: 3, iterations: 300, burnin: 50, thin: 1, seed: 14 },
 };
 
+const ordinal = {
+  data: sim.rows.map((r, i) => ({
+    ...r,
+    g: `g${i % 12}`,
+    o: (r.y as number) < 9.5 ? 'low' : (r.y as number) < 10.2 ? 'mid' : (r.y as number) < 11 ? 'high' : 'top',
+  })),
+  id: 'id',
+  formula: 'o ~ 1 + (1|g)',
+  family: 'ordinal' as const,
+  categories: ['low', 'mid', 'high', 'top'],
+  markers: { file: sim.genoFile, prior: 'BayesCpi' as const, saveEffects: 1 },
+  mcmc: { chains: 3, iterations: 300, burnin: 150, thin: 1, seed: 16 },
+};
+
 function sameDraws(a: FitResult, b: FitResult): void {
   expect(a.params).toEqual(b.params);
   expect(a.chains.length).toBe(b.chains.length);
@@ -82,6 +96,7 @@ describe('determinism: in-process = 1 worker = 2 workers, bit for bit', () => {
     ['marker model', marker],
     ['multi-trait model with a slope and missing traits', multi],
     ['multi-trait BayesCπ marker model', multiMarkers],
+    ['ordinal BayesCπ model with a random term (Cowles thresholds)', ordinal],
   ] as const) {
     it(name, async () => {
       const inProcess = await fit(spec, { workers: 0 });
@@ -153,6 +168,29 @@ describe('interrupt and resume of a multivariate model', () => {
     expect(partial.interrupted).toBe(true);
     const resumed = await resumeFit(dir, { workers: 2 });
     sameDraws(full, resumed);
+  });
+});
+
+describe('interrupt and resume of a threshold model', () => {
+  it('resuming gives the draws of an uninterrupted run (liabilities, thresholds and their proposal sd tuned in burn-in, in the checkpoint)', async () => {
+    const spec = { ...ordinal, mcmc: { ...ordinal.mcmc, iterations: 1200, burnin: 600 } };
+    const full = await fit(spec, { workers: 0 });
+    const dir = tempDir();
+    const controller = new AbortController();
+    const partial = await fit(spec, {
+      workers: 0,
+      outDir: dir,
+      signal: controller.signal,
+      flush: { draws: 40, ms: 10_000 },
+      onProgress: (e) => {
+        if (e.iteration >= 800 && e.chain === 1) controller.abort();
+      },
+    });
+    expect(partial.interrupted).toBe(true);
+    const resumed = await resumeFit(dir, { workers: 2 });
+    expect(resumed.failures).toEqual([]);
+    sameDraws(full, resumed);
+    expect(Array.from(full.effects.fitted.categories!.mean)).toEqual(Array.from(resumed.effects.fitted.categories!.mean));
   });
 });
 
