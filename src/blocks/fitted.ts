@@ -8,7 +8,7 @@
 import type { Tracker } from '../mcmc/block.js';
 import { type ChainState, responseOf } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
-import { normalInterval } from '../rng/truncated.js';
+import { normalCdf } from '../rng/truncated.js';
 
 /** Fitted values of the observed records, y − e. */
 export function fittedTracker(design: Design): Tracker {
@@ -36,7 +36,13 @@ export function categoryTracker(fitted: Tracker, categories: readonly string[]):
       fitted.read(state, mu);
       const gamma = state.latent!.thresholds;
       for (let i = 0; i < mu.length; i++) {
-        for (let c = 0; c < K; c++) out[i * K + c] = normalInterval(gamma[c] - mu[i], gamma[c + 1] - mu[i]);
+        let below = 0;
+        for (let c = 0; c < K - 1; c++) {
+          const cdf = normalCdf(gamma[c + 1] - mu[i]);
+          out[i * K + c] = cdf - below;
+          below = cdf;
+        }
+        out[i * K + K - 1] = 1 - below;
       }
     },
   };

@@ -127,25 +127,34 @@ export class LiabilityBlock implements Block {
     const latent = state.latent!;
     const l = latent.y;
     const e = state.e;
-    const mu = this.mu;
-    for (let i = 0; i < mu.length; i++) mu[i] = l[i] - e[i];
     const family = this.family;
     if (family.kind === 'censored') {
       const sd = Math.sqrt(state.varE[0]);
       const { lower, upper } = family;
-      for (let i = 0; i < mu.length; i++) {
+      for (let i = 0; i < l.length; i++) {
         if (lower[i] === upper[i]) continue;
-        l[i] = truncatedNormal(rng, mu[i], sd, lower[i], upper[i]);
-        e[i] = l[i] - mu[i];
+        const mu = l[i] - e[i];
+        l[i] = truncatedNormal(rng, mu, sd, lower[i], upper[i]);
+        e[i] = l[i] - mu;
       }
       return;
     }
     const gamma = latent.thresholds;
-    if (gamma.length > 3) {
-      if (this.settings.method === 'cowles') this.cowles(latent, rng);
-      else this.gibbsThresholds(latent, rng);
-    }
     const category = family.category;
+    if (gamma.length === 3) {
+      // binary: no free threshold, so μ is needed only here
+      for (let i = 0; i < l.length; i++) {
+        const mu = l[i] - e[i];
+        const c = category[i];
+        l[i] = mu + standardTruncatedNormal(rng, gamma[c] - mu, gamma[c + 1] - mu);
+        e[i] = l[i] - mu;
+      }
+      return;
+    }
+    const mu = this.mu;
+    for (let i = 0; i < mu.length; i++) mu[i] = l[i] - e[i];
+    if (this.settings.method === 'cowles') this.cowles(latent, rng);
+    else this.gibbsThresholds(latent, rng);
     for (let i = 0; i < mu.length; i++) {
       const c = category[i];
       l[i] = mu[i] + standardTruncatedNormal(rng, gamma[c] - mu[i], gamma[c + 1] - mu[i]);

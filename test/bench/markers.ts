@@ -33,7 +33,7 @@ const BGLR: Record<string, Partial<Record<MarkerPriorName, number>>> = {
 };
 
 /** A model's ms per iteration (one chain, in-process, warm; the best of three runs) and its draws of all three. */
-function timeIterations(spec: RunSpec, iterations: number): { ms: number; seconds: number; params: readonly string[]; draws: Float64Array[] } {
+export function timeIterations(spec: RunSpec, iterations: number): { ms: number; seconds: number; params: readonly string[]; draws: Float64Array[] } {
   const model = prepare(spec);
   const sampler = buildSampler(model.design, model.settings);
   const rng = chainRng(1, 0);
