@@ -177,7 +177,7 @@ function upperSide(rng: UniformSource, a: number, b: number): number {
   if (a > TABLE_END) return rightSide(rng, a, b);
   const qa = normalUpper(a);
   const z = -qnorm(qa - rng.uniform() * (qa - normalUpper(b)));
-  return z < a ? a : z > b ? b : z;
+  return Math.min(Math.max(z, a), b);
 }
 
 /** A draw of N(0, 1) truncated to [a, b] (a < b; either may be infinite). */
@@ -192,7 +192,7 @@ export function standardTruncatedNormal(rng: UniformSource, a: number, b: number
   const u = rng.uniform();
   const left = below + u * mass;
   const z = left <= 0.5 ? qnorm(left) : -qnorm(above + (1 - u) * mass);
-  return z < a ? a : z > b ? b : z;
+  return Math.min(Math.max(z, a), b);
 }
 
 /** A draw of N(mean, sd²) truncated to [lower, upper]. */
