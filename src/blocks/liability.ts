@@ -60,34 +60,46 @@ export function latentFamily(design: Design): Exclude<FamilyDesign, { kind: 'gau
 }
 
 /**
- * The starting latent state of a non-Gaussian trait. Threshold traits: thresholds at the normal
- * quantiles of the cumulative proportions, shifted so that γ_1 = 0, and each liability at the
- * quantile of the middle of its category's share; censored traits: the middle of the interval
- * (or its finite bound).
+ * The starting latent state of a non-Gaussian trait from its column `y` of the design's responses.
+ * Threshold traits: thresholds at the normal quantiles of the cumulative proportions, shifted so that
+ * γ_1 = 0, and each liability at the quantile of the middle of its category's share; censored traits:
+ * the middle of the interval (or its finite bound); a record missing the trait (multi-trait models)
+ * at the mean of the others, to be imputed in the first sweep.
  */
-export function startLatent(design: Design, family: Exclude<FamilyDesign, { kind: 'gaussian' }>): LatentState {
-  const { n } = design;
-  const y = new Float64Array(n);
+export function startLatent(y: Float64Array, family: Exclude<FamilyDesign, { kind: 'gaussian' }>): LatentState {
+  const n = y.length;
+  const start = new Float64Array(n);
+  const missing = (i: number): boolean => (family.kind === 'censored' ? Number.isNaN(family.lower[i]) : family.category[i] < 0);
+  let thresholds = new Float64Array(0);
+  let tuning = new Float64Array(0);
   if (family.kind === 'censored') {
-    for (let i = 0; i < n; i++) y[i] = Number.isNaN(design.y[i]) ? standIn(family.lower[i], family.upper[i]) : design.y[i];
-    return { y, thresholds: new Float64Array(0), tuning: new Float64Array(0) };
+    for (let i = 0; i < n; i++) start[i] = Number.isNaN(y[i]) ? standIn(family.lower[i], family.upper[i]) : y[i];
+  } else {
+    const K = family.categories.length;
+    const total = family.counts.reduce((sum, c) => sum + c, 0);
+    const cumulative = new Float64Array(K + 1);
+    for (let c = 0; c < K; c++) cumulative[c + 1] = cumulative[c] + family.counts[c] / total;
+    const shift = qnorm(cumulative[1]);
+    thresholds = new Float64Array(K + 1);
+    thresholds[0] = -Infinity;
+    thresholds[K] = Infinity;
+    for (let c = 2; c < K; c++) thresholds[c] = qnorm(cumulative[c]) - shift;
+    for (let i = 0; i < n; i++) {
+      const c = family.category[i];
+      if (c >= 0) start[i] = qnorm((cumulative[c] + cumulative[c + 1]) / 2) - shift;
+    }
+    tuning = new Float64Array(4);
+    tuning[LOG_SD] = Math.log(2 / Math.sqrt(total));
   }
-  const K = family.categories.length;
-  const cumulative = new Float64Array(K + 1);
-  for (let c = 0; c < K; c++) cumulative[c + 1] = cumulative[c] + family.counts[c] / n;
-  const shift = qnorm(cumulative[1]);
-  const thresholds = new Float64Array(K + 1);
-  thresholds[0] = -Infinity;
-  thresholds[K] = Infinity;
-  for (let c = 1; c < K; c++) thresholds[c] = qnorm(cumulative[c]) - shift;
-  thresholds[1] = 0;
+  let sum = 0;
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    const c = family.category[i];
-    y[i] = qnorm((cumulative[c] + cumulative[c + 1]) / 2) - shift;
+    if (missing(i)) continue;
+    sum += start[i];
+    count++;
   }
-  const tuning = new Float64Array(4);
-  tuning[LOG_SD] = Math.log(2 / Math.sqrt(n));
-  return { y, thresholds, tuning };
+  for (let i = 0; i < n; i++) if (missing(i)) start[i] = sum / count;
+  return { y: start, thresholds, tuning };
 }
 
 /** The traced thresholds of a family: γ_2 … γ_{K−1} of an ordinal trait. */
@@ -153,8 +165,8 @@ export class LiabilityBlock implements Block {
     }
     const mu = this.mu;
     for (let i = 0; i < mu.length; i++) mu[i] = l[i] - e[i];
-    if (this.settings.method === 'cowles') this.cowles(latent, rng);
-    else this.gibbsThresholds(latent, rng);
+    if (this.settings.method === 'cowles') cowlesStep(latent, category, mu, 1, this.settings.adaptUntil, this.proposal, rng);
+    else gibbsThresholdStep(latent, category, this.highest, this.lowest, rng);
     for (let i = 0; i < mu.length; i++) {
       const c = category[i];
       l[i] = mu[i] + standardTruncatedNormal(rng, gamma[c] - mu[i], gamma[c + 1] - mu[i]);
@@ -166,63 +178,75 @@ export class LiabilityBlock implements Block {
     const gamma = state.latent!.thresholds;
     for (let j = 0; j < this.params.length; j++) row[offset + j] = gamma[j + 2];
   }
+}
 
-  /** Cowles' joint Metropolis–Hastings step for γ_2 … γ_{K−1} (the module comment's R). Mutates: latent.thresholds, latent.tuning. */
-  private cowles(latent: LatentState, rng: RandomSource): void {
-    const gamma = latent.thresholds;
-    const tuning = latent.tuning;
-    const proposal = this.proposal;
-    const K = gamma.length - 1;
-    const s = Math.exp(tuning[LOG_SD]);
-    proposal[0] = -Infinity;
-    proposal[1] = 0;
-    proposal[K] = Infinity;
-    for (let j = 2; j < K; j++) proposal[j] = truncatedNormal(rng, gamma[j], s, proposal[j - 1], gamma[j + 1]);
-    let logR = 0;
-    for (let j = 2; j < K; j++) {
-      logR += logNormalInterval((proposal[j - 1] - gamma[j]) / s, (gamma[j + 1] - gamma[j]) / s);
-      logR -= logNormalInterval((gamma[j - 1] - proposal[j]) / s, (proposal[j + 1] - proposal[j]) / s);
-    }
-    const category = (this.family as Extract<FamilyDesign, { kind: 'threshold' }>).category;
-    const mu = this.mu;
-    for (let i = 0; i < mu.length; i++) {
-      const c = category[i];
-      if (c === 0) continue;
-      logR += logNormalInterval(proposal[c] - mu[i], proposal[c + 1] - mu[i]) - logNormalInterval(gamma[c] - mu[i], gamma[c + 1] - mu[i]);
-    }
-    tuning[PROPOSED]++;
-    if (Math.log(rng.uniform()) < logR) {
-      gamma.set(proposal);
-      tuning[ACCEPTED]++;
-    }
-    tuning[UPDATES]++;
-    if (tuning[UPDATES] <= this.settings.adaptUntil && tuning[PROPOSED] >= ADAPT_WINDOW) {
-      const rate = tuning[ACCEPTED] / tuning[PROPOSED];
-      if (rate < ACCEPT_LOW) tuning[LOG_SD] -= ADAPT_STEP;
-      else if (rate > ACCEPT_HIGH) tuning[LOG_SD] += ADAPT_STEP;
-      tuning[ACCEPTED] = 0;
-      tuning[PROPOSED] = 0;
-    }
+/**
+ * Cowles' joint Metropolis–Hastings step for γ_2 … γ_{K−1} (the module comment's R, with each
+ * liability l_i ~ N(m_i, sd²): the intervals standardised by sd), tuning the proposal sd during the
+ * first `adaptUntil` updates. Records of category −1 (missing) are skipped. Mutates: latent.thresholds,
+ * latent.tuning, proposal (scratch of length K + 1).
+ */
+export function cowlesStep(
+  latent: LatentState,
+  category: Int32Array,
+  m: Float64Array,
+  sd: number,
+  adaptUntil: number,
+  proposal: Float64Array,
+  rng: RandomSource,
+): void {
+  const gamma = latent.thresholds;
+  const tuning = latent.tuning;
+  const K = gamma.length - 1;
+  const s = Math.exp(tuning[LOG_SD]);
+  proposal[0] = -Infinity;
+  proposal[1] = 0;
+  proposal[K] = Infinity;
+  for (let j = 2; j < K; j++) proposal[j] = truncatedNormal(rng, gamma[j], s, proposal[j - 1], gamma[j + 1]);
+  let logR = 0;
+  for (let j = 2; j < K; j++) {
+    logR += logNormalInterval((proposal[j - 1] - gamma[j]) / s, (gamma[j + 1] - gamma[j]) / s);
+    logR -= logNormalInterval((gamma[j - 1] - proposal[j]) / s, (proposal[j + 1] - proposal[j]) / s);
   }
+  for (let i = 0; i < m.length; i++) {
+    const c = category[i];
+    if (c <= 0) continue;
+    logR += logNormalInterval((proposal[c] - m[i]) / sd, (proposal[c + 1] - m[i]) / sd) - logNormalInterval((gamma[c] - m[i]) / sd, (gamma[c + 1] - m[i]) / sd);
+  }
+  tuning[PROPOSED]++;
+  if (Math.log(rng.uniform()) < logR) {
+    gamma.set(proposal);
+    tuning[ACCEPTED]++;
+  }
+  tuning[UPDATES]++;
+  if (tuning[UPDATES] <= adaptUntil && tuning[PROPOSED] >= ADAPT_WINDOW) {
+    const rate = tuning[ACCEPTED] / tuning[PROPOSED];
+    if (rate < ACCEPT_LOW) tuning[LOG_SD] -= ADAPT_STEP;
+    else if (rate > ACCEPT_HIGH) tuning[LOG_SD] += ADAPT_STEP;
+    tuning[ACCEPTED] = 0;
+    tuning[PROPOSED] = 0;
+  }
+}
 
-  /** γ_j | l ~ U(max{l_i : c_i = j − 1}, min{l_i : c_i = j}) for j = 2 … K − 1. Mutates: latent.thresholds. */
-  private gibbsThresholds(latent: LatentState, rng: RandomSource): void {
-    const gamma = latent.thresholds;
-    const l = latent.y;
-    const { highest, lowest } = this;
-    highest.fill(-Infinity);
-    lowest.fill(Infinity);
-    const category = (this.family as Extract<FamilyDesign, { kind: 'threshold' }>).category;
-    for (let i = 0; i < l.length; i++) {
-      const c = category[i];
-      if (l[i] > highest[c]) highest[c] = l[i];
-      if (l[i] < lowest[c]) lowest[c] = l[i];
-    }
-    const K = gamma.length - 1;
-    for (let j = 2; j < K; j++) {
-      const a = Math.max(highest[j - 1], gamma[j - 1]);
-      const b = Math.min(lowest[j], gamma[j + 1]);
-      gamma[j] = a + (b - a) * rng.uniform();
-    }
+/**
+ * γ_j | l ~ U(max{l_i : c_i = j − 1}, min{l_i : c_i = j}) for j = 2 … K − 1 (records of category −1
+ * skipped). Mutates: latent.thresholds, highest and lowest (scratch of length K).
+ */
+export function gibbsThresholdStep(latent: LatentState, category: Int32Array, highest: Float64Array, lowest: Float64Array, rng: RandomSource): void {
+  const gamma = latent.thresholds;
+  const l = latent.y;
+  highest.fill(-Infinity);
+  lowest.fill(Infinity);
+  for (let i = 0; i < l.length; i++) {
+    const c = category[i];
+    if (c < 0) continue;
+    if (l[i] > highest[c]) highest[c] = l[i];
+    if (l[i] < lowest[c]) lowest[c] = l[i];
+  }
+  const K = gamma.length - 1;
+  for (let j = 2; j < K; j++) {
+    const a = Math.max(highest[j - 1], gamma[j - 1]);
+    const b = Math.min(lowest[j], gamma[j + 1]);
+    gamma[j] = a + (b - a) * rng.uniform();
   }
 }

@@ -127,18 +127,28 @@ function liabilityResidual(resolved: ResolvedSpec): number {
 
 /**
  * A multivariate model (several traits, or random terms with slopes): covariance-matrix priors for
- * every random term and the residual, and the multivariate sampler.
- * @throws MixmcError for a binary, ordinal or censored trait (single-trait models only, for now).
+ * every random term and the residual, and the multivariate sampler. One trait may be binary, ordinal
+ * or censored; a binary or ordinal trait's residual variance is fixed at 1.
+ * @throws MixmcError for a second non-Gaussian trait, or a fixed residual covariance with a binary or ordinal trait.
  */
 function prepareMultivariate(resolved: ResolvedSpec, design: Design, nTerms: number): PreparedModel {
-  design.traits.families.forEach((f, s) => {
-    if (f.kind === 'gaussian') return;
-    const name = design.traits.names[s];
+  const latent = design.traits.families.flatMap((f, s) => (f.kind === 'gaussian' ? [] : [s]));
+  if (latent.length > 1) {
+    const names = latent.map((s) => `'${design.traits.names[s]}'`).join(' and ');
+    throw new MixmcError(`${names} are both non-Gaussian: a multi-trait model takes one binary, ordinal or censored trait beside Gaussian ones`, {
+      term: 'family',
+    });
+  }
+  const unitResidual = latent.length === 1 && design.traits.families[latent[0]].kind === 'threshold' ? latent[0] : undefined;
+  if (unitResidual !== undefined && resolved.fixedVariances.residual !== undefined) {
+    const name = design.traits.names[unitResidual];
     throw new MixmcError(
-      `'${name}' is ${resolved.families[name].family}: multi-trait models and random slopes take Gaussian responses only; fit '${name}' in a model of its own, with random intercepts`,
-      { term: 'family' },
+      `the residual covariance cannot be fixed with the ${resolved.families[name].family} trait '${name}', whose liability's variance is fixed at 1; remove "residual" from "fixedVariances"`,
+      {
+        term: 'fixedVariances.residual',
+      },
     );
-  });
+  }
   const { terms, residual, reports } = resolveCovariancePriors(design, resolved.priors, resolved.fixedVariances, nTerms);
   const markerSets: MarkerSetReport[] = [];
   const markers = design.markers.map((md, s) => {
@@ -167,7 +177,8 @@ function prepareMultivariate(resolved: ResolvedSpec, design: Design, nTerms: num
     traceLevels: resolved.mcmc.traceLevels,
     markers: [],
     kernel: kernelOf(resolved.spec.kernel),
-    multi: { terms, residual, markers },
+    multi: { terms, residual, markers, ...(unitResidual !== undefined ? { unitResidual } : {}) },
+    thresholds: { method: resolved.spec.thresholds ?? 'cowles', adaptUntil: resolved.mcmc.burnin },
   };
   return {
     resolved,

@@ -175,10 +175,11 @@ export function chainLayout(design: Design, settings: SamplerSettings): ChainLay
 
 /** A chain's sampler: its blocks in sweep order, its trackers in layout order, and its state. */
 export function buildSampler(design: Design, settings: SamplerSettings): Sampler {
-  if (settings.multi) return buildMultiSampler(design, settings.multi, settings.traceLevels, settings.kernel);
+  const thresholds = settings.thresholds ?? { method: 'cowles', adaptUntil: 0 };
+  if (settings.multi) return buildMultiSampler(design, settings.multi, settings.traceLevels, settings.kernel, thresholds);
   const family = latentFamily(design);
   const blocks: Block[] = [new FixedBlock(design)];
-  if (family) blocks.push(new LiabilityBlock(design, family, settings.thresholds ?? { method: 'cowles', adaptUntil: 0 }));
+  if (family) blocks.push(new LiabilityBlock(design, family, thresholds));
   const trackers: Tracker[] = [];
   design.random.forEach((r, k) => {
     const traced = r.q <= settings.traceLevels;
@@ -225,7 +226,7 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     design,
     sets.map((m) => m.state),
     e,
-    family && startLatent(design, family),
+    family && startLatent(design.y, family),
   );
   return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }

@@ -94,7 +94,9 @@ export function stateArrays(state: ChainState): Float64Array[] {
   if (state.latent) {
     // the finite thresholds only (a view: restoring it writes them back); γ_0 = −∞ and γ_K = +∞ never change
     const { y, thresholds, tuning } = state.latent;
-    out.push(y, thresholds.subarray(1, Math.max(1, thresholds.length - 1)), tuning);
+    // a multivariate state's latent y is a view of multi.y, already in the list
+    if (!state.multi) out.push(y);
+    out.push(thresholds.subarray(1, Math.max(1, thresholds.length - 1)), tuning);
   }
   for (const m of state.markers) {
     out.push(m.beta);
@@ -105,7 +107,8 @@ export function stateArrays(state: ChainState): Float64Array[] {
 
 /**
  * A zeroed multivariate state: e = y with every missing trait at its trait's observed mean (all
- * effects 0), covariance matrices zero (the blocks' init sets them). `e` is the residual storage of
+ * effects 0; a latent trait's column from its start values, viewed as the state's latent y),
+ * covariance matrices zero (the blocks' init sets them). `e` is the residual storage of
  * t columns `pitch` apart when the marker kernels need it in shared memory.
  */
 export function createMultiState(
@@ -114,6 +117,7 @@ export function createMultiState(
   markers: readonly MarkerSetState[] = [],
   e?: Float64Array,
   pitch = design.n,
+  latent?: { trait: number; start: LatentState },
 ): ChainState {
   const { n } = design;
   const { t, observed, counts } = design.traits;
@@ -124,6 +128,7 @@ export function createMultiState(
     mean /= counts[s];
     for (let i = 0; i < n; i++) if (!observed[s * n + i]) y[s * n + i] = mean;
   }
+  if (latent) y.set(latent.start.y, latent.trait * n);
   const residual = e ?? new Float64Array(t * pitch);
   for (let s = 0; s < t; s++) residual.set(y.subarray(s * n, s * n + n), s * pitch);
   return {
@@ -134,5 +139,6 @@ export function createMultiState(
     varE: new Float64Array(0),
     markers,
     multi: { covU: dims.map((d) => new Float64Array(d * d)), covE: new Float64Array(t * t), y, pitch },
+    ...(latent ? { latent: { y: y.subarray(latent.trait * n, latent.trait * n + n), thresholds: latent.start.thresholds, tuning: latent.start.tuning } } : {}),
   };
 }

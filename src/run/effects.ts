@@ -82,13 +82,15 @@ function traitsOf(design: Design, rows: number): { traits?: string[] } {
   return t > 1 ? { traits: names.flatMap((trait) => new Array<string>(rows).fill(trait)) } : {};
 }
 
-/** The traced names of variances held fixed (no constant-draws warning for them). */
+/** The traced names of variances held fixed (no constant-draws warning for them), a liability's residual variance among them. */
 export function heldFixedNames(model: PreparedModel): string[] {
   const multi = model.settings.multi;
   if (!multi) return Object.keys(model.settings.fixedVariances).map(varianceName);
-  return [...multi.terms, multi.residual]
+  const fixed = [...multi.terms, multi.residual]
     .filter((c) => c.fixed)
     .flatMap((c) => covarianceElements(c.components.length, c.correlated).map(([a, b]) => covarianceName(c.term, c.components, a, b)));
+  const unit = multi.unitResidual;
+  return unit === undefined ? fixed : [...fixed, covarianceName(multi.residual.term, multi.residual.components, unit, unit)];
 }
 
 /** The prior shares' posterior means, by variable, pooled over the chains. */

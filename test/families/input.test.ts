@@ -69,10 +69,10 @@ const cases: Case[] = [
     words: ['residual', 'fixed at 1', 'priors'],
   },
   {
-    name: 'a binary trait in a multi-trait model',
-    csv: 'id,x,y,z\n1,0,0,1.2\n2,1,1,0.3\n3,2,0,2.2\n4,0,1,1.9\n5,1,1,0.1\n6,2,0,1\n',
-    spec: { formula: 'cbind(y, z) ~ 1 + x', family: { y: 'binary' } },
-    words: ["'y' is binary", 'multi-trait', 'gaussian'],
+    name: 'two non-Gaussian traits in a multi-trait model',
+    csv: 'id,x,y,z\n1,0,0,1\n2,1,1,0\n3,2,0,1\n4,0,1,1\n5,1,1,0\n6,2,0,0\n',
+    spec: { formula: 'cbind(y, z) ~ 1 + x', family: { y: 'binary', z: 'binary' } },
+    words: ["'y' and 'z'", 'non-gaussian', 'one binary, ordinal or censored trait'],
   },
   {
     name: 'reml on a binary trait',

@@ -4,9 +4,10 @@
  * imputation, no code shared with the sampler):
  *   Σ_i W_i' R_Oi⁻¹ W_i + diag(0, K⁻¹ ⊗ G⁻¹) θ = Σ_i W_i' R_Oi⁻¹ y_Oi,
  * whose solution is the posterior mean of (B, U) with the covariances fixed, and the inverse its
- * covariance (Henderson & Quaas 1976).
+ * covariance (Henderson & Quaas 1976); and the residual e = y − XB − ZU recomputed from scratch.
  */
 import type { Design } from '../../src/model/design.js';
+import type { ChainState } from '../../src/mcmc/state.js';
 import { invertSPD } from '../../src/linalg/dense.js';
 import { normal } from '../../src/rng/dist.js';
 import { chainRng } from '../../src/rng/rng.js';
@@ -153,4 +154,30 @@ export function multiMmeOracle(design: Design, g: number[][][], r0: number[][], 
     mean[a] = s;
   }
   return { mean, cov, dim };
+}
+
+/** e = y − XB − ZU with y the imputed responses, from scratch. */
+export function recomputeMultiResidual(design: Design, state: ChainState): number {
+  const { n } = design;
+  const { t } = design.traits;
+  const { y, pitch } = state.multi!;
+  const p = design.fixed.p;
+  let worst = 0;
+  for (let s = 0; s < t; s++) {
+    for (let i = 0; i < n; i++) {
+      let fitted = 0;
+      for (let j = 0; j < p; j++) {
+        for (let k = design.fixed.colPtr[j]; k < design.fixed.colPtr[j + 1]; k++)
+          if (design.fixed.rowIdx[k] === i) fitted += design.fixed.vals[k] * state.b[s * p + j];
+      }
+      design.random.forEach((r, k) => {
+        const nc = r.coefs.length;
+        const d = t * nc;
+        for (let c = 0; c < nc; c++) fitted += (r.z ? r.z[i * nc + c] : 1) * state.u[k][r.level[i] * d + s * nc + c];
+      });
+      const e = y[s * n + i] - fitted;
+      worst = Math.max(worst, Math.abs(e - state.e[s * pitch + i]) / Math.max(1, Math.abs(y[s * n + i])));
+    }
+  }
+  return worst;
 }

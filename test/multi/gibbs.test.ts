@@ -16,11 +16,9 @@ import { MissingTraitBlock } from '../../src/blocks/multi/impute.js';
 import { createMultiState } from '../../src/mcmc/state.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
-import type { ChainState } from '../../src/mcmc/state.js';
-import type { Design } from '../../src/model/design.js';
 import type { DataRow, FitResult, RunSpec } from '../../src/types.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { multiMmeOracle, simulateSires } from '../helpers/multi.js';
+import { multiMmeOracle, recomputeMultiResidual, simulateSires } from '../helpers/multi.js';
 
 const row = (res: FitResult, v: string) => {
   const r = res.summary.parameters.find((p) => p.variable === v);
@@ -146,32 +144,6 @@ describe('fixed covariances: the posterior of the location effects is the MME so
   });
 });
 
-/** e = y − XB − ZU with y the imputed responses, from scratch. */
-function recompute(design: Design, state: ChainState): number {
-  const { n } = design;
-  const { t } = design.traits;
-  const { y, pitch } = state.multi!;
-  const p = design.fixed.p;
-  let worst = 0;
-  for (let s = 0; s < t; s++) {
-    for (let i = 0; i < n; i++) {
-      let fitted = 0;
-      for (let j = 0; j < p; j++) {
-        for (let k = design.fixed.colPtr[j]; k < design.fixed.colPtr[j + 1]; k++)
-          if (design.fixed.rowIdx[k] === i) fitted += design.fixed.vals[k] * state.b[s * p + j];
-      }
-      design.random.forEach((r, k) => {
-        const nc = r.coefs.length;
-        const d = t * nc;
-        for (let c = 0; c < nc; c++) fitted += (r.z ? r.z[i * nc + c] : 1) * state.u[k][r.level[i] * d + s * nc + c];
-      });
-      const e = y[s * n + i] - fitted;
-      worst = Math.max(worst, Math.abs(e - state.e[s * pitch + i]) / Math.max(1, Math.abs(y[s * n + i])));
-    }
-  }
-  return worst;
-}
-
 describe('the residual after every sweep', () => {
   it('e = y − XB − ZU with three traits, a random slope and missing traits', async () => {
     const rng = chainRng(8, 0);
@@ -195,7 +167,7 @@ describe('the residual after every sweep', () => {
       {},
       {
         afterSweep: (state) => {
-          worst = Math.max(worst, recompute(design, state));
+          worst = Math.max(worst, recomputeMultiResidual(design, state));
           sweeps++;
         },
       },

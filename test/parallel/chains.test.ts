@@ -68,6 +68,13 @@ const ordinal = {
   mcmc: { chains: 3, iterations: 300, burnin: 150, thin: 1, seed: 16 },
 };
 
+const multiBinary = {
+  ...multi,
+  data: (multi.data as Record<string, unknown>[]).map((r) => ({ ...r, y1: (r.y1 as number) > 10 ? 1 : 0 })),
+  family: { y1: 'binary' as const },
+  mcmc: { ...multi.mcmc, seed: 17 },
+};
+
 function sameDraws(a: FitResult, b: FitResult): void {
   expect(a.params).toEqual(b.params);
   expect(a.chains.length).toBe(b.chains.length);
@@ -97,6 +104,7 @@ describe('determinism: in-process = 1 worker = 2 workers, bit for bit', () => {
     ['multi-trait model with a slope and missing traits', multi],
     ['multi-trait BayesCπ marker model', multiMarkers],
     ['ordinal BayesCπ model with a random term (Cowles thresholds)', ordinal],
+    ['bivariate binary + Gaussian model with a slope and missing traits', multiBinary],
   ] as const) {
     it(name, async () => {
       const inProcess = await fit(spec, { workers: 0 });

@@ -6,6 +6,12 @@
  *   R0 | e ~ IW(ν + n, ν S + SS).
  * An uncorrelated term (`||`) has independent components: Σ_cc | u ~ (ν S_cc + SS_cc)/χ²(ν + q), and
  * 0 off the diagonal. A matrix held fixed by the spec is set once and still traced.
+ *
+ * The residual of a binary or ordinal trait a (its liability) has variance 1 (Korsgaard, Andersen &
+ * Sorensen 2003, Genet. Sel. Evol. 35:159): R0 = [[1, b'], [b, R_{−a·a} + b b']] with b = R_{−a,a} and
+ * R_{−a·a} = R_{−a,−a} − b b'. Under R0 ~ IW(ν', Ψ) (ν' = ν + n, Ψ = ν S + SS) the pair (b, R_{−a·a}) is
+ * independent of R_aa, so conditioning on R_aa = 1 leaves their joint law:
+ *   R_{−a·a} ~ IW(ν', Ψ_{−a,−a} − w w'/Ψ_aa),   b | R_{−a·a} ~ N(w/Ψ_aa, R_{−a·a}/Ψ_aa),   w = Ψ_{−a,a}.
  */
 import { Stage, type Block } from '../../mcmc/block.js';
 import type { ChainState } from '../../mcmc/state.js';
@@ -14,6 +20,7 @@ import type { CovarianceSetting } from '../../model/matrixPriors.js';
 import { covarianceElements } from '../../model/names.js';
 import { chiSquare, normal } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
+import { choleskyInPlace } from '../../linalg/dense.js';
 import { InverseWishart } from './wishart.js';
 
 /** What the random-term and residual covariance blocks share: prior, draw, starting value, tracing. */
@@ -115,20 +122,29 @@ export class TermCovarianceBlock extends CovarianceBlock {
   }
 }
 
-/** R0, the residual covariance of the traits. */
+/** R0, the residual covariance of the traits (with the variance of trait `unit`, a liability, fixed at 1). */
 export class ResidualCovarianceBlock extends CovarianceBlock {
   readonly stage = Stage.Residual;
+  private readonly unitDraw?: UnitVarianceDraw;
 
   constructor(
     private readonly n: number,
     setting: CovarianceSetting,
     names: readonly string[],
+    unit?: number,
   ) {
     super(setting, names);
+    if (unit !== undefined) this.unitDraw = new UnitVarianceDraw(this.d, unit);
   }
 
   protected target(state: ChainState): Float64Array {
     return state.multi!.covE;
+  }
+
+  /** The scale (times a chain-specific factor) with the liability's row and column set to those of an uncorrelated unit variance. */
+  init(state: ChainState, rng: UniformSource): void {
+    super.init(state, rng);
+    this.unitDraw?.start(state.multi!.covE);
   }
 
   /** Mutates: covE. */
@@ -145,6 +161,72 @@ export class ResidualCovarianceBlock extends CovarianceBlock {
         ss[b * d + a] = s;
       }
     }
-    this.drawFrom(state, rng, n);
+    if (this.unitDraw) this.unitDraw.draw(rng, this.setting.df + n, this.setting.df, this.setting.scale, ss, state.multi!.covE);
+    else this.drawFrom(state, rng, n);
+  }
+}
+
+/** The draw of R0 | e with R0[a][a] = 1 (module comment), with its scratch arrays. */
+class UnitVarianceDraw {
+  private readonly iw: InverseWishart;
+  private readonly others: Int32Array;
+  private readonly psi: Float64Array;
+  private readonly w: Float64Array;
+  private readonly conditional: Float64Array;
+  private readonly chol: Float64Array;
+  private readonly b: Float64Array;
+
+  constructor(
+    private readonly d: number,
+    private readonly a: number,
+  ) {
+    const m = d - 1;
+    this.iw = new InverseWishart(Math.max(1, m));
+    this.others = Int32Array.from({ length: d }, (_, s) => s).filter((s) => s !== a);
+    this.psi = new Float64Array(m * m);
+    this.w = new Float64Array(m);
+    this.conditional = new Float64Array(m * m);
+    this.chol = new Float64Array(m * m);
+    this.b = new Float64Array(m);
+  }
+
+  /** Row and column a of r0 set to those of a unit variance uncorrelated with the other traits. Mutates: r0. */
+  start(r0: Float64Array): void {
+    const { d, a } = this;
+    for (let s = 0; s < d; s++) {
+      r0[a * d + s] = 0;
+      r0[s * d + a] = 0;
+    }
+    r0[a * d + a] = 1;
+  }
+
+  /** r0 ← a draw given Ψ = df0·scale + ss with df degrees of freedom. Mutates: r0. */
+  draw(rng: UniformSource, df: number, df0: number, scale: readonly number[], ss: Float64Array, r0: Float64Array): void {
+    const { d, a, others, psi, w, conditional, chol, b } = this;
+    const m = d - 1;
+    r0[a * d + a] = 1;
+    if (m === 0) return;
+    const at = (x: number, y: number): number => df0 * scale[x * d + y] + ss[x * d + y];
+    const paa = at(a, a);
+    for (let p = 0; p < m; p++) {
+      w[p] = at(others[p], a);
+      for (let q = 0; q < m; q++) psi[p * m + q] = at(others[p], others[q]);
+    }
+    for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) psi[p * m + q] -= (w[p] * w[q]) / paa;
+    this.iw.draw(rng, df, psi, conditional);
+    // b = w/Ψ_aa + L z/√Ψ_aa with L L' = R_{−a·a}
+    chol.set(conditional);
+    if (choleskyInPlace(chol, m) >= 0) throw new Error('the conditional residual covariance is not positive definite');
+    for (let p = 0; p < m; p++) b[p] = normal(rng);
+    for (let p = m - 1; p >= 0; p--) {
+      let v = 0;
+      for (let q = 0; q <= p; q++) v += chol[p * m + q] * b[q];
+      b[p] = w[p] / paa + v / Math.sqrt(paa);
+    }
+    for (let p = 0; p < m; p++) {
+      r0[others[p] * d + a] = b[p];
+      r0[a * d + others[p]] = b[p];
+      for (let q = 0; q < m; q++) r0[others[p] * d + others[q]] = conditional[p * m + q] + b[p] * b[q];
+    }
   }
 }

@@ -18,6 +18,8 @@ import { ResidualCovarianceBlock, TermCovarianceBlock } from './covariance.js';
 import { MultiDerivedBlock, multiDerivedParams } from './derived.js';
 import { MultiFixedBlock } from './fixed.js';
 import { MissingTraitBlock } from './impute.js';
+import { latentTrait, MultiLiabilityBlock, multiThresholdParams } from './liability.js';
+import { startLatent, type ThresholdSettings } from '../liability.js';
 import { MultiRandomBlock } from './random.js';
 import { MultiGeneticBlock, multiGebvLabels, multiGeneticParams } from './genetic.js';
 import { MultiMarkerBlock, type MultiMarkerPlan, multiEffectLabels, multiMarkerParams } from './markers.js';
@@ -31,6 +33,8 @@ export interface MultiSettings {
   residual: CovarianceSetting;
   /** One per marker set, in design order. */
   markers: MultiMarkerPlan[];
+  /** The binary or ordinal trait whose residual variance is fixed at 1 (its liability's), by index. */
+  unitResidual?: number;
 }
 
 /** Which tracker holds what (multi/sampler's tracker order). */
@@ -61,7 +65,10 @@ function covarianceNames(s: CovarianceSetting): string[] {
 
 /** Every traced name in sweep order, without building the blocks. */
 export function multiParams(design: Design, multi: MultiSettings, traceLevels: number): string[] {
-  const slots: { stage: Stage; params: readonly string[] }[] = [{ stage: Stage.Fixed, params: multiFixedNames(design) }];
+  const slots: { stage: Stage; params: readonly string[] }[] = [
+    { stage: Stage.Augment, params: multiThresholdParams(design) },
+    { stage: Stage.Fixed, params: multiFixedNames(design) },
+  ];
   design.random.forEach((r, k) => {
     slots.push({ stage: Stage.Random, params: r.q <= traceLevels ? multiLevelLabels(design, k) : [] });
     slots.push({ stage: Stage.Variance, params: covarianceNames(multi.terms[k]) });
@@ -156,10 +163,12 @@ function predictedTracker(design: Design, labels: readonly string[], genetic?: M
 }
 
 /** A chain's multivariate sampler: its blocks in sweep order, its trackers in layout order, and its state. */
-export function buildMultiSampler(design: Design, multi: MultiSettings, traceLevels: number, kernel: KernelName): Sampler {
+export function buildMultiSampler(design: Design, multi: MultiSettings, traceLevels: number, kernel: KernelName, thresholds: ThresholdSettings): Sampler {
   const t = design.traits.t;
   const { labels, roles } = multiTrackers(design, multi);
+  const latent = latentTrait(design);
   const blocks: Block[] = [new MissingTraitBlock(design), new MultiFixedBlock(design, multiFixedNames(design))];
+  if (latent) blocks.push(new MultiLiabilityBlock(design, thresholds));
   const trackers: Tracker[] = new Array(labels.length);
   const dims = design.random.map((r) => t * r.coefs.length);
   design.random.forEach((r, k) => {
@@ -180,7 +189,7 @@ export function buildMultiSampler(design: Design, multi: MultiSettings, traceLev
     blocks.push(genetic);
     trackers[roles.gebv!] = genetic.gebv;
   }
-  blocks.push(new ResidualCovarianceBlock(design.n, multi.residual, covarianceNames(multi.residual)));
+  blocks.push(new ResidualCovarianceBlock(design.n, multi.residual, covarianceNames(multi.residual), multi.unitResidual));
   blocks.push(new MultiDerivedBlock(design, multi.terms, multi.residual));
   trackers[roles.fitted] = fittedTracker(design, labels[roles.fitted]);
   if (roles.predicted !== undefined) trackers[roles.predicted] = predictedTracker(design, labels[roles.predicted], genetic);
@@ -194,6 +203,7 @@ export function buildMultiSampler(design: Design, multi: MultiSettings, traceLev
     sets.map((m) => m.state),
     e,
     pitch,
+    latent && { trait: latent.trait, start: startLatent(design.y.subarray(latent.trait * design.n, (latent.trait + 1) * design.n), latent.family) },
   );
   return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }
