@@ -6,7 +6,9 @@
  * With μ_i = l_i − e_i the rest of the model's fitted value of record i (l the latent response y of
  * the state, e the residual):
  * - threshold traits (residual variance fixed at 1): l_i | γ, μ ~ N(μ_i, 1) truncated to
- *   (γ_c, γ_{c+1}] for the record's category c (0-based; γ_0 = −∞, γ_1 = 0, γ_K = +∞);
+ *   (γ_c, γ_{c+1}] for the record's category c (0-based; γ_0 = −∞, γ_1 = 0, γ_K = +∞), each first
+ *   tried with a standard normal drawn in bulk, then drawn by the exact truncated sampler when it
+ *   falls outside (rng/truncated.ts, truncatedFromNormal);
  * - censored traits: l_i | σ²e, μ ~ N(μ_i, σ²e) truncated to [lower_i, upper_i]; an exact record keeps
  *   its value.
  * The free thresholds γ_2 … γ_{K−1} of an ordinal trait (flat prior on the ordered values) are drawn
@@ -30,7 +32,7 @@ import { standIn } from '../model/family.js';
 import { thresholdName } from '../model/names.js';
 import { qnorm } from '../numbers.js';
 import type { RandomSource } from '../rng/rng.js';
-import { logNormalInterval, standardTruncatedNormal, truncatedNormal } from '../rng/truncated.js';
+import { logNormalInterval, truncatedFromNormal, truncatedNormal } from '../rng/truncated.js';
 
 /** How the thresholds of an ordinal trait are drawn, and until which update their proposal is tuned. */
 export interface ThresholdSettings {
@@ -113,8 +115,9 @@ export class LiabilityBlock implements Block {
   readonly params: readonly string[];
   private readonly family: Exclude<FamilyDesign, { kind: 'gaussian' }>;
   private readonly settings: ThresholdSettings;
-  /** μ_i of the current sweep. */
+  /** μ_i of the current sweep, and a standard normal per record, drawn in bulk, tried first (truncatedFromNormal). */
   private readonly mu: Float64Array;
+  private readonly z: Float64Array;
   /** The proposed thresholds. */
   private readonly proposal: Float64Array;
   /** Gibbs thresholds: the largest and smallest liability of each category. */
@@ -126,6 +129,7 @@ export class LiabilityBlock implements Block {
     this.settings = settings;
     this.params = thresholdParams(family);
     this.mu = new Float64Array(design.n);
+    this.z = new Float64Array(design.n);
     const K = family.kind === 'threshold' ? family.categories.length : 0;
     this.proposal = new Float64Array(K + 1);
     this.highest = new Float64Array(K);
@@ -139,14 +143,16 @@ export class LiabilityBlock implements Block {
     const latent = state.latent!;
     const l = latent.y;
     const e = state.e;
+    const z = this.z;
     const family = this.family;
     if (family.kind === 'censored') {
       const sd = Math.sqrt(state.varE[0]);
       const { lower, upper } = family;
+      rng.normals(z, l.length);
       for (let i = 0; i < l.length; i++) {
         if (lower[i] === upper[i]) continue;
         const mu = l[i] - e[i];
-        l[i] = truncatedNormal(rng, mu, sd, lower[i], upper[i]);
+        l[i] = mu + sd * truncatedFromNormal(rng, z[i], (lower[i] - mu) / sd, (upper[i] - mu) / sd);
         e[i] = l[i] - mu;
       }
       return;
@@ -155,10 +161,11 @@ export class LiabilityBlock implements Block {
     const category = family.category;
     if (gamma.length === 3) {
       // binary: no free threshold, so μ is needed only here
+      rng.normals(z, l.length);
       for (let i = 0; i < l.length; i++) {
         const mu = l[i] - e[i];
         const c = category[i];
-        l[i] = mu + standardTruncatedNormal(rng, gamma[c] - mu, gamma[c + 1] - mu);
+        l[i] = mu + truncatedFromNormal(rng, z[i], gamma[c] - mu, gamma[c + 1] - mu);
         e[i] = l[i] - mu;
       }
       return;
@@ -167,9 +174,10 @@ export class LiabilityBlock implements Block {
     for (let i = 0; i < mu.length; i++) mu[i] = l[i] - e[i];
     if (this.settings.method === 'cowles') cowlesStep(latent, category, mu, 1, this.settings.adaptUntil, this.proposal, rng);
     else gibbsThresholdStep(latent, category, this.highest, this.lowest, rng);
+    rng.normals(z, l.length);
     for (let i = 0; i < mu.length; i++) {
       const c = category[i];
-      l[i] = mu[i] + standardTruncatedNormal(rng, gamma[c] - mu[i], gamma[c + 1] - mu[i]);
+      l[i] = mu[i] + truncatedFromNormal(rng, z[i], gamma[c] - mu[i], gamma[c + 1] - mu[i]);
       e[i] = l[i] - mu[i];
     }
   }

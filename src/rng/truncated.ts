@@ -195,6 +195,15 @@ export function standardTruncatedNormal(rng: UniformSource, a: number, b: number
   return Math.min(Math.max(z, a), b);
 }
 
+/**
+ * A draw of N(0, 1) truncated to [a, b] that first tries z, a standard normal drawn beforehand (in
+ * bulk, which costs a fraction of a truncated draw): z is kept when it falls inside, and otherwise a
+ * fresh draw is made. Exact: the kept z is N(0, 1) conditioned on [a, b], and so is the fresh draw.
+ */
+export function truncatedFromNormal(rng: UniformSource, z: number, a: number, b: number): number {
+  return z >= a && z <= b && a < b ? z : standardTruncatedNormal(rng, a, b);
+}
+
 /** A draw of N(mean, sd²) truncated to [lower, upper]. */
 export function truncatedNormal(rng: UniformSource, mean: number, sd: number, lower: number, upper: number): number {
   return mean + sd * standardTruncatedNormal(rng, (lower - mean) / sd, (upper - mean) / sd);

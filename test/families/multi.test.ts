@@ -5,9 +5,11 @@
  * - recovery of a bivariate sire model (binary or 3-category ordinal liability + Gaussian trait, 15% of
  *   the Gaussian one missing, 100 sires × 12 records) on 3 seeds: the intervals of the residual
  *   correlation and variance and of the sire correlation hold the posterior means of the Gaussian fit
- *   of the complete liabilities, and the truth in at least 18 of the 21 intervals (with the ordinal
- *   threshold). Seed 101's sample puts var[residual](y2) below its true 2 in every fit (the complete
- *   liabilities give [1.59, 1.91]);
+ *   of the complete liabilities (what each sample says with nothing lost), and the ordinal threshold
+ *   its true 0.8. Against the truth (0.4, 2, 0.5) the 18 intervals missed 3 or 4 times, depending on
+ *   the draws: the samples themselves miss it (seed 101's complete liabilities put var[residual](y2)
+ *   in [1.59, 1.91] against 2), and intervals from the same sample are not independent trials;
+ *   coverage over many simulated data sets is SBC's question (issue 16).
  * - e = y − XB − ZU after every sweep (y with the liabilities and the imputed traits);
  * - a second non-Gaussian trait and a fixed residual covariance are errors.
  */
@@ -113,11 +115,7 @@ function simulateLiability(seed: number): DataRow[] {
   return simulateSires(100, 12, g0, r0, 0.15, seed, [0.2, 5]).map((r) => ({ sire: r.sire, l: r.y1, y2: r.y2 }));
 }
 
-const TRUTH = [
-  ['cor[residual](y,y2)', 0.4],
-  ['var[residual](y2)', 2],
-  ['cor[sire](y,y2)', 0.5],
-] as const;
+const PARAMETERS = ['cor[residual](y,y2)', 'var[residual](y2)', 'cor[sire](y,y2)'] as const;
 
 describe('bivariate threshold models: recovery on 3 seeds', () => {
   const families = {
@@ -126,8 +124,6 @@ describe('bivariate threshold models: recovery on 3 seeds', () => {
   };
   /** Posterior means of the Gaussian fit of the complete liabilities, by seed (what the sample says with nothing lost). */
   const complete = new Map<number, FitResult>();
-  /** Whether each interval (family × seed × parameter) held the truth. */
-  const covered: boolean[] = [];
   for (const [family, cut] of Object.entries(families) as ['binary' | 'ordinal', (l: number) => number | string][]) {
     for (const seed of [101, 202, 303]) {
       it(`${family} + Gaussian, seed ${seed}: cor[residual], var[residual](y2) and cor[sire] hold the Gaussian fit of the complete liabilities in their 95% intervals`, async () => {
@@ -148,26 +144,21 @@ describe('bivariate threshold models: recovery on 3 seeds', () => {
         };
         const res = await fit(spec, { workers: 0 });
         expect(row(res, 'var[residual](y)').sd).toBe(0);
-        for (const [v, truth] of TRUTH) {
+        for (const v of PARAMETERS) {
           const r = row(res, v);
           const best = row(complete.get(seed)!, v).mean;
           expect(r.lower, `${v} [${r.lower}, ${r.upper}] vs ${best}`).toBeLessThan(best);
           expect(r.upper, `${v} [${r.lower}, ${r.upper}] vs ${best}`).toBeGreaterThan(best);
-          covered.push(r.lower < truth && truth < r.upper);
         }
         if (family === 'ordinal') {
           const g = row(res, 'threshold[2](y)');
-          covered.push(g.lower < 0.8 && 0.8 < g.upper);
+          expect(g.lower, `threshold[2](y) [${g.lower}, ${g.upper}]`).toBeLessThan(0.8);
+          expect(g.upper, `threshold[2](y) [${g.lower}, ${g.upper}]`).toBeGreaterThan(0.8);
         }
         expect(res.summary.warnings.map((w) => w.subject)).not.toContain('var[residual](y)');
       });
     }
   }
-
-  it('the truth lies in at least 18 of the 21 intervals (3 or fewer misses; 4 or more happen with probability 0.02 when every interval has 95% coverage)', () => {
-    expect(covered).toHaveLength(21);
-    expect(covered.filter(Boolean).length, JSON.stringify(covered)).toBeGreaterThanOrEqual(18);
-  });
 
   it('e = y − XB − ZU after every sweep, with a liability, a random slope and a missing Gaussian trait', async () => {
     const rng = chainRng(12, 0);

@@ -17,7 +17,7 @@ import type { Design } from '../../model/design.js';
 import type { FamilyDesign } from '../../model/family.js';
 import { ofTrait } from '../../model/names.js';
 import type { RandomSource } from '../../rng/rng.js';
-import { standardTruncatedNormal, truncatedNormal } from '../../rng/truncated.js';
+import { truncatedFromNormal } from '../../rng/truncated.js';
 import { cowlesStep, gibbsThresholdStep, type ThresholdSettings, thresholdParams } from '../liability.js';
 
 /** The one non-Gaussian trait of a multivariate design, with its index. */
@@ -45,8 +45,9 @@ export class MultiLiabilityBlock implements Block {
   private readonly others: Int32Array;
   private readonly factor: Float64Array;
   private readonly coefficients: Float64Array;
-  /** m_i of the current sweep, and the scratch of the threshold steps. */
+  /** m_i of the current sweep, a standard normal per record drawn in bulk (tried first), and the scratch of the threshold steps. */
   private readonly m: Float64Array;
+  private readonly z: Float64Array;
   private readonly category: Int32Array;
   private readonly proposal: Float64Array;
   private readonly highest: Float64Array;
@@ -67,6 +68,7 @@ export class MultiLiabilityBlock implements Block {
     this.factor = new Float64Array(o * o);
     this.coefficients = new Float64Array(o);
     this.m = new Float64Array(this.n);
+    this.z = new Float64Array(this.n);
     this.category = this.family.kind === 'threshold' ? this.family.category : Int32Array.from(this.family.lower, (l) => (Number.isNaN(l) ? -1 : 0));
     const K = this.family.kind === 'threshold' ? this.family.categories.length : 0;
     this.proposal = new Float64Array(K + 1);
@@ -105,12 +107,14 @@ export class MultiLiabilityBlock implements Block {
       m[i] = l[i] - e[ea + i] + shift;
     }
     const family = this.family;
+    const z = this.z;
     if (family.kind === 'censored') {
       const { lower, upper } = family;
+      rng.normals(z, n);
       for (let i = 0; i < n; i++) {
         if (category[i] < 0 || lower[i] === upper[i]) continue;
         const mu = l[i] - e[ea + i];
-        l[i] = truncatedNormal(rng, m[i], sd, lower[i], upper[i]);
+        l[i] = m[i] + sd * truncatedFromNormal(rng, z[i], (lower[i] - m[i]) / sd, (upper[i] - m[i]) / sd);
         e[ea + i] = l[i] - mu;
       }
       return;
@@ -121,11 +125,12 @@ export class MultiLiabilityBlock implements Block {
       if (this.settings.method === 'cowles') cowlesStep(latent, category, m, sd, this.settings.adaptUntil, this.proposal, rng);
       else gibbsThresholdStep(latent, category, this.highest, this.lowest, rng);
     }
+    rng.normals(z, n);
     for (let i = 0; i < n; i++) {
       const c = category[i];
       if (c < 0) continue;
       const mu = l[i] - e[ea + i];
-      l[i] = m[i] + sd * standardTruncatedNormal(rng, (gamma[c] - m[i]) / sd, (gamma[c + 1] - m[i]) / sd);
+      l[i] = m[i] + sd * truncatedFromNormal(rng, z[i], (gamma[c] - m[i]) / sd, (gamma[c + 1] - m[i]) / sd);
       e[ea + i] = l[i] - mu;
     }
   }
