@@ -2,6 +2,7 @@
 export { compare, type CompareOptions } from './api/compare.js';
 export { fit, resumeFit, type ResumeOptions } from './api/fit.js';
 export { predict, type NewGenotypes } from './api/predict.js';
+export { models, type ModelRanking, type RankedModel } from './api/models.js';
 export { summarize, summarizeParallel, type ArrayDraws, type DrawsInput, type SummarizeOptions } from './api/summarize.js';
 export { prepare, type PreparedModel, type PrepareOptions } from './blocks/plan.js';
 export type { MarkerPlan } from './blocks/registry.js';

@@ -80,6 +80,34 @@ export interface Summary {
   parameters: SummaryRow[];
   warnings: RunWarning[];
   meta: SummaryMeta;
+  /** WAIC and DIC of a fit (single-trait models). */
+  criteria?: ModelCriteria;
+}
+
+/** WAIC (with its SE) and DIC of a fit, over its records (diagnostics/criteria.ts). */
+export interface ModelCriteria {
+  records: number;
+  waic: number;
+  waicSe: number;
+  /** Σ elpd_i = −WAIC/2. */
+  elpdWaic: number;
+  pWaic: number;
+  lppd: number;
+  dic: number;
+  pD: number;
+  /** D̄ = −2 Σ E[log p(y_i | θ)]. */
+  meanDeviance: number;
+}
+
+/** A fit's per-record WAIC terms (pointwise.csv), for comparing fits of the same records. */
+export interface PointwiseCriteria {
+  ids: readonly string[];
+  /** The record's response as the fit saw it (its category index for a threshold trait). */
+  observed: Float64Array;
+  lppd: Float64Array;
+  pWaic: Float64Array;
+  elpd: Float64Array;
+  meanLogLik: Float64Array;
 }
 
 export interface SummaryMeta {
@@ -215,6 +243,8 @@ export interface FitEffects {
   };
   /** Predictions of the records whose response (every trait) is missing; trait-major with several traits. */
   predicted?: EffectSummary & { traits?: readonly string[]; categories?: CategoryProbabilities };
+  /** Per-record WAIC terms (single-trait models). */
+  pointwise?: PointwiseCriteria;
 }
 
 /** A threshold trait's category probabilities: the posterior mean of P(category | μ) per record, record-major (mean[i·K + c]). */

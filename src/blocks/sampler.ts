@@ -6,8 +6,9 @@
  *
  * Tracker order: the random terms' levels (formula order), each marker set's effects then its
  * inclusion indicators, the GEBVs, the fitted values, the predictions of records with a missing
- * response, the prior shares of the variances, and for a threshold trait the category probabilities
- * of the records, then of the predicted records.
+ * response, the prior shares of the variances, for a threshold trait the category probabilities
+ * of the records, then of the predicted records, and last the records' log-likelihoods and
+ * likelihoods (WAIC and DIC).
  */
 import { Stage, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
 import type { Sampler } from '../mcmc/runChain.js';
@@ -18,6 +19,7 @@ import type { Design } from '../model/design.js';
 import { H2, VAR_GENETIC, VAR_RESIDUAL, markerSetNames, varianceName } from '../model/names.js';
 import type { VariancePrior } from '../types.js';
 import { categoryTracker, fittedTracker, predictedTracker } from './fitted.js';
+import { likelihoodTracker } from './likelihood.js';
 import { LiabilityBlock, latentFamily, startLatent, type ThresholdSettings, thresholdParams } from './liability.js';
 import { DerivedBlock, derivedParams } from './derived.js';
 import { FixedBlock } from './fixed.js';
@@ -61,6 +63,8 @@ export interface TrackerRoles {
   /** Threshold traits: the probability of every category, record-major, for the records and for the predicted records. */
   categories?: number;
   predictedCategories?: number;
+  /** log p(y_i | θ) and p(y_i | θ) of every record (entries 0 … n − 1, then n … 2n − 1). */
+  pointwise?: number;
 }
 
 /** What a chain of a model produces: the traced names in order, each tracker's size, and the trackers' roles. */
@@ -115,6 +119,7 @@ export function trackerLabels(design: Design, settings: SamplerSettings): (reado
     out.push(design.ids.flatMap((id) => categories.map((c) => `${id}:${c}`)));
     if (design.predict.m > 0) out.push(design.predict.ids.flatMap((id) => categories.map((c) => `${id}:${c}`)));
   }
+  out.push(likelihoodTracker(design).labels);
   return out;
 }
 
@@ -170,6 +175,7 @@ export function chainLayout(design: Design, settings: SamplerSettings): ChainLay
     roles.categories = t++;
     if (design.predict.m > 0) roles.predictedCategories = t++;
   }
+  roles.pointwise = t++;
   return { params, trackerSizes: labels.map((l) => l.length), roles };
 }
 
@@ -219,6 +225,7 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     trackers.push(categoryTracker(fitted, categories));
     if (predicted) trackers.push(categoryTracker(predicted, categories));
   }
+  trackers.push(likelihoodTracker(design));
   const ordered = sweepOrder(blocks);
   // with markers the residual lives in shared memory, padded to the kernels' blocks of 16 records
   const e = arena && allocateF64(arena, design.markers[0].records.stride * 4).view.subarray(0, design.n);

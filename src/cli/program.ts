@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { isUserError, VERSION } from '../index.js';
 import { compareCommand } from './compare.js';
 import { fitCommand } from './fit.js';
+import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { remlCommand } from './reml.js';
 import { schemaCommand } from './schema.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   summaryCommand(program);
   remlCommand(program);
   compareCommand(program);
+  modelsCommand(program);
   predictCommand(program);
   schemaCommand(program);
   return program;

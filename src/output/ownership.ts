@@ -13,7 +13,19 @@ import { environmentError, makeDirectory, onPath } from './environment.js';
 export const LOCK_FILE = '.mixmc.lock';
 
 /** The files and folders a run writes (what --force clears). */
-const RUN_ENTRIES = ['run.json', 'summary.json', 'fitted.csv', 'gebv.csv', 'compare.json', 'report.html', 'windows.csv', 'draws', 'checkpoints', 'effects'];
+const RUN_ENTRIES = [
+  'run.json',
+  'summary.json',
+  'fitted.csv',
+  'pointwise.csv',
+  'gebv.csv',
+  'compare.json',
+  'report.html',
+  'windows.csv',
+  'draws',
+  'checkpoints',
+  'effects',
+];
 
 function isRunEntry(name: string): boolean {
   return RUN_ENTRIES.includes(name) || /^markers(-.+)?\.csv$/.test(name) || /\.tmp-\d+$/.test(name);

@@ -111,7 +111,7 @@ export function markersFile(name: string): string {
 }
 
 /**
- * The files written when the chains stop: summary.json, fitted.csv (for a threshold trait the
+ * The files written when the chains stop: summary.json (with WAIC and DIC), pointwise.csv, fitted.csv (for a threshold trait the
  * observed category and the probability p[CATEGORY] of each; for a censored one the bounds lower
  * and upper), effects/TERM.csv per random
  * term, and for marker models the markers files, gebv.csv and effects/layout.json (the chains
@@ -153,9 +153,28 @@ export function writeResults(dir: string, res: FitResult): void {
     predicted.labels.forEach((id, i) => lines.push(row(id, predicted.traits?.[i], missing, predicted.mean[i], predicted.sd[i], predicted.categories?.mean, i)));
   }
   writeFileAtomic(join(dir, 'fitted.csv'), `${lines.join('\n')}\n`);
+  writePointwise(dir, res);
   writeRandomEffects(dir, res);
   writeMarkerFiles(dir, res);
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
+}
+
+/** The file of a fit's per-record WAIC terms. */
+export const POINTWISE_FILE = 'pointwise.csv';
+
+/**
+ * pointwise.csv (id, observed, lppd, p_waic, elpd_waic, mean_loglik): a fit's per-record WAIC terms
+ * (diagnostics/criteria.ts), every digit kept, for `mixmc models`.
+ */
+function writePointwise(dir: string, res: FitResult): void {
+  const p = res.effects.pointwise;
+  if (!p) return;
+  const exact = (x: number): string => (Number.isFinite(x) ? String(x) : csvValue(x));
+  const rows = ['id,observed,lppd,p_waic,elpd_waic,mean_loglik'];
+  p.ids.forEach((id, i) =>
+    rows.push([csvField(id), exact(p.observed[i]), exact(p.lppd[i]), exact(p.pWaic[i]), exact(p.elpd[i]), exact(p.meanLogLik[i])].join(',')),
+  );
+  writeFileAtomic(join(dir, POINTWISE_FILE), `${rows.join('\n')}\n`);
 }
 
 /** The file of a random term's levels: effects/TERM.csv (characters other than letters, digits, '.', '_' and '-' become '_'). */

@@ -130,7 +130,7 @@ export function normalCdf(x: number): number {
 
 /** log Φ(x), finite however negative x is. */
 export function logNormalCdf(x: number): number {
-  if (x <= -2) return logDensity(x) + Math.log(millsRatio(-x));
+  if (x < -TABLE_END) return logDensity(x) + Math.log(millsRatio(-x));
   return Math.log(normalCdf(x));
 }
 
@@ -148,9 +148,10 @@ export function logNormalInterval(a: number, b: number): number {
   return Math.log(normalInterval(a, b));
 }
 
-/** log(Q(a) − Q(b)) for 0 ≤ a < b, Q the upper tail: log Q(a) + log(1 − Q(b)/Q(a)). */
+/** log(Q(a) − Q(b)) for 0 ≤ a < b, Q the upper tail: directly while Q(a) is in the table's range, beyond as log Q(a) + log(1 − Q(b)/Q(a)). */
 function logUpperDifference(a: number, b: number): number {
-  const logQ = (t: number): number => (t === Infinity ? -Infinity : t >= 2 ? logDensity(t) + Math.log(millsRatio(t)) : Math.log(normalUpper(t)));
+  if (a <= TABLE_END) return Math.log(normalUpper(a) - normalUpper(b));
+  const logQ = (t: number): number => (t === Infinity ? -Infinity : t > TABLE_END ? logDensity(t) + Math.log(millsRatio(t)) : Math.log(normalUpper(t)));
   const la = logQ(a);
   const lb = logQ(b);
   return la + Math.log1p(-Math.exp(lb - la));

@@ -10,7 +10,10 @@ import { trackerLabels } from '../blocks/sampler.js';
 import { momentRow } from '../diagnostics/summary.js';
 import type { ChainState } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
-import { covarianceName, varianceName } from '../model/names.js';
+import { covarianceName, thresholdName, VAR_RESIDUAL, varianceName } from '../model/names.js';
+import { recordLogLikelihoods } from '../blocks/likelihood.js';
+import { modelCriteria, pointwiseElpd } from '../diagnostics/criteria.js';
+import { RunningMoments } from '../mcmc/moments.js';
 import { buildSampler } from '../blocks/sampler.js';
 import { stateArrays } from '../mcmc/state.js';
 import { drawsPath, effectsPath, readCheckpoint } from '../output/checkpoint.js';
@@ -23,7 +26,18 @@ import type { ChainResult, ChainTask } from '../parallel/chainTask.js';
 import { ChainError, defaultWorkers, runChains, type ChainPool } from '../parallel/pool.js';
 import { shareDesign } from '../parallel/share.js';
 import { chainKey } from '../rng/rng.js';
-import type { ChainDraws, ChainFailure, FitResult, McmcConfig, ProgressEvent, RunInfo, RunSpec } from '../types.js';
+import type {
+  ChainDraws,
+  ChainFailure,
+  FitEffects,
+  FitResult,
+  McmcConfig,
+  ModelCriteria,
+  PointwiseCriteria,
+  ProgressEvent,
+  RunInfo,
+  RunSpec,
+} from '../types.js';
 import { VERSION } from '../version.js';
 import { summarizeDrawsParallel } from './summaries.js';
 import { fitEffects, heldFixedNames, pooledEffects, pooledShares, priorShares, reliabilities } from './effects.js';
@@ -265,6 +279,8 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
     });
   }
   effects.random.forEach((e, k) => reliabilities(e, design.random[k].cov?.diagK, (c) => varianceOf(k, c)));
+  const criteria = pointwiseCriteria(model, layout.roles.pointwise, results, effects, meanOf);
+  if (criteria) effects.pointwise = criteria.pointwise;
   const shareWarnings =
     layout.roles.priorShare !== undefined && results.length > 0 ? priorShares(summary.parameters, pooledShares(layout, labels, results), model) : [];
   const warnings = [...design.warnings, ...shareWarnings, ...summary.warnings];
@@ -277,7 +293,51 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
       message: `interrupted: the chains stopped after ${chains.map((c) => c.completed).join(', ')} of ${resolved.mcmc.iterations} iterations; resume with mixmc fit --resume`,
     });
   }
-  return { run: runInfo(model), params: layout.params, chains, effects, summary: { ...summary, warnings }, failures, interrupted };
+  return {
+    run: runInfo(model),
+    params: layout.params,
+    chains,
+    effects,
+    summary: { ...summary, warnings, ...(criteria ? { criteria: criteria.criteria } : {}) },
+    failures,
+    interrupted,
+  };
+}
+
+/**
+ * WAIC and DIC from the pooled moments of the records' log-likelihoods and likelihoods, and the
+ * log-likelihoods at the posterior means (fitted values, residual variance, thresholds) for DIC.
+ */
+function pointwiseCriteria(
+  model: PreparedModel,
+  tracker: number | undefined,
+  results: readonly ChainResult[],
+  effects: FitEffects,
+  meanOf: (variable: string) => number,
+): { criteria: ModelCriteria; pointwise: PointwiseCriteria } | undefined {
+  if (tracker === undefined || results.length === 0) return undefined;
+  const { design } = model;
+  const n = design.n;
+  const pooled = RunningMoments.pool(results.map((r) => RunningMoments.from(r.moments[tracker])));
+  const meanLogLik = pooled.mean.slice(0, n);
+  const varLogLik = Float64Array.from({ length: n }, (_, i) => pooled.sd(i) ** 2);
+  const terms = pointwiseElpd(meanLogLik, varLogLik, pooled.mean.subarray(n, 2 * n));
+  const varE = model.settings.fixedVariances.residual ?? meanOf(VAR_RESIDUAL);
+  const thresholds = plugInThresholds(design, meanOf);
+  const plugIn = new Float64Array(n);
+  recordLogLikelihoods(design, effects.fitted.mean, varE, thresholds, plugIn);
+  return {
+    criteria: modelCriteria(terms, meanLogLik, plugIn),
+    pointwise: { ids: design.ids, observed: design.y, ...terms, meanLogLik },
+  };
+}
+
+/** γ_0 = −∞, γ_1 = 0, the posterior means of γ_2 … γ_{K−1}, γ_K = +∞ of a threshold trait (empty otherwise). */
+function plugInThresholds(design: Design, meanOf: (variable: string) => number): Float64Array {
+  const family = design.traits.families[0];
+  if (family?.kind !== 'threshold') return new Float64Array(0);
+  const K = family.categories.length;
+  return Float64Array.from({ length: K + 1 }, (_, k) => (k === 0 ? -Infinity : k === K ? Infinity : k === 1 ? 0 : meanOf(thresholdName(k))));
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */
