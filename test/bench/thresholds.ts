@@ -4,7 +4,8 @@
  * - an ordinal trait with 5 categories on 20,000 records: ESS of the thresholds per 1,000 iterations
  *   with Cowles' Metropolis–Hastings step and with plain Gibbs updates;
  * - 5-fold cross-validation of binary BRR on wheat (y1 > 0), AUC per fold, beside a Gaussian BRR
- *   of the same 0/1 codes (what a user without threshold models would fit).
+ *   of the same 0/1 codes (what a user without threshold models would fit);
+ * and (`criteria`) WAIC and DIC of BRR and BayesC on wheat y1 beside their cross-validation.
  */
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
@@ -105,16 +106,95 @@ function auc(score: number[], label: number[]): number {
   return wins / pairs;
 }
 
+/** The fold (0 … 4) of each wheat line: a random permutation from seed 2026, dealt in turn. */
+function wheatFolds(n: number): number[] {
+  const rng = chainRng(2026, 0);
+  const order = Array.from({ length: n }, (_, i) => ({ i, u: rng.uniform() })).sort((a, b) => a.u - b.u);
+  const fold = new Array<number>(n);
+  order.forEach((o, k) => {
+    fold[o.i] = k % 5;
+  });
+  return fold;
+}
+
+/** Pearson's correlation. */
+function correlation(x: number[], y: number[]): number {
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((v, i) => {
+    sxy += (v - mx) * (y[i] - my);
+    sxx += (v - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/**
+ * Wheat y1, BRR against BayesC: WAIC and DIC of the fits of all lines (4 chains × 12,000 iterations,
+ * burn-in 2,000, thin 5), beside the 5-fold cross-validation correlation of the masked lines'
+ * predictions with their y1 (the binary CV's folds; 2 chains × 6,000 iterations per fold).
+ */
+async function wheatCriteria(): Promise<Row[]> {
+  const rows = wheatRows();
+  const fold = wheatFolds(rows.length);
+  const geno = join(WHEAT, 'markers.csv');
+  const out: Row[] = [];
+  for (const prior of ['BRR', 'BayesC'] as MarkerPriorName[]) {
+    const all = await fit(
+      {
+        data: rows.map((r) => ({ id: r.id, y: r.y1 })),
+        id: 'id',
+        formula: 'y ~ 1',
+        markers: { file: geno, prior, saveEffects: 0 },
+        mcmc: { chains: 4, iterations: 12000, burnin: 2000, thin: 5, seed: 1 },
+      },
+      { workers: 2 },
+    );
+    const c = all.summary.criteria!;
+    const cors: number[] = [];
+    for (let f = 0; f < 5; f++) {
+      const res = await fit(
+        {
+          data: rows.map((r, i) => ({ id: r.id, y: fold[i] === f ? null : r.y1 })),
+          id: 'id',
+          formula: 'y ~ 1',
+          markers: { file: geno, prior, saveEffects: 0 },
+          mcmc: { chains: 2, iterations: 6000, burnin: 1000, thin: 5, seed: 100 + f },
+        },
+        { workers: 2 },
+      );
+      const predicted = res.effects.predicted!;
+      const byId = new Map(predicted.labels.map((id, k) => [id, k]));
+      const masked = rows.flatMap((_, i) => (fold[i] === f ? [i] : []));
+      cors.push(
+        correlation(
+          masked.map((i) => predicted.mean[byId.get(rows[i].id)!]),
+          masked.map((i) => rows[i].y1),
+        ),
+      );
+    }
+    out.push({
+      prior,
+      WAIC: c.waic.toFixed(1),
+      'WAIC se': c.waicSe.toFixed(1),
+      p_waic: c.pWaic.toFixed(1),
+      DIC: c.dic.toFixed(1),
+      pD: c.pD.toFixed(1),
+      'CV cor per fold': cors.map((r) => r.toFixed(3)).join(' '),
+      'CV cor mean': (cors.reduce((s, v) => s + v, 0) / 5).toFixed(3),
+    });
+  }
+  return out;
+}
+
 /** 5-fold CV of binary BRR on wheat y1 > 0 (folds from seed 2026), AUC of the masked records per fold; a Gaussian BRR of the 0/1 codes beside it. */
 async function wheatCv(): Promise<Row[]> {
   const rows = wheatRows();
   const labels = rows.map((r) => (r.y1 > 0 ? 1 : 0));
-  const rng = chainRng(2026, 0);
-  const order = rows.map((_, i) => ({ i, u: rng.uniform() })).sort((a, b) => a.u - b.u);
-  const fold = new Array<number>(rows.length);
-  order.forEach((o, k) => {
-    fold[o.i] = k % 5;
-  });
+  const fold = wheatFolds(rows.length);
   const out: Row[] = [];
   const totals = { binary: 0, gaussian: 0 };
   for (let f = 0; f < 5; f++) {
@@ -167,4 +247,12 @@ export async function thresholds(): Promise<void> {
     thresholdMixing(data, 'gibbs'),
   ]);
   table('thresholds: wheat y1 > 0 (321 of 599), 5-fold cross-validation (folds from seed 2026), AUC of the masked records', await wheatCv());
+}
+
+/** WAIC and DIC beside cross-validation on wheat y1 (issue 15): `npm run bench -- criteria`. */
+export async function criteria(): Promise<void> {
+  table(
+    'criteria: wheat y1 (599 lines), BRR against BayesC: WAIC and DIC of the fits of all lines, 5-fold CV correlation (folds from seed 2026)',
+    await wheatCriteria(),
+  );
 }
