@@ -3,6 +3,7 @@ export { compare, type CompareOptions } from './api/compare.js';
 export { fit, resumeFit, type ResumeOptions } from './api/fit.js';
 export { predict, type NewGenotypes } from './api/predict.js';
 export { models, type ModelRanking, type RankedModel } from './api/models.js';
+export { windows, type WindowOptions, type WindowResult, type WindowRow } from './api/windows.js';
 export { summarize, summarizeParallel, type ArrayDraws, type DrawsInput, type SummarizeOptions } from './api/summarize.js';
 export { prepare, type PreparedModel, type PrepareOptions } from './blocks/plan.js';
 export type { MarkerPlan } from './blocks/registry.js';

@@ -5,81 +5,12 @@
  * posterior SD includes the uncertainty of the effects; otherwise the mean is Σ_s x_is'E[β_s] (exact,
  * as the GEBV is linear in β) and the SD, which needs the posterior covariance of β, is NaN.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { readGenotypes, type GenotypeTable } from '../io/genotypes.js';
 import { RunningMoments } from '../mcmc/moments.js';
 import { alignNewGenotypes, codeAt, type PackedGenotypes } from '../model/markers.js';
-import { effectsPath } from '../output/checkpoint.js';
-import type { EffectLayout } from '../output/runDir.js';
-import type { FitResult, MarkerInfo, Prediction } from '../types.js';
-
-/** One marker set's effects as prediction needs them. */
-interface EffectSource {
-  name: string;
-  term: string;
-  markers: readonly MarkerInfo[];
-  means: Float64Array;
-  center: Float64Array;
-  /** Saved draws per chain, rows × p. */
-  chains: Float32Array[];
-  betaMean: Float64Array;
-}
-
-function fromFit(fit: FitResult): EffectSource[] {
-  const sets = fit.effects.markerSets;
-  if (sets.length === 0) throw new MixmcError('the fit has no marker set to predict from', { term: 'markers' });
-  return sets.map((set, s) => ({
-    name: set.name,
-    term: set.term,
-    markers: set.markers,
-    means: set.means,
-    center: set.center,
-    chains: fit.chains.map((c) => {
-      const e = c.effects[s];
-      return e ? e.values.subarray(0, e.rows * e.size) : new Float32Array(0);
-    }),
-    betaMean: set.effects.mean,
-  }));
-}
-
-function fromRunDir(dir: string): EffectSource[] {
-  const file = join(dir, 'effects', 'layout.json');
-  let layout: EffectLayout;
-  try {
-    layout = JSON.parse(readFileSync(file, 'utf8')) as EffectLayout;
-  } catch (err) {
-    throw new MixmcError(`not the run directory of a finished marker model fit (${(err as Error).message})`, { file });
-  }
-  if (layout.version !== 2) throw new MixmcError('the run was written by an older mixmc; fit it again with this version', { file });
-  if (layout.sets.some((s) => s.traits)) {
-    throw new MixmcError(
-      'predict works on single-trait marker models; a multi-trait run has the GEBVs of every trait of its genotyped individuals in gebv.csv',
-      { file },
-    );
-  }
-  return layout.sets.map((set) => {
-    const p = set.markers.length;
-    const chains = set.rows.map((rows, k) => {
-      if (rows === 0) return new Float32Array(0);
-      const f = effectsPath(dir, k, set.name);
-      const buf = readFileSync(f);
-      if (buf.length < rows * p * 4)
-        throw new MixmcError(`expected ${rows} draws of ${p} effects (${rows * p * 4} bytes), found ${buf.length} bytes`, { file: f });
-      return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + rows * p * 4));
-    });
-    return {
-      name: set.name,
-      term: set.term,
-      markers: set.markers,
-      means: Float64Array.from(set.means),
-      center: Float64Array.from(set.center),
-      chains,
-      betaMean: Float64Array.from(set.betaMean),
-    };
-  });
-}
+import { effectSources, type EffectSource } from '../run/effectDraws.js';
+import type { FitResult, Prediction } from '../types.js';
 
 /** New genotypes: one table (or file) for every set, or one per set by name ('' or 'markers' for the unnamed set). */
 export type NewGenotypes = string | GenotypeTable | Readonly<Record<string, string | GenotypeTable>>;
@@ -97,7 +28,7 @@ function genotypesFor(set: EffectSource, g: NewGenotypes): GenotypeTable {
  * @param genotypes a .bed/.csv path or a GenotypeTable used for every set (markers matched by id), or one per set by name.
  */
 export function predict(source: FitResult | string, genotypes: NewGenotypes): Prediction {
-  const sets = typeof source === 'string' ? fromRunDir(source) : fromFit(source);
+  const sets = effectSources(source);
   const aligned = sets.map((set) => ({ set, ...alignNewGenotypes(genotypesFor(set, genotypes), set) }));
   const ids = aligned[0].ids;
   const alleles = aligned.map((a) => ({ term: a.set.term, ...a.alleles }));

@@ -7,6 +7,7 @@ import { isUserError, VERSION } from '../index.js';
 import { compareCommand } from './compare.js';
 import { fitCommand } from './fit.js';
 import { modelsCommand } from './models.js';
+import { windowsCommand } from './windows.js';
 import { predictCommand } from './predict.js';
 import { remlCommand } from './reml.js';
 import { schemaCommand } from './schema.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   remlCommand(program);
   compareCommand(program);
   modelsCommand(program);
+  windowsCommand(program);
   predictCommand(program);
   schemaCommand(program);
   return program;
