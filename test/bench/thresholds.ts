@@ -21,7 +21,7 @@ import { normal } from '../../src/rng/dist.js';
 import { chainRng } from '../../src/rng/rng.js';
 import type { DataRow, MarkerPriorName, RunSpec } from '../../src/types.js';
 import { timeIterations } from './markers.js';
-import { type Row, table } from './util.js';
+import { correlation, type Row, table } from './util.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WHEAT = join(HERE, '..', '..', '..', 'examples', 'data', 'wheat');
@@ -115,21 +115,6 @@ function wheatFolds(n: number): number[] {
     fold[o.i] = k % 5;
   });
   return fold;
-}
-
-/** Pearson's correlation. */
-function correlation(x: number[], y: number[]): number {
-  const mx = x.reduce((s, v) => s + v, 0) / x.length;
-  const my = y.reduce((s, v) => s + v, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  x.forEach((v, i) => {
-    sxy += (v - mx) * (y[i] - my);
-    sxx += (v - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 /**

@@ -52,3 +52,18 @@ export function writeSimulatedBed(dir: string, n: number, p: number, nQtl: numbe
   writeFileSync(join(dir, 'geno.fam'), `${Array.from({ length: n }, (_, i) => `f i${i} 0 0 0 -9`).join('\n')}\n`);
   return { bed, rows: Array.from(g, (gi, i) => ({ id: `i${i}`, y: gi + normal(rng) })) };
 }
+
+/** Pearson's correlation. */
+export function correlation(x: number[], y: number[]): number {
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((v, i) => {
+    sxy += (v - mx) * (y[i] - my);
+    sxx += (v - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}

@@ -14,14 +14,14 @@
  * - a second non-Gaussian trait and a fixed residual covariance are errors.
  */
 import { describe, expect, it } from 'vitest';
-import { fit, fitWithHooks } from '../../src/api/fit.js';
+import { fit } from '../../src/api/fit.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { ResidualCovarianceBlock } from '../../src/blocks/multi/covariance.js';
 import type { ChainState } from '../../src/mcmc/state.js';
 import { normal } from '../../src/rng/dist.js';
 import { chainRng } from '../../src/rng/rng.js';
 import type { DataRow, FitResult, RunSpec } from '../../src/types.js';
-import { recomputeMultiResidual, simulateSires } from '../helpers/multi.js';
+import { multiResidualInvariant, simulateSires } from '../helpers/multi.js';
 
 const row = (res: FitResult, v: string) => {
   const r = res.summary.parameters.find((p) => p.variable === v);
@@ -173,19 +173,7 @@ describe('bivariate threshold models: recovery on 3 seeds', () => {
       family: { y: 'ordinal' },
       mcmc: { chains: 1, iterations: 60, burnin: 10, seed: 2 },
     };
-    const { design } = prepare(spec);
-    let worst = 0;
-    let sweeps = 0;
-    await fitWithHooks(
-      spec,
-      {},
-      {
-        afterSweep: (state) => {
-          worst = Math.max(worst, recomputeMultiResidual(design, state));
-          sweeps++;
-        },
-      },
-    );
+    const { worst, sweeps } = await multiResidualInvariant(spec);
     expect(sweeps).toBe(60);
     expect(worst).toBeLessThan(1e-9);
   });

@@ -8,10 +8,12 @@
  */
 import type { Design } from '../../src/model/design.js';
 import type { ChainState } from '../../src/mcmc/state.js';
+import { fitWithHooks } from '../../src/api/fit.js';
+import { prepare } from '../../src/blocks/plan.js';
 import { invertSPD } from '../../src/linalg/dense.js';
 import { normal } from '../../src/rng/dist.js';
 import { chainRng } from '../../src/rng/rng.js';
-import type { DataRow } from '../../src/types.js';
+import type { DataRow, RunSpec } from '../../src/types.js';
 
 /** Lower Cholesky factor of a small SPD matrix given as rows. */
 export function cholRows(m: number[][]): number[][] {
@@ -180,4 +182,22 @@ export function recomputeMultiResidual(design: Design, state: ChainState): numbe
     }
   }
   return worst;
+}
+
+/** Fit `spec` in-process and return the largest deviation of e from y − XB − ZU over every sweep, and the number of sweeps. */
+export async function multiResidualInvariant(spec: RunSpec): Promise<{ worst: number; sweeps: number }> {
+  const { design } = prepare(spec);
+  let worst = 0;
+  let sweeps = 0;
+  await fitWithHooks(
+    spec,
+    {},
+    {
+      afterSweep: (state) => {
+        worst = Math.max(worst, recomputeMultiResidual(design, state));
+        sweeps++;
+      },
+    },
+  );
+  return { worst, sweeps };
 }

@@ -9,7 +9,6 @@
  * - the missing traits are drawn from their conditional normal given the observed ones.
  */
 import { describe, expect, it } from 'vitest';
-import { fitWithHooks } from '../../src/api/fit.js';
 import { fit } from '../../src/api/fit.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { MissingTraitBlock } from '../../src/blocks/multi/impute.js';
@@ -18,7 +17,7 @@ import { chainRng } from '../../src/rng/rng.js';
 import { normal } from '../../src/rng/dist.js';
 import type { DataRow, FitResult, RunSpec } from '../../src/types.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { multiMmeOracle, recomputeMultiResidual, simulateSires } from '../helpers/multi.js';
+import { multiMmeOracle, multiResidualInvariant, simulateSires } from '../helpers/multi.js';
 
 const row = (res: FitResult, v: string) => {
   const r = res.summary.parameters.find((p) => p.variable === v);
@@ -159,19 +158,7 @@ describe('the residual after every sweep', () => {
       };
     });
     const spec: RunSpec = { data: rows, formula: 'cbind(y1, y2, y3) ~ 1 + x + (1 + x|g)', mcmc: { chains: 1, iterations: 60, burnin: 10, thin: 1, seed: 2 } };
-    const { design } = prepare(spec);
-    let worst = 0;
-    let sweeps = 0;
-    await fitWithHooks(
-      spec,
-      {},
-      {
-        afterSweep: (state) => {
-          worst = Math.max(worst, recomputeMultiResidual(design, state));
-          sweeps++;
-        },
-      },
-    );
+    const { worst, sweeps } = await multiResidualInvariant(spec);
     expect(sweeps).toBe(60);
     expect(worst).toBeLessThan(1e-9);
   });

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { correlation } from '../bench/util.js';
 import { fit, fitWithHooks } from '../../src/api/fit.js';
 import { mcseMean } from '../../src/diagnostics/mcse.js';
 import { prepare } from '../../src/blocks/plan.js';
@@ -34,20 +35,7 @@ function simulate(dir: string, n: number, p: number, qtl: number, rg: number, mi
   const g1 = sim.codes.map((c) => c.reduce((s, x, j) => s + x * b1[j], 0));
   const g2 = sim.codes.map((c) => c.reduce((s, x, j) => s + x * b2[j], 0));
   const rows: DataRow[] = g1.map((g, i) => ({ id: `ind${i}`, y1: 1 + g + normal(rng), y2: rng.uniform() < missing2 ? null : 2 + g2[i] + normal(rng) }));
-  const cor = (a: number[], b: number[]) => {
-    const ma = a.reduce((s, x) => s + x, 0) / a.length;
-    const mb = b.reduce((s, x) => s + x, 0) / b.length;
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    a.forEach((x, i) => {
-      ab += (x - ma) * (b[i] - mb);
-      aa += (x - ma) ** 2;
-      bb += (b[i] - mb) ** 2;
-    });
-    return ab / Math.sqrt(aa * bb);
-  };
-  return { rows, geno: sim.genoFile, realisedCor: cor(g1, g2) };
+  return { rows, geno: sim.genoFile, realisedCor: correlation(g1, g2) };
 }
 
 describe('multi-trait BRR with Σβ and R0 fixed: the posterior of the effects is the multi-trait SNP-BLUP solution', () => {

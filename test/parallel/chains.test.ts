@@ -158,23 +158,31 @@ describe('interrupt and resume', () => {
   });
 });
 
+/**
+ * An uninterrupted in-process fit of `spec`, and the same fit stopped once its second chain passes
+ * iteration `stopAt` (in-process, flushing every 40 draws) and resumed in a pool of 2.
+ */
+async function interruptAndResume(spec: Parameters<typeof fit>[0] & object, stopAt: number): Promise<{ full: FitResult; resumed: FitResult }> {
+  const full = await fit(spec, { workers: 0 });
+  const dir = tempDir();
+  const controller = new AbortController();
+  const partial = await fit(spec, {
+    workers: 0,
+    outDir: dir,
+    signal: controller.signal,
+    flush: { draws: 40, ms: 10_000 },
+    onProgress: (e) => {
+      if (e.iteration >= stopAt && e.chain === 1) controller.abort();
+    },
+  });
+  expect(partial.interrupted).toBe(true);
+  return { full, resumed: await resumeFit(dir, { workers: 2 }) };
+}
+
 describe('interrupt and resume of a multivariate model', () => {
   it('resuming gives the draws of an uninterrupted run (covariance matrices and imputed traits in the checkpoint)', async () => {
     const spec = { ...multi, mcmc: { ...multi.mcmc, iterations: 1200 } };
-    const full = await fit(spec, { workers: 0 });
-    const dir = tempDir();
-    const controller = new AbortController();
-    const partial = await fit(spec, {
-      workers: 0,
-      outDir: dir,
-      signal: controller.signal,
-      flush: { draws: 40, ms: 10_000 },
-      onProgress: (e) => {
-        if (e.iteration >= 400 && e.chain === 1) controller.abort();
-      },
-    });
-    expect(partial.interrupted).toBe(true);
-    const resumed = await resumeFit(dir, { workers: 2 });
+    const { full, resumed } = await interruptAndResume(spec, 400);
     sameDraws(full, resumed);
   });
 });
@@ -182,20 +190,7 @@ describe('interrupt and resume of a multivariate model', () => {
 describe('interrupt and resume of a threshold model', () => {
   it('resuming gives the draws of an uninterrupted run (liabilities, thresholds and their proposal sd tuned in burn-in, in the checkpoint)', async () => {
     const spec = { ...ordinal, mcmc: { ...ordinal.mcmc, iterations: 1200, burnin: 600 } };
-    const full = await fit(spec, { workers: 0 });
-    const dir = tempDir();
-    const controller = new AbortController();
-    const partial = await fit(spec, {
-      workers: 0,
-      outDir: dir,
-      signal: controller.signal,
-      flush: { draws: 40, ms: 10_000 },
-      onProgress: (e) => {
-        if (e.iteration >= 800 && e.chain === 1) controller.abort();
-      },
-    });
-    expect(partial.interrupted).toBe(true);
-    const resumed = await resumeFit(dir, { workers: 2 });
+    const { full, resumed } = await interruptAndResume(spec, 800);
     expect(resumed.failures).toEqual([]);
     sameDraws(full, resumed);
     expect(Array.from(full.effects.fitted.categories!.mean)).toEqual(Array.from(resumed.effects.fitted.categories!.mean));
