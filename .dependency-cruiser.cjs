@@ -15,6 +15,7 @@ const LAYERS = [
   ['diagnostics', '^src/diagnostics/'],
   ['reml', '^src/reml/'],
   ['run', '^src/run/'],
+  ['report', '^src/report/'],
   ['api', '^src/api/'],
   ['index', '^src/index\\.ts$'],
   ['cli', '^src/cli/'],

@@ -4,6 +4,7 @@ export { fit, resumeFit, type ResumeOptions } from './api/fit.js';
 export { predict, type NewGenotypes } from './api/predict.js';
 export { models, type ModelRanking, type RankedModel } from './api/models.js';
 export { windows, type WindowOptions, type WindowResult, type WindowRow } from './api/windows.js';
+export { report, type ReportOptions } from './api/report.js';
 export { summarize, summarizeParallel, type ArrayDraws, type DrawsInput, type SummarizeOptions } from './api/summarize.js';
 export { prepare, type PreparedModel, type PrepareOptions } from './blocks/plan.js';
 export type { MarkerPlan } from './blocks/registry.js';

@@ -8,6 +8,7 @@ import { compareCommand } from './compare.js';
 import { fitCommand } from './fit.js';
 import { modelsCommand } from './models.js';
 import { windowsCommand } from './windows.js';
+import { reportCommand } from './report.js';
 import { predictCommand } from './predict.js';
 import { remlCommand } from './reml.js';
 import { schemaCommand } from './schema.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   compareCommand(program);
   modelsCommand(program);
   windowsCommand(program);
+  reportCommand(program);
   predictCommand(program);
   schemaCommand(program);
   return program;

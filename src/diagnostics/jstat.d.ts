@@ -1,8 +1,10 @@
-/** The part of jstat (a CommonJS module without type definitions) that special.ts uses. */
+/** The part of jstat (a CommonJS module without type definitions) that special.ts and the report use. */
 declare module 'jstat' {
   interface JStat {
     ibetainv(p: number, a: number, b: number): number;
     centralF: { inv(p: number, df1: number, df2: number): number };
+    /** log Γ(x), for the report's prior densities. */
+    gammaln(x: number): number;
     /** Used by the tests as an independent normal CDF. */
     normal: { cdf(x: number, mean: number, sd: number): number };
     /** The module object may also expose itself as `jStat`. */

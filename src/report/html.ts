@@ -1,0 +1,178 @@
+/**
+ * The HTML report of a run: one self-contained file (styles, the table-sorting script and every
+ * figure inline as SVG; nothing fetched), in this order: the run (spec, data size, priors with their
+ * rules, chains and seeds, times, versions, status), the warnings (each linking to its parameter's
+ * figures), WAIC and DIC, the summary table (sortable; R-hat and ESS coloured against 1.01 and 400),
+ * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's)
+ * and autocorrelations.
+ */
+import jstatModule from 'jstat';
+import type { RunRecord } from '../output/runDir.js';
+import type { DrawSet, Summary } from '../types.js';
+import { acfSpec, densitySpec, rankSpec, renderSvg, traceSpec } from './figures.js';
+
+const jStat = jstatModule.jStat ?? jstatModule;
+
+export interface ReportInput {
+  run: RunRecord;
+  summary: Summary;
+  draws: DrawSet;
+  /** The parameters that get figures (default: every traced one but random-effect levels, at most MAX_FIGURED). */
+  vars?: readonly string[];
+}
+
+/** Parameters with figures when none are asked for. */
+const MAX_FIGURED = 60;
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The element id of a parameter's figures. */
+export function figureId(variable: string): string {
+  return `fig-${variable.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`;
+}
+
+function number(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return 'NA';
+  return Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
+}
+
+/** The Scaled-Inv-χ²(ν, s²) density over the range of the draws, for a variance with a scalar prior. */
+function priorCurve(run: RunRecord, variable: string, chains: readonly Float64Array[]): { x: number; density: number }[] | undefined {
+  const term = /^var\[(.+)\]$/.exec(variable)?.[1];
+  const prior = term === undefined ? undefined : run.priors.find((p) => p.term === term);
+  if (!prior) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of chains) {
+    for (const v of c) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!(hi > lo) || lo <= 0) return undefined;
+  const { df, scale } = prior;
+  const logConst = (df / 2) * Math.log((df * scale) / 2) - jStat.gammaln(df / 2);
+  const from = lo * 0.8;
+  const to = hi * 1.2;
+  return Array.from({ length: 120 }, (_, k) => {
+    const x = from + ((to - from) * k) / 119;
+    return { x, density: Math.exp(logConst - (df / 2 + 1) * Math.log(x) - (df * scale) / (2 * x)) };
+  });
+}
+
+function matches(variable: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => {
+    if (!p.includes('*')) return p === variable;
+    const re = new RegExp(
+      `^${p
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    return re.test(variable);
+  });
+}
+
+/** The parameters that get figures. */
+function figured(names: readonly string[], vars: readonly string[] | undefined): string[] {
+  if (vars && vars.length > 0) return names.filter((n) => matches(n, vars));
+  return names.filter((n) => !n.startsWith('u[')).slice(0, MAX_FIGURED);
+}
+
+function runSection(run: RunRecord, summary: Summary): string {
+  const rows: [string, string][] = [
+    ['status', run.status + (run.status === 'running' ? ' (the report of a run still being written: its draws so far)' : '')],
+    ['formula', run.spec.formula],
+    ['records', String(summary.meta.run?.records ?? '')],
+    ['chains', `${run.chains.length} (${run.chains.map((c) => `${c.chain + 1}: ${c.status}, ${c.completed} iterations, ${c.draws} draws`).join('; ')})`],
+    ['mcmc', `${run.mcmc.iterations} iterations, burn-in ${run.mcmc.burnin}, thin ${run.mcmc.thin}, seed ${run.mcmc.seed}`],
+    ['streams', run.seeds.map((s) => s.key).join(', ')],
+    ['started', run.started],
+    ...(run.resumed && run.resumed.length > 0 ? [['resumed', run.resumed.join(', ')] as [string, string]] : []),
+    ['ended', run.ended ?? '—'],
+    ['versions', `mixmc ${run.version}, Node ${process.versions.node}, kernel ${run.kernel}`],
+  ];
+  const priors = run.priors.map(
+    (p) => `<tr><td>${escapeHtml(p.term)}</td><td>${p.df}</td><td>${number(p.scale)}</td><td>${escapeHtml(p.rule ?? p.source)}</td></tr>`,
+  );
+  return `<section id="run"><h2>The run</h2><table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<h3>Priors</h3><table><tr><th>term</th><th>df</th><th>scale</th><th>rule</th></tr>${priors.join('')}</table>
+<details><summary>spec</summary><pre>${escapeHtml(JSON.stringify(run.spec, (k, v) => (k === 'data' && Array.isArray(v) ? `[${v.length} rows]` : v), 2))}</pre></details></section>`;
+}
+
+function warningsSection(summary: Summary, withFigures: ReadonlySet<string>): string {
+  if (summary.warnings.length === 0) return '<section id="warnings"><h2>Warnings</h2><p>None.</p></section>';
+  const items = summary.warnings.map((w) => {
+    const subject = withFigures.has(w.subject) ? `<a href="#${figureId(w.subject)}">${escapeHtml(w.subject)}</a>` : escapeHtml(w.subject);
+    return `<li><b>${subject}</b>: ${escapeHtml(w.message)}</li>`;
+  });
+  return `<section id="warnings"><h2>Warnings</h2><ul>${items.join('')}</ul></section>`;
+}
+
+function criteriaSection(summary: Summary): string {
+  const c = summary.criteria;
+  if (!c) return '';
+  return `<section id="criteria"><h2>Model comparison</h2><table class="kv">
+<tr><th>WAIC</th><td>${number(c.waic, 6)} (SE ${number(c.waicSe, 3)}; p_WAIC ${number(c.pWaic, 4)}, lppd ${number(c.lppd, 6)})</td></tr>
+<tr><th>DIC</th><td>${number(c.dic, 6)} (pD ${number(c.pD, 4)}, mean deviance ${number(c.meanDeviance, 6)})</td></tr>
+<tr><th>records</th><td>${c.records}</td></tr></table><p>Rank fits of the same records with <code>mixmc models DIR1 DIR2 …</code>.</p></section>`;
+}
+
+function summaryTable(summary: Summary, withFigures: ReadonlySet<string>): string {
+  const head = ['variable', 'mean', 'sd', 'median', 'lower', 'upper', 'rhat', 'essBulk', 'essTail', 'mcseMean'];
+  const rows = summary.parameters.map((r) => {
+    const name = withFigures.has(r.variable) ? `<a href="#${figureId(r.variable)}">${escapeHtml(r.variable)}</a>` : escapeHtml(r.variable);
+    const rhat = r.rhat > 1.01 ? ' class="bad"' : '';
+    const ess = (e: number) => (e < 400 ? ' class="warn"' : '');
+    return `<tr><td>${name}</td><td>${number(r.mean)}</td><td>${number(r.sd)}</td><td>${number(r.median)}</td><td>${number(r.lower)}</td><td>${number(r.upper)}</td><td${rhat}>${number(r.rhat, 4)}</td><td${ess(r.essBulk)}>${Math.round(r.essBulk)}</td><td${ess(r.essTail)}>${Math.round(r.essTail)}</td><td>${number(r.mcseMean, 2)}</td></tr>`;
+  });
+  return `<section id="summary"><h2>Summary</h2><p>Click a column to sort. R-hat above 1.01 in red, ESS below 400 in orange.</p>
+<table id="summary-table"><thead><tr>${head.map((h, k) => `<th data-col="${k}">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`;
+}
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;color:#222}table{border-collapse:collapse;font-size:13px}
+td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}.kv td{text-align:left}
+.bad{background:#f8c9c4}.warn{background:#fde3b5}th[data-col]{cursor:pointer}.figs{display:flex;flex-wrap:wrap;gap:8px}
+section.param{border-top:1px solid #ccc;margin-top:1em}pre{font-size:12px;background:#f6f6f6;padding:8px}`;
+
+const SORT_SCRIPT = `document.querySelectorAll('#summary-table th[data-col]').forEach(function(th){th.addEventListener('click',function(){
+var c=+th.dataset.col,b=th.closest('table').tBodies[0],rows=Array.prototype.slice.call(b.rows),d=th.dataset.dir==='asc'?-1:1;th.dataset.dir=d===1?'asc':'desc';
+rows.sort(function(x,y){var a=x.cells[c].textContent,z=y.cells[c].textContent,p=parseFloat(a),q=parseFloat(z);
+return (isNaN(p)||isNaN(q)?a.localeCompare(z):p-q)*d;});rows.forEach(function(r){b.appendChild(r);});});});`;
+
+/** The whole report as one HTML string. */
+export async function buildReport(input: ReportInput): Promise<{ html: string; figures: number }> {
+  const { run, summary, draws } = input;
+  const names = figured(draws.names, input.vars);
+  const withFigures = new Set(names);
+  const sections: string[] = [];
+  let figures = 0;
+  for (const name of names) {
+    const j = draws.names.indexOf(name);
+    const chains = draws.chains.map((c) => c[j]);
+    if (chains.every((c) => c.length === 0)) continue;
+    const svgs = await Promise.all([
+      renderSvg(traceSpec(chains)),
+      renderSvg(rankSpec(chains)),
+      renderSvg(densitySpec(chains, priorCurve(run, name, chains))),
+      renderSvg(acfSpec(chains)),
+    ]);
+    figures += svgs.length;
+    sections.push(
+      `<section class="param" id="${figureId(name)}"><h3>${escapeHtml(name)}</h3><div class="figs">${svgs.map((s) => `<figure>${s}</figure>`).join('')}</div></section>`,
+    );
+  }
+  const title = `mixmc report: ${escapeHtml(run.spec.formula)}`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head><body>
+<h1>${title}</h1>
+${runSection(run, summary)}
+${warningsSection(summary, withFigures)}
+${criteriaSection(summary)}
+${summaryTable(summary, withFigures)}
+<section id="figures"><h2>Parameters</h2>${sections.join('\n')}</section>
+<script>${SORT_SCRIPT}</script></body></html>
+`;
+  return { html, figures };
+}

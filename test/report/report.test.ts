@@ -1,0 +1,86 @@
+/**
+ * The HTML report, checked in Node (the browser test belongs to the system suite): one
+ * self-contained file — no script, style or image fetched, every URL an SVG namespace — with the
+ * run's settings, a sortable summary table, four non-empty figures per parameter, warnings that link
+ * to their parameter's figures, the prior's density over a variance's, WAIC and DIC; and the report
+ * of an interrupted run, which says so.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fit } from '../../src/api/fit.js';
+import { report } from '../../src/api/report.js';
+import { figureId } from '../../src/report/html.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { fixturePath } from '../helpers/fixtures.js';
+
+const dyestuff = (iterations: number) => ({
+  data: fixturePath('dyestuff.csv'),
+  formula: 'Yield ~ 1 + (1|Batch)',
+  mcmc: { chains: 3, iterations, burnin: Math.floor(iterations / 5), thin: 1, seed: 4 },
+});
+
+/** Every URL in the HTML, and the sections of figures by id. */
+function inspect(html: string) {
+  const urls = [...html.matchAll(/(?:src|href)\s*=\s*"([^"#][^"]*)"/g)].map((m) => m[1]);
+  const namespaces = [...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]).filter((u) => !/^http:\/\/www\.w3\.org\//.test(u));
+  const sections = new Map([...html.matchAll(/<section class="param" id="([^"]+)">([\s\S]*?)<\/section>/g)].map((m) => [m[1], m[2]]));
+  return { urls, namespaces, sections };
+}
+
+describe('the HTML report', () => {
+  it('a finished run: self-contained, every figure present and drawn, warnings and table linked to figures, prior over posterior', async () => {
+    const dir = join(tempDir('mixmc-report-'), 'run');
+    await fit(dyestuff(300), { outDir: dir, workers: 0 });
+    const r = await report(dir);
+    expect(r.file).toBe(join(dir, 'report.html'));
+    const html = readFileSync(r.file, 'utf8');
+    const { urls, namespaces, sections } = inspect(html);
+    expect(urls).toEqual([]);
+    expect(namespaces).toEqual([]);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img/);
+    for (const v of ['b[(Intercept)]', 'var[Batch]', 'var[residual]', 'prop[Batch]']) {
+      const body = sections.get(figureId(v));
+      expect(body, v).toBeDefined();
+      const svgs = body!.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+      expect(svgs, v).toHaveLength(4);
+      for (const svg of svgs) expect(svg).toMatch(/<path[^>]* d="M[^"]{20,}/);
+    }
+    expect(r.figures).toBe(4 * sections.size);
+    expect(sections.get(figureId('var[Batch]'))).toMatch(/density \(dashed: prior\)/);
+    // every link into the page lands on an element that exists
+    const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+    const links = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(ids.has(l), l).toBe(true);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.warnings.length).toBeGreaterThan(0);
+    for (const w of summary.warnings) if (sections.has(figureId(w.subject))) expect(html).toContain(`<a href="#${figureId(w.subject)}">`);
+    expect(html).toMatch(/<th>WAIC<\/th><td>[0-9.]+ \(SE/);
+    expect(html).toContain('id="summary-table"');
+    expect(html).toMatch(/<th>status<\/th><td>finished/);
+  });
+
+  it('an interrupted run: the report of the draws so far says so; the CLI writes --out and picks --vars', async () => {
+    const dir = join(tempDir('mixmc-report-'), 'run');
+    const controller = new AbortController();
+    const partial = await fit(dyestuff(4000), {
+      outDir: dir,
+      workers: 0,
+      signal: controller.signal,
+      flush: { draws: 50, ms: 10_000 },
+      onProgress: (e) => {
+        if (e.iteration >= 2000) controller.abort();
+      },
+    });
+    expect(partial.interrupted).toBe(true);
+    const out = join(dir, '..', 'partial.html');
+    const cli = await runCli(['report', dir, '--out', out, '--vars', 'var[*]']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/wrote .*partial\.html \(0\.\d+ MB, 8 figures\)/);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/<th>status<\/th><td>interrupted/);
+    const { sections } = inspect(html);
+    expect([...sections.keys()]).toEqual([figureId('var[Batch]'), figureId('var[residual]')]);
+  });
+});
