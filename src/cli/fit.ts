@@ -1,7 +1,7 @@
 /** `mixmc fit`: run a model into a run directory (or resume one), print the summary and warnings. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type FitResult, fit, MixmcError, resumeFit } from '../index.js';
+import { type FitResult, fit, MixmcError, report, resumeFit } from '../index.js';
 import { summaryTable, terminalWidth, warningsBlock } from './format.js';
 import { chainOptions, chainSettings, int, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
@@ -11,6 +11,8 @@ interface FitFlags extends ChainFlags {
   extend?: number;
   force?: boolean;
   digits: number;
+  /** false with --no-report. */
+  report: boolean;
 }
 
 async function runFit(config: string | undefined, flags: FitFlags): Promise<number> {
@@ -62,6 +64,11 @@ async function runFit(config: string | undefined, flags: FitFlags): Promise<numb
     const w = warningsBlock(res.summary.warnings);
     if (w) process.stdout.write(`\n${w}\n`);
     process.stdout.write(`\nwrote ${dir}\n`);
+    // an interrupted run stops at once; its report is one `mixmc report DIR` away
+    if (flags.report && res.failures.length === 0 && !res.interrupted) {
+      const r = await report(dir);
+      process.stdout.write(`wrote ${r.file} (${r.figures} figures)\n`);
+    }
     if (res.failures.length > 0) {
       for (const f of res.failures) process.stderr.write(`error: ${f.message}\n`);
       // a full disk or an unusable file is the user's to fix (exit 2); anything else a bug (1)
@@ -86,6 +93,7 @@ export function fitCommand(program: Command, done: (code: number) => void): void
       .option('--extend <n>', 'with --resume: add n iterations to every chain', int('--extend'))
       .option('--force', 'replace the run in --out (or, with --resume, start that run again)')
       .option('--digits <n>', 'significant digits in the table', int('--digits'), 4)
+      .option('--no-report', 'do not write report.html into the run directory')
       .description('fit a model and write a run directory')
       .action(async (config: string | undefined, flags: FitFlags) => done(await runFit(config, flags))),
   );

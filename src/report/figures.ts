@@ -9,8 +9,7 @@
  * - density: a kernel density per chain (Vega's density transform, Scott's bandwidth);
  * - autocorrelation: per chain, lags 0 … 40.
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 
 const MAX_POINTS = 500;
 const BINS = 20;
@@ -20,9 +19,14 @@ const HEIGHT = 110;
 
 type Spec = vl.TopLevelSpec;
 
+/** Vega and Vega-Lite, loaded on the first figure (they take a third of a second to load; no other command needs them). */
+let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
+
 /** An SVG string of a Vega-Lite specification. */
 export async function renderSvg(spec: Spec): Promise<string> {
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  libraries ??= Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vegaLite] = await libraries;
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
