@@ -4,10 +4,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isMissing, parseNumber, readTable, type Table } from '../io/csv.js';
 import { readDraws } from '../io/draws.js';
 import { varianceName } from '../model/names.js';
 import { writeFileAtomic } from '../output/files.js';
-import { readRunJson } from '../output/runDir.js';
+import { markersFile, type RunRecord, readRunJson } from '../output/runDir.js';
+import type { ReportInput } from '../report/html.js';
 import { buildReport } from '../report/html.js';
 import { summarizeDraws } from '../run/summaries.js';
 import type { Summary } from '../types.js';
@@ -32,8 +34,50 @@ export async function report(dir: string, opts: ReportOptions = {}): Promise<{ f
     run.status === 'finished' && existsSync(file)
       ? (JSON.parse(readFileSync(file, 'utf8')) as Summary)
       : summarizeDraws(draws, { geneticTerms: run.geneticTerms, heldFixed: Object.keys(run.fixedVariances).map(varianceName) }, 'trim');
-  const { html, figures } = await buildReport({ run, summary, draws, vars: opts.vars });
+  const { html, figures } = await buildReport({ run, summary, draws, vars: opts.vars, ...modelFiles(dir, run) });
   const out = resolve(opts.out ?? join(dir, 'report.html'));
   writeFileAtomic(out, html);
   return { file: out, bytes: statSync(out).size, figures };
+}
+
+/** A column of a results CSV as numbers (NaN where missing or absent). */
+function numbers(table: Table, name: string): number[] {
+  const c = table.header.indexOf(name);
+  return table.rows.map((r) => (c < 0 || isMissing(r[c]) ? Number.NaN : parseNumber(r[c])));
+}
+
+/** The marker sets' markers files and fitted.csv of a finished single-trait run, when they are there. */
+function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 'fitted'> {
+  const out: Pick<ReportInput, 'markers' | 'fitted'> = {};
+  // a set's term is 'markers' (the unnamed set) or 'markers:NAME'
+  const sets = run.markerSets.map((set) => ({ term: set.term, file: join(dir, markersFile(set.term === 'markers' ? '' : set.term.slice('markers:'.length))) }));
+  const markers = sets
+    .filter((s) => existsSync(s.file))
+    .map((s) => {
+      const t = readTable(s.file);
+      if (t.header.includes('trait')) return undefined;
+      const pip = numbers(t, 'pip');
+      const mean = numbers(t, 'mean');
+      const pos = numbers(t, 'pos');
+      const id = t.header.indexOf('id');
+      const chr = t.header.indexOf('chr');
+      const usePip = pip.some((v) => !Number.isNaN(v));
+      return {
+        term: s.term,
+        valueName: usePip ? 'PIP' : '|E[β]|',
+        rows: t.rows.map((r, j) => ({ id: r[id], chr: isMissing(r[chr]) ? '' : r[chr], pos: pos[j], value: usePip ? pip[j] : Math.abs(mean[j]) })),
+      };
+    });
+  const present = markers.filter((m): m is NonNullable<typeof m> => m !== undefined);
+  if (present.length > 0) out.markers = present;
+  const fitted = join(dir, 'fitted.csv');
+  if (existsSync(fitted)) {
+    const t = readTable(fitted);
+    if (!t.header.includes('trait')) {
+      const observed = numbers(t, 'observed');
+      const mean = numbers(t, 'mean');
+      out.fitted = observed.flatMap((o, i) => (Number.isFinite(o) && Number.isFinite(mean[i]) ? [{ observed: o, fitted: mean[i] }] : []));
+    }
+  }
+  return out;
 }

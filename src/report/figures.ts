@@ -7,7 +7,8 @@
  *   (Vehtari et al. 2021, "Rank-normalization, folding, and localization", Bayesian Analysis
  *   16:667: uniform when the chains agree);
  * - density: a kernel density per chain (Vega's density transform, Scott's bandwidth);
- * - autocorrelation: per chain, lags 0 … 40.
+ * - autocorrelation: per chain, lags 0 … 40;
+ * - markers: a Manhattan plot of PIP or |E[β]|, and the fitted values against the observed response.
  */
 import type * as vl from 'vega-lite';
 
@@ -150,4 +151,92 @@ export function acfSpec(chains: readonly Float64Array[]): Spec {
       color: chainColor,
     },
   };
+}
+
+/** The most points a scatter or Manhattan plot draws: beyond, the largest values and an even sample of the rest. */
+const MAX_SCATTER = 4000;
+
+/**
+ * A Manhattan plot: every marker's value (its PIP for a mixture prior, |E[β]| otherwise) against its
+ * position in genome order (chromosomes in turn, coloured alternately; marker order when there are no
+ * positions). Beyond MAX_SCATTER markers, the top half by value and an even sample of the others.
+ */
+export function manhattanSpec(markers: readonly { id: string; chr: string; pos: number; value: number }[], valueName: string): Spec {
+  const chromosomes = [...new Set(markers.map((m) => m.chr))];
+  const offsets = new Map<string, number>();
+  let offset = 0;
+  for (const c of chromosomes) {
+    offsets.set(c, offset);
+    const inChr = markers.filter((m) => m.chr === c);
+    offset += (Number.isFinite(inChr[inChr.length - 1]?.pos) ? Math.max(...inChr.map((m) => m.pos)) : inChr.length) + 1;
+  }
+  let values = markers.map((m, j) => ({
+    marker: m.id,
+    chr: m.chr,
+    x: (offsets.get(m.chr) ?? 0) + (Number.isFinite(m.pos) ? m.pos : j),
+    value: m.value,
+    band: chromosomes.indexOf(m.chr) % 2,
+  }));
+  if (values.length > MAX_SCATTER) {
+    const byValue = [...values].sort((a, b) => b.value - a.value);
+    const top = byValue.slice(0, MAX_SCATTER / 2);
+    const rest = byValue.slice(MAX_SCATTER / 2);
+    const step = Math.ceil(rest.length / (MAX_SCATTER / 2));
+    values = [...top, ...rest.filter((_, k) => k % step === 0)];
+  }
+  return {
+    width: 2 * WIDTH + 100,
+    height: 2 * HEIGHT,
+    title: `markers: ${valueName}`,
+    data: { values },
+    mark: { type: 'point', filled: true, size: 12 },
+    encoding: {
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: chromosomes.length > 1 ? 'genome position (chromosomes in turn)' : 'marker',
+        axis: { labels: chromosomes.length <= 1 },
+      },
+      y: { field: 'value', type: 'quantitative', title: valueName },
+      color: { field: 'band', type: 'nominal', legend: null, scale: { range: ['#1f77b4', '#7f7f7f'] } },
+      tooltip: [{ field: 'marker' }, { field: 'chr' }, { field: 'value', type: 'quantitative' }],
+    },
+  } as Spec;
+}
+
+/** Fitted (GEBV-bearing) values against the observed response, with the identity line. */
+export function fittedSpec(points: readonly { observed: number; fitted: number }[]): Spec {
+  const step = Math.max(1, Math.ceil(points.length / MAX_SCATTER));
+  const values = points.filter((_, k) => k % step === 0);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of values) {
+    lo = Math.min(lo, p.observed, p.fitted);
+    hi = Math.max(hi, p.observed, p.fitted);
+  }
+  return {
+    width: WIDTH,
+    height: WIDTH,
+    title: 'fitted against observed',
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'point', size: 10, opacity: 0.6 },
+        encoding: {
+          x: { field: 'observed', type: 'quantitative', scale: { zero: false } },
+          y: { field: 'fitted', type: 'quantitative', scale: { zero: false } },
+        },
+      },
+      {
+        data: {
+          values: [
+            { observed: lo, fitted: lo },
+            { observed: hi, fitted: hi },
+          ],
+        },
+        mark: { type: 'line', color: 'black', strokeDash: [4, 3], strokeWidth: 1 },
+        encoding: { x: { field: 'observed', type: 'quantitative' }, y: { field: 'fitted', type: 'quantitative' } },
+      },
+    ],
+  } as unknown as Spec;
 }

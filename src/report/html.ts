@@ -4,12 +4,13 @@
  * rules, chains and seeds, times, versions, status), the warnings (each linking to its parameter's
  * figures), WAIC and DIC, the summary table (sortable; R-hat and ESS coloured against 1.01 and 400),
  * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's)
- * and autocorrelations.
+ * and autocorrelations; for marker models a Manhattan plot per set (PIP for mixture priors, |E[β]|
+ * otherwise) and the fitted values against the observed response.
  */
 import jstatModule from 'jstat';
 import type { RunRecord } from '../output/runDir.js';
 import type { DrawSet, Summary } from '../types.js';
-import { acfSpec, densitySpec, rankSpec, renderSvg, traceSpec } from './figures.js';
+import { acfSpec, densitySpec, fittedSpec, manhattanSpec, rankSpec, renderSvg, traceSpec } from './figures.js';
 
 const jStat = jstatModule.jStat ?? jstatModule;
 
@@ -19,6 +20,10 @@ export interface ReportInput {
   draws: DrawSet;
   /** The parameters that get figures (default: every traced one but random-effect levels, at most MAX_FIGURED). */
   vars?: readonly string[];
+  /** Marker sets (markers.csv): each marker's position and value (PIP, or |E[β]|). */
+  markers?: { term: string; valueName: string; rows: { id: string; chr: string; pos: number; value: number }[] }[];
+  /** fitted.csv's records with an observed response. */
+  fitted?: { observed: number; fitted: number }[];
 }
 
 /** Parameters with figures when none are asked for. */
@@ -164,6 +169,12 @@ export async function buildReport(input: ReportInput): Promise<{ html: string; f
       `<section class="param" id="${figureId(name)}"><h3>${escapeHtml(name)}</h3><div class="figs">${svgs.map((s) => `<figure>${s}</figure>`).join('')}</div></section>`,
     );
   }
+  const modelFigures: string[] = [];
+  for (const set of input.markers ?? [])
+    modelFigures.push(`<figure id="${figureId(set.term)}">${await renderSvg(manhattanSpec(set.rows, set.valueName))}</figure>`);
+  if (input.fitted && input.fitted.length > 0) modelFigures.push(`<figure id="fitted">${await renderSvg(fittedSpec(input.fitted))}</figure>`);
+  figures += modelFigures.length;
+  const modelSection = modelFigures.length > 0 ? `<section id="model"><h2>Markers and fit</h2><div class="figs">${modelFigures.join('')}</div></section>` : '';
   const title = `mixmc report: ${escapeHtml(run.spec.formula)}`;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head><body>
 <h1>${title}</h1>
@@ -171,6 +182,7 @@ ${runSection(run, summary)}
 ${warningsSection(summary, withFigures)}
 ${criteriaSection(summary)}
 ${summaryTable(summary, withFigures)}
+${modelSection}
 <section id="figures"><h2>Parameters</h2>${sections.join('\n')}</section>
 <script>${SORT_SCRIPT}</script></body></html>
 `;

@@ -5,7 +5,7 @@
  * to their parameter's figures, the prior's density over a variance's, WAIC and DIC; and the report
  * of an interrupted run, which says so.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/api/fit.js';
@@ -13,6 +13,8 @@ import { report } from '../../src/api/report.js';
 import { figureId } from '../../src/report/html.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { simulateMarkers } from '../helpers/markers.js';
+import type { MarkerSpec } from '../../src/types.js';
 
 const dyestuff = (iterations: number) => ({
   data: fixturePath('dyestuff.csv'),
@@ -46,7 +48,8 @@ describe('the HTML report', () => {
       expect(svgs, v).toHaveLength(4);
       for (const svg of svgs) expect(svg).toMatch(/<path[^>]* d="M[^"]{20,}/);
     }
-    expect(r.figures).toBe(4 * sections.size);
+    expect(html).toContain('<figure id="fitted">');
+    expect(r.figures).toBe(4 * sections.size + 1);
     expect(sections.get(figureId('var[Batch]'))).toMatch(/density \(dashed: prior\)/);
     // every link into the page lands on an element that exists
     const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
@@ -77,10 +80,34 @@ describe('the HTML report', () => {
     const out = join(dir, '..', 'partial.html');
     const cli = await runCli(['report', dir, '--out', out, '--vars', 'var[*]']);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/wrote .*partial\.html \(0\.\d+ MB, 8 figures\)/);
+    const figures = 8 + (existsSync(join(dir, 'fitted.csv')) ? 1 : 0);
+    expect(cli.stdout).toMatch(new RegExp(`wrote .*partial\\.html \\(0\\.\\d+ MB, ${figures} figures\\)`));
     const html = readFileSync(out, 'utf8');
     expect(html).toMatch(/<th>status<\/th><td>interrupted/);
     const { sections } = inspect(html);
     expect([...sections.keys()]).toEqual([figureId('var[Batch]'), figureId('var[residual]')]);
+  });
+
+  it('a marker model: a Manhattan plot of the PIPs with a point per marker, and fitted against observed', async () => {
+    const root = tempDir('mixmc-report-');
+    const sim = simulateMarkers(root, 150, 120, 3, 0.5, 8);
+    const dir = join(root, 'run');
+    await fit(
+      {
+        data: sim.rows,
+        id: 'id',
+        formula: 'y ~ 1',
+        markers: { file: sim.genoFile, prior: 'BayesC', saveEffects: 0 } as MarkerSpec,
+        mcmc: { chains: 2, iterations: 400, burnin: 100, seed: 2 },
+      },
+      { outDir: dir, workers: 0 },
+    );
+    const html = readFileSync((await report(dir)).file, 'utf8');
+    const manhattan = /<figure id="fig-markers">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? '';
+    expect(manhattan).toMatch(/markers: PIP/);
+    expect((manhattan.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(120);
+    const fitted = /<figure id="fitted">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? '';
+    expect(fitted).toMatch(/fitted against observed/);
+    expect((fitted.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(150);
   });
 });
