@@ -8,29 +8,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/api/fit.js';
 import { windows } from '../../src/api/windows.js';
-import type { MarkerSpec } from '../../src/types.js';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { simulateMarkers } from '../helpers/markers.js';
+import { runCli } from '../helpers/cli.js';
+import { fitSimulatedMarkers } from '../helpers/markers.js';
 
 describe('genomic windows', () => {
   it('the QTL windows have the highest WPPA; window variances sum to var[genetic] in every saved draw', async () => {
-    const root = tempDir('mixmc-windows-');
-    const sim = simulateMarkers(root, 500, 200, 3, 0.5, 41);
-    const qtlWindows = new Set(sim.beta.flatMap((b, j) => (b !== 0 ? [Math.floor(j / 10) + 1] : [])));
-    const dir = join(root, 'run');
     const every = 2;
-    const res = await fit(
+    const { sim, dir, res } = await fitSimulatedMarkers(
+      500,
+      200,
+      3,
+      41,
+      { prior: 'BayesC', pi: 0.95, estimatePi: true, saveEffects: every },
       {
-        data: sim.rows,
-        id: 'id',
-        formula: 'y ~ 1',
-        markers: { file: sim.genoFile, prior: 'BayesC', pi: 0.95, estimatePi: true, saveEffects: every } as MarkerSpec,
-        mcmc: { chains: 2, iterations: 2500, burnin: 500, thin: 2, seed: 9 },
+        chains: 2,
+        iterations: 2500,
+        burnin: 500,
+        thin: 2,
+        seed: 9,
       },
-      { outDir: dir, workers: 0 },
     );
+    const qtlWindows = new Set(sim.beta.flatMap((b, j) => (b !== 0 ? [Math.floor(j / 10) + 1] : [])));
     const r = windows(dir, { markers: 10, write: true });
     expect(r.windows).toHaveLength(20);
     expect(r.threshold).toBeCloseTo(1 / 20, 15);
@@ -63,19 +62,7 @@ describe('genomic windows', () => {
   });
 
   it('a run without saved effect draws says how to get them', async () => {
-    const root = tempDir('mixmc-windows-');
-    const sim = simulateMarkers(root, 100, 50, 2, 0.5, 42);
-    const dir = join(root, 'run');
-    await fit(
-      {
-        data: sim.rows,
-        id: 'id',
-        formula: 'y ~ 1',
-        markers: { file: sim.genoFile, prior: 'BRR', saveEffects: 0 },
-        mcmc: { chains: 1, iterations: 200, burnin: 50, seed: 1 },
-      },
-      { outDir: dir, workers: 0 },
-    );
+    const { dir } = await fitSimulatedMarkers(100, 50, 2, 42, { prior: 'BRR', saveEffects: 0 }, { chains: 1, iterations: 200, burnin: 50, seed: 1 });
     expect(() => windows(dir, { markers: 10 })).toThrowError(/saved no draws of the marker effects.*"saveEffects"/);
   });
 });

@@ -5,7 +5,9 @@ import { normal } from '../../src/rng/dist.js';
 import type { Design } from '../../src/model/design.js';
 import { decodeColumn, type MarkerDesign } from '../../src/model/markers.js';
 import { solveDense } from './mme.js';
-import type { DataRow } from '../../src/types.js';
+import type { DataRow, FitResult, MarkerSpec, McmcConfig } from '../../src/types.js';
+import { fit } from '../../src/api/fit.js';
+import { tempDir } from './cli.js';
 
 export interface Simulated {
   rows: DataRow[];
@@ -75,4 +77,26 @@ export function withMissing(sim: Simulated, file: string, rate: number, seed: nu
   const lines = sim.codes.map((c, i) => `ind${i},${c.map((v) => (rng.uniform() < rate ? 'NA' : v)).join(',')}`);
   writeFileSync(file, `${[`id,${Array.from({ length: p }, (_, j) => `m${j}`).join(',')}`, ...lines].join('\n')}\n`);
   return file;
+}
+
+/**
+ * Simulate `n` × `p` genotypes (simulateMarkers, `qtl` QTL, h² 0.5, seed) in a new folder and fit
+ * y ~ 1 with one marker set into its run directory `run`, in-process.
+ */
+export async function fitSimulatedMarkers(
+  n: number,
+  p: number,
+  qtl: number,
+  seed: number,
+  markers: Record<string, unknown>,
+  mcmc: McmcConfig,
+): Promise<{ sim: Simulated; dir: string; res: FitResult }> {
+  const root = tempDir('mixmc-markers-');
+  const sim = simulateMarkers(root, n, p, qtl, 0.5, seed);
+  const dir = join(root, 'run');
+  const res = await fit(
+    { data: sim.rows, id: 'id', formula: 'y ~ 1', markers: { ...markers, file: sim.genoFile } as MarkerSpec, mcmc },
+    { outDir: dir, workers: 0 },
+  );
+  return { sim, dir, res };
 }

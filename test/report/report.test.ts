@@ -13,8 +13,7 @@ import { report } from '../../src/api/report.js';
 import { figureId } from '../../src/report/html.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { simulateMarkers } from '../helpers/markers.js';
-import type { MarkerSpec } from '../../src/types.js';
+import { fitSimulatedMarkers } from '../helpers/markers.js';
 
 const dyestuff = (iterations: number) => ({
   data: fixturePath('dyestuff.csv'),
@@ -89,19 +88,7 @@ describe('the HTML report', () => {
   });
 
   it('a marker model: a Manhattan plot of the PIPs with a point per marker, and fitted against observed', async () => {
-    const root = tempDir('mixmc-report-');
-    const sim = simulateMarkers(root, 150, 120, 3, 0.5, 8);
-    const dir = join(root, 'run');
-    await fit(
-      {
-        data: sim.rows,
-        id: 'id',
-        formula: 'y ~ 1',
-        markers: { file: sim.genoFile, prior: 'BayesC', saveEffects: 0 } as MarkerSpec,
-        mcmc: { chains: 2, iterations: 400, burnin: 100, seed: 2 },
-      },
-      { outDir: dir, workers: 0 },
-    );
+    const { dir } = await fitSimulatedMarkers(150, 120, 3, 8, { prior: 'BayesC', saveEffects: 0 }, { chains: 2, iterations: 400, burnin: 100, seed: 2 });
     const html = readFileSync((await report(dir)).file, 'utf8');
     const manhattan = /<figure id="fig-markers">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? '';
     expect(manhattan).toMatch(/markers: PIP/);
