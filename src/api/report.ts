@@ -46,9 +46,9 @@ function numbers(table: Table, name: string): number[] {
   return table.rows.map((r) => (c < 0 || isMissing(r[c]) ? Number.NaN : parseNumber(r[c])));
 }
 
-/** The marker sets' markers files and fitted.csv of a finished single-trait run, when they are there. */
-function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 'fitted'> {
-  const out: Pick<ReportInput, 'markers' | 'fitted'> = {};
+/** The marker sets' markers files, windows.csv and fitted.csv of a finished single-trait run, when they are there. */
+function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 'fitted' | 'windows'> {
+  const out: Pick<ReportInput, 'markers' | 'fitted' | 'windows'> = {};
   // a set's term is 'markers' (the unnamed set) or 'markers:NAME'
   const sets = run.markerSets.map((set) => ({ term: set.term, file: join(dir, markersFile(set.term === 'markers' ? '' : set.term.slice('markers:'.length))) }));
   const markers = sets
@@ -70,6 +70,14 @@ function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 
     });
   const present = markers.filter((m): m is NonNullable<typeof m> => m !== undefined);
   if (present.length > 0) out.markers = present;
+  const windows = join(dir, 'windows.csv');
+  if (existsSync(windows)) {
+    const t = readTable(windows);
+    const window = numbers(t, 'window');
+    const share = numbers(t, 'share');
+    const wppa = numbers(t, 'wppa');
+    out.windows = { rows: window.map((w, i) => ({ window: w, share: share[i], wppa: wppa[i] })), threshold: 1 / window.length };
+  }
   const fitted = join(dir, 'fitted.csv');
   if (existsSync(fitted)) {
     const t = readTable(fitted);

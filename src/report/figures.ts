@@ -8,7 +8,8 @@
  *   16:667: uniform when the chains agree);
  * - density: a kernel density per chain (Vega's density transform, Scott's bandwidth);
  * - autocorrelation: per chain, lags 0 … 40;
- * - markers: a Manhattan plot of PIP or |E[β]|, and the fitted values against the observed response.
+ * - markers: a Manhattan plot of PIP or |E[β]|, the genomic windows' shares and WPPA (when
+ *   `mixmc windows` has written windows.csv), and the fitted values against the observed response.
  */
 import type * as vl from 'vega-lite';
 
@@ -239,4 +240,29 @@ export function fittedSpec(points: readonly { observed: number; fitted: number }
       },
     ],
   } as unknown as Spec;
+}
+
+/** Each genomic window's posterior mean share of var[genetic] (bars) and its WPPA (points), in genome order (windows.csv). */
+export function windowsSpec(windows: readonly { window: number; share: number; wppa: number }[], threshold: number): Spec {
+  return {
+    title: `genomic windows: share of var[genetic] (bars) and WPPA = P(share > ${Number(threshold.toPrecision(3))}) (points)`,
+    data: { values: windows.map((w) => ({ ...w })) },
+    vconcat: [
+      {
+        width: 2 * WIDTH + 100,
+        height: HEIGHT,
+        mark: 'bar',
+        encoding: { x: { field: 'window', type: 'quantitative', title: null }, y: { field: 'share', type: 'quantitative', title: 'share' } },
+      },
+      {
+        width: 2 * WIDTH + 100,
+        height: HEIGHT,
+        mark: { type: 'point', filled: true, size: 14 },
+        encoding: {
+          x: { field: 'window', type: 'quantitative', title: 'window' },
+          y: { field: 'wppa', type: 'quantitative', title: 'WPPA', scale: { domain: [0, 1] } },
+        },
+      },
+    ],
+  } as Spec;
 }

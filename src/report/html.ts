@@ -5,12 +5,12 @@
  * figures), WAIC and DIC, the summary table (sortable; R-hat and ESS coloured against 1.01 and 400),
  * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's)
  * and autocorrelations; for marker models a Manhattan plot per set (PIP for mixture priors, |E[β]|
- * otherwise) and the fitted values against the observed response.
+ * otherwise) and the genomic windows of windows.csv; and the fitted values against the observed response.
  */
 import jstatModule from 'jstat';
 import type { RunRecord } from '../output/runDir.js';
 import type { DrawSet, Summary } from '../types.js';
-import { acfSpec, densitySpec, fittedSpec, manhattanSpec, rankSpec, renderSvg, traceSpec } from './figures.js';
+import { acfSpec, densitySpec, fittedSpec, manhattanSpec, rankSpec, renderSvg, traceSpec, windowsSpec } from './figures.js';
 
 const jStat = jstatModule.jStat ?? jstatModule;
 
@@ -24,6 +24,8 @@ export interface ReportInput {
   markers?: { term: string; valueName: string; rows: { id: string; chr: string; pos: number; value: number }[] }[];
   /** fitted.csv's records with an observed response. */
   fitted?: { observed: number; fitted: number }[];
+  /** windows.csv, and the WPPA threshold (1/windows). */
+  windows?: { rows: { window: number; share: number; wppa: number }[]; threshold: number };
 }
 
 /** Parameters with figures when none are asked for. */
@@ -172,6 +174,7 @@ export async function buildReport(input: ReportInput): Promise<{ html: string; f
   const modelFigures: string[] = [];
   for (const set of input.markers ?? [])
     modelFigures.push(`<figure id="${figureId(set.term)}">${await renderSvg(manhattanSpec(set.rows, set.valueName))}</figure>`);
+  if (input.windows) modelFigures.push(`<figure id="windows">${await renderSvg(windowsSpec(input.windows.rows, input.windows.threshold))}</figure>`);
   if (input.fitted && input.fitted.length > 0) modelFigures.push(`<figure id="fitted">${await renderSvg(fittedSpec(input.fitted))}</figure>`);
   figures += modelFigures.length;
   const modelSection = modelFigures.length > 0 ? `<section id="model"><h2>Markers and fit</h2><div class="figs">${modelFigures.join('')}</div></section>` : '';

@@ -56,6 +56,13 @@ describe('genomic windows', () => {
     const cli = await runCli(['windows', dir, '--markers', '10']);
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/20 windows, \d+ saved draws; WPPA = P\(share > 0\.05\)/);
+    // the report then shows the windows
+    const page = await runCli(['report', dir, '--vars', 'var[*]']);
+    expect(page.code, page.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const figure = /<figure id="windows">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? '';
+    expect(figure).toMatch(/genomic windows: share of var\[genetic\]/);
+    expect((figure.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(40);
     const noPositions = await runCli(['windows', dir]);
     expect(noPositions.code).toBe(2);
     expect(noPositions.stderr).toMatch(/^error: .*no position.*--markers K/);
