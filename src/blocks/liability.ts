@@ -110,30 +110,82 @@ export function thresholdParams(family: FamilyDesign | undefined): string[] {
   return Array.from({ length: Math.max(0, family.categories.length - 2) }, (_, j) => thresholdName(j + 2));
 }
 
-export class LiabilityBlock implements Block {
-  readonly stage = Stage.Augment;
-  readonly params: readonly string[];
-  private readonly family: Exclude<FamilyDesign, { kind: 'gaussian' }>;
-  private readonly settings: ThresholdSettings;
-  /** μ_i of the current sweep, and a standard normal per record, drawn in bulk, tried first (truncatedFromNormal). */
-  private readonly mu: Float64Array;
+/**
+ * The draw of a latent trait given each record's conditional mean m_i and the conditional sd: an
+ * ordinal trait's thresholds first (Cowles' step or plain Gibbs), then every informative record's
+ * latent value l_i ~ N(m_i, sd²) truncated to its category interval or censoring bounds, with its
+ * residual moved by the same amount (e_i = l_i − μ_i, μ_i = l_i − e_i before the draw). Shared by the
+ * single-trait block (m = μ) and the multi-trait one (m = μ + the regression on the other traits'
+ * residuals). Owns the scratch arrays, so that a draw allocates nothing.
+ */
+export class LatentDraw {
+  /** The category of each record (threshold traits), or 0/−1 for a censored trait's informative/missing records. */
+  private readonly category: Int32Array;
+  /** A standard normal per record, drawn in bulk and tried first (truncatedFromNormal). */
   private readonly z: Float64Array;
-  /** The proposed thresholds. */
+  /** The proposed thresholds, and the largest and smallest liability of each category (plain Gibbs). */
   private readonly proposal: Float64Array;
-  /** Gibbs thresholds: the largest and smallest liability of each category. */
   private readonly highest: Float64Array;
   private readonly lowest: Float64Array;
 
-  constructor(design: Design, family: Exclude<FamilyDesign, { kind: 'gaussian' }>, settings: ThresholdSettings) {
-    this.family = family;
-    this.settings = settings;
-    this.params = thresholdParams(family);
-    this.mu = new Float64Array(design.n);
-    this.z = new Float64Array(design.n);
+  constructor(
+    private readonly family: Exclude<FamilyDesign, { kind: 'gaussian' }>,
+    private readonly settings: ThresholdSettings,
+  ) {
+    this.category = family.kind === 'threshold' ? family.category : Int32Array.from(family.lower, (v) => (Number.isNaN(v) ? -1 : 0));
+    this.z = new Float64Array(this.category.length);
     const K = family.kind === 'threshold' ? family.categories.length : 0;
     this.proposal = new Float64Array(K + 1);
     this.highest = new Float64Array(K);
     this.lowest = new Float64Array(K);
+  }
+
+  /** Mutates: latent.y, e[offset + i], and the thresholds and their tuning. */
+  draw(latent: LatentState, e: Float64Array, offset: number, m: Float64Array, sd: number, rng: RandomSource): void {
+    const { category, z, family } = this;
+    const l = latent.y;
+    const n = l.length;
+    if (family.kind === 'censored') {
+      const { lower, upper } = family;
+      rng.normals(z, n);
+      for (let i = 0; i < n; i++) {
+        if (category[i] < 0 || lower[i] === upper[i]) continue;
+        const mu = l[i] - e[offset + i];
+        l[i] = m[i] + sd * truncatedFromNormal(rng, z[i], (lower[i] - m[i]) / sd, (upper[i] - m[i]) / sd);
+        e[offset + i] = l[i] - mu;
+      }
+      return;
+    }
+    const gamma = latent.thresholds;
+    if (gamma.length > 3) {
+      if (this.settings.method === 'cowles') cowlesStep(latent, category, m, sd, this.settings.adaptUntil, this.proposal, rng);
+      else gibbsThresholdStep(latent, category, this.highest, this.lowest, rng);
+    }
+    rng.normals(z, n);
+    for (let i = 0; i < n; i++) {
+      const c = category[i];
+      if (c < 0) continue;
+      const mu = l[i] - e[offset + i];
+      l[i] = m[i] + sd * truncatedFromNormal(rng, z[i], (gamma[c] - m[i]) / sd, (gamma[c + 1] - m[i]) / sd);
+      e[offset + i] = l[i] - mu;
+    }
+  }
+}
+
+/** The latent trait of a single-trait model: m_i = μ_i, sd 1 (a liability) or σe (a censored trait). */
+export class LiabilityBlock implements Block {
+  readonly stage = Stage.Augment;
+  readonly params: readonly string[];
+  private readonly censored: boolean;
+  private readonly latentDraw: LatentDraw;
+  /** μ_i of the current sweep. */
+  private readonly mu: Float64Array;
+
+  constructor(design: Design, family: Exclude<FamilyDesign, { kind: 'gaussian' }>, settings: ThresholdSettings) {
+    this.params = thresholdParams(family);
+    this.censored = family.kind === 'censored';
+    this.latentDraw = new LatentDraw(family, settings);
+    this.mu = new Float64Array(design.n);
   }
 
   /** The starting state is set when the state is made (startLatent). */
@@ -141,51 +193,20 @@ export class LiabilityBlock implements Block {
 
   update(state: ChainState, rng: RandomSource): void {
     const latent = state.latent!;
-    const l = latent.y;
-    const e = state.e;
-    const z = this.z;
-    const family = this.family;
-    if (family.kind === 'censored') {
-      const sd = Math.sqrt(state.varE[0]);
-      const { lower, upper } = family;
-      rng.normals(z, l.length);
-      for (let i = 0; i < l.length; i++) {
-        if (lower[i] === upper[i]) continue;
-        const mu = l[i] - e[i];
-        l[i] = mu + sd * truncatedFromNormal(rng, z[i], (lower[i] - mu) / sd, (upper[i] - mu) / sd);
-        e[i] = l[i] - mu;
-      }
-      return;
-    }
-    const gamma = latent.thresholds;
-    const category = family.category;
-    if (gamma.length === 3) {
-      // binary: no free threshold, so μ is needed only here
-      rng.normals(z, l.length);
-      for (let i = 0; i < l.length; i++) {
-        const mu = l[i] - e[i];
-        const c = category[i];
-        l[i] = mu + truncatedFromNormal(rng, z[i], gamma[c] - mu, gamma[c + 1] - mu);
-        e[i] = l[i] - mu;
-      }
-      return;
-    }
-    const mu = this.mu;
-    for (let i = 0; i < mu.length; i++) mu[i] = l[i] - e[i];
-    if (this.settings.method === 'cowles') cowlesStep(latent, category, mu, 1, this.settings.adaptUntil, this.proposal, rng);
-    else gibbsThresholdStep(latent, category, this.highest, this.lowest, rng);
-    rng.normals(z, l.length);
-    for (let i = 0; i < mu.length; i++) {
-      const c = category[i];
-      l[i] = mu[i] + truncatedFromNormal(rng, z[i], gamma[c] - mu[i], gamma[c + 1] - mu[i]);
-      e[i] = l[i] - mu[i];
-    }
+    const { mu } = this;
+    for (let i = 0; i < mu.length; i++) mu[i] = latent.y[i] - state.e[i];
+    this.latentDraw.draw(latent, state.e, 0, mu, this.censored ? Math.sqrt(state.varE[0]) : 1, rng);
   }
 
   record(state: ChainState, row: Float64Array, offset: number): void {
-    const gamma = state.latent!.thresholds;
-    for (let j = 0; j < this.params.length; j++) row[offset + j] = gamma[j + 2];
+    recordThresholds(state, this.params.length, row, offset);
   }
+}
+
+/** Write γ_2 … γ_{count+1} into row[offset …). */
+export function recordThresholds(state: ChainState, count: number, row: Float64Array, offset: number): void {
+  const gamma = state.latent!.thresholds;
+  for (let j = 0; j < count; j++) row[offset + j] = gamma[j + 2];
 }
 
 /**

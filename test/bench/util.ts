@@ -54,16 +54,21 @@ export function writeSimulatedBed(dir: string, n: number, p: number, nQtl: numbe
 }
 
 /** Pearson's correlation. */
-export function correlation(x: number[], y: number[]): number {
-  const mx = x.reduce((s, v) => s + v, 0) / x.length;
-  const my = y.reduce((s, v) => s + v, 0) / y.length;
+export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i] / n;
+    my += y[i] / n;
+  }
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  x.forEach((v, i) => {
-    sxy += (v - mx) * (y[i] - my);
-    sxx += (v - mx) ** 2;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
     syy += (y[i] - my) ** 2;
-  });
+  }
   return sxy / Math.sqrt(sxx * syy);
 }

@@ -15,25 +15,7 @@ import type { DataRow, RunSpec } from '../../src/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { simulateMarkers } from '../helpers/markers.js';
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n;
-    mb += b[i] / n;
-  }
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
+import { correlation } from '../bench/util.js';
 
 /** Significant digits of a decimal number's text (exponent ignored). */
 function significantDigits(v: string): number {
@@ -88,7 +70,7 @@ describe('fitted.csv of a marker model with masked responses', () => {
     for (let r = 0; r < design.predict.m; r++) expect(predicted[r]).toBeCloseTo(sumMasked[r] / kept, 9);
     // masking responses is cross-validation: the predictions of the masked records follow their true genetic values
     const truth = design.predict.ids.map((id) => sim.g[indexOf.get(id)!]);
-    expect(pearson(predicted, truth)).toBeGreaterThan(0.5);
+    expect(correlation(predicted, truth)).toBeGreaterThan(0.5);
     // fitted.csv: the masked records' rows (observed NA) hold the same predictions, to 10 significant digits
     const t = readCsv(join(dirOut, 'fitted.csv'));
     expect(t.header).toEqual(['id', 'observed', 'mean', 'sd']);

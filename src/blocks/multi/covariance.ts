@@ -206,11 +206,12 @@ class UnitVarianceDraw {
     const m = d - 1;
     r0[a * d + a] = 1;
     if (m === 0) return;
-    const at = (x: number, y: number): number => df0 * scale[x * d + y] + ss[x * d + y];
-    const paa = at(a, a);
+    // Ψ = df0·S + SS, read by element (no closure: this runs every iteration)
+    const paa = df0 * scale[a * d + a] + ss[a * d + a];
     for (let p = 0; p < m; p++) {
-      w[p] = at(others[p], a);
-      for (let q = 0; q < m; q++) psi[p * m + q] = at(others[p], others[q]);
+      const op = others[p];
+      w[p] = df0 * scale[op * d + a] + ss[op * d + a];
+      for (let q = 0; q < m; q++) psi[p * m + q] = df0 * scale[op * d + others[q]] + ss[op * d + others[q]];
     }
     for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) psi[p * m + q] -= (w[p] * w[q]) / paa;
     this.iw.draw(rng, df, psi, conditional);

@@ -17,8 +17,7 @@ import type { Design } from '../../model/design.js';
 import type { FamilyDesign } from '../../model/family.js';
 import { ofTrait } from '../../model/names.js';
 import type { RandomSource } from '../../rng/rng.js';
-import { truncatedFromNormal } from '../../rng/truncated.js';
-import { cowlesStep, gibbsThresholdStep, type ThresholdSettings, thresholdParams } from '../liability.js';
+import { LatentDraw, recordThresholds, type ThresholdSettings, thresholdParams } from '../liability.js';
 
 /** The one non-Gaussian trait of a multivariate design, with its index. */
 export function latentTrait(design: Design): { trait: number; family: Exclude<FamilyDesign, { kind: 'gaussian' }> } | undefined {
@@ -40,40 +39,26 @@ export class MultiLiabilityBlock implements Block {
   private readonly n: number;
   private readonly t: number;
   private readonly a: number;
-  private readonly family: Exclude<FamilyDesign, { kind: 'gaussian' }>;
+  private readonly latentDraw: LatentDraw;
   /** The other traits, R_{−a,−a}'s factor and the regression coefficients R_{−a,−a}⁻¹ R_{−a,a}. */
   private readonly others: Int32Array;
   private readonly factor: Float64Array;
   private readonly coefficients: Float64Array;
-  /** m_i of the current sweep, a standard normal per record drawn in bulk (tried first), and the scratch of the threshold steps. */
+  /** m_i of the current sweep. */
   private readonly m: Float64Array;
-  private readonly z: Float64Array;
-  private readonly category: Int32Array;
-  private readonly proposal: Float64Array;
-  private readonly highest: Float64Array;
-  private readonly lowest: Float64Array;
 
-  constructor(
-    design: Design,
-    private readonly settings: ThresholdSettings,
-  ) {
+  constructor(design: Design, settings: ThresholdSettings) {
     const latent = latentTrait(design)!;
     this.n = design.n;
     this.t = design.traits.t;
     this.a = latent.trait;
-    this.family = latent.family;
+    this.latentDraw = new LatentDraw(latent.family, settings);
     this.params = multiThresholdParams(design);
     this.others = Int32Array.from({ length: this.t }, (_, s) => s).filter((s) => s !== this.a);
     const o = this.t - 1;
     this.factor = new Float64Array(o * o);
     this.coefficients = new Float64Array(o);
     this.m = new Float64Array(this.n);
-    this.z = new Float64Array(this.n);
-    this.category = this.family.kind === 'threshold' ? this.family.category : Int32Array.from(this.family.lower, (l) => (Number.isNaN(l) ? -1 : 0));
-    const K = this.family.kind === 'threshold' ? this.family.categories.length : 0;
-    this.proposal = new Float64Array(K + 1);
-    this.highest = new Float64Array(K);
-    this.lowest = new Float64Array(K);
   }
 
   /** The state starts from startLatent's values (buildMultiSampler). */
@@ -81,7 +66,7 @@ export class MultiLiabilityBlock implements Block {
 
   /** Mutates: the latent column of y (state.latent.y is a view of it), its residual column, and the thresholds. */
   update(state: ChainState, rng: RandomSource): void {
-    const { n, t, a, others, factor, coefficients, m, category } = this;
+    const { n, t, a, others, factor, coefficients, m } = this;
     const multi = state.multi!;
     const r0 = multi.covE;
     const { pitch } = multi;
@@ -99,44 +84,16 @@ export class MultiLiabilityBlock implements Block {
       cholSolve(factor, o, coefficients);
       for (let p = 0; p < o; p++) v -= r0[a * t + others[p]] * coefficients[p];
     }
-    const sd = Math.sqrt(v);
     const ea = a * pitch;
     for (let i = 0; i < n; i++) {
       let shift = 0;
       for (let p = 0; p < o; p++) shift += coefficients[p] * e[others[p] * pitch + i];
       m[i] = l[i] - e[ea + i] + shift;
     }
-    const family = this.family;
-    const z = this.z;
-    if (family.kind === 'censored') {
-      const { lower, upper } = family;
-      rng.normals(z, n);
-      for (let i = 0; i < n; i++) {
-        if (category[i] < 0 || lower[i] === upper[i]) continue;
-        const mu = l[i] - e[ea + i];
-        l[i] = m[i] + sd * truncatedFromNormal(rng, z[i], (lower[i] - m[i]) / sd, (upper[i] - m[i]) / sd);
-        e[ea + i] = l[i] - mu;
-      }
-      return;
-    }
-    const latent = state.latent!;
-    const gamma = latent.thresholds;
-    if (gamma.length > 3) {
-      if (this.settings.method === 'cowles') cowlesStep(latent, category, m, sd, this.settings.adaptUntil, this.proposal, rng);
-      else gibbsThresholdStep(latent, category, this.highest, this.lowest, rng);
-    }
-    rng.normals(z, n);
-    for (let i = 0; i < n; i++) {
-      const c = category[i];
-      if (c < 0) continue;
-      const mu = l[i] - e[ea + i];
-      l[i] = m[i] + sd * truncatedFromNormal(rng, z[i], (gamma[c] - m[i]) / sd, (gamma[c + 1] - m[i]) / sd);
-      e[ea + i] = l[i] - mu;
-    }
+    this.latentDraw.draw(state.latent!, e, ea, m, Math.sqrt(v), rng);
   }
 
   record(state: ChainState, row: Float64Array, offset: number): void {
-    const gamma = state.latent!.thresholds;
-    for (let j = 0; j < this.params.length; j++) row[offset + j] = gamma[j + 2];
+    recordThresholds(state, this.params.length, row, offset);
   }
 }
