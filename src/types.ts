@@ -82,6 +82,28 @@ export interface Summary {
   meta: SummaryMeta;
   /** WAIC and DIC of a fit (single-trait models). */
   criteria?: ModelCriteria;
+  /** The posterior predictive check of the response (single-trait Gaussian, binary and ordinal models). */
+  ppc?: PredictiveCheck;
+}
+
+/**
+ * A posterior predictive check (blocks/replicates.ts): statistics T of the observed response beside
+ * those of the data replicated at every kept draw, with ppp = P(T(yRep) ≥ T(y) | y), and the
+ * response's histogram (or its categories' proportions) beside the replicates' mean and sd per bin.
+ */
+export interface PredictiveCheck {
+  /** Kept draws, over all chains, that replicated the data. */
+  draws: number;
+  statistics: { name: string; observed: number; replicatedMean: number; replicatedSd: number; ppp: number }[];
+  histogram: {
+    /** A Gaussian response's bin edges (one more than the bins). */
+    edges?: number[];
+    /** A threshold trait's categories. */
+    categories?: string[];
+    observed: number[];
+    replicatedMean: number[];
+    replicatedSd: number[];
+  };
 }
 
 /** WAIC (with its SE) and DIC of a fit, over its records (diagnostics/criteria.ts). */

@@ -8,7 +8,7 @@ import { isMissing, parseNumber, readTable, type Table } from '../io/csv.js';
 import { readDraws } from '../io/draws.js';
 import { varianceName } from '../model/names.js';
 import { writeFileAtomic } from '../output/files.js';
-import { markersFile, type RunRecord, readRunJson } from '../output/runDir.js';
+import { COMPARE_FILES, markersFile, type RunRecord, readRunJson } from '../output/runDir.js';
 import type { ReportInput } from '../report/html.js';
 import { buildReport } from '../report/html.js';
 import { summarizeDraws } from '../run/summaries.js';
@@ -46,9 +46,11 @@ function numbers(table: Table, name: string): number[] {
   return table.rows.map((r) => (c < 0 || isMissing(r[c]) ? Number.NaN : parseNumber(r[c])));
 }
 
-/** The marker sets' markers files, windows.csv and fitted.csv of a finished single-trait run, when they are there. */
-function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 'fitted' | 'windows'> {
-  const out: Pick<ReportInput, 'markers' | 'fitted' | 'windows'> = {};
+/** The marker sets' markers files, windows.csv, fitted.csv and a compare run's files, when they are there. */
+function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 'fitted' | 'windows' | 'compare'> {
+  const out: Pick<ReportInput, 'markers' | 'fitted' | 'windows' | 'compare'> = {};
+  const compared = compareFiles(dir);
+  if (compared) out.compare = compared;
   // a set's term is 'markers' (the unnamed set) or 'markers:NAME'
   const sets = run.markerSets.map((set) => ({ term: set.term, file: join(dir, markersFile(set.term === 'markers' ? '' : set.term.slice('markers:'.length))) }));
   const markers = sets
@@ -88,4 +90,26 @@ function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 
     }
   }
   return out;
+}
+
+/** compare.json's variances (REML estimate and SE) and compare.csv's effects by term, when the run is a compare run. */
+function compareFiles(dir: string): ReportInput['compare'] {
+  const json = join(dir, COMPARE_FILES.json);
+  const csv = join(dir, COMPARE_FILES.csv);
+  if (!existsSync(json) || !existsSync(csv)) return undefined;
+  const c = JSON.parse(readFileSync(json, 'utf8')) as { varianceComponents: { variable: string; reml: { estimate: number; se: number } }[] };
+  const t = readTable(csv);
+  const term = t.header.indexOf('term');
+  const blup = numbers(t, 'blup');
+  const posterior = numbers(t, 'posterior_mean');
+  const byTerm = new Map<string, { blup: number; posterior: number }[]>();
+  t.rows.forEach((r, i) => {
+    const points = byTerm.get(r[term]) ?? [];
+    points.push({ blup: blup[i], posterior: posterior[i] });
+    byTerm.set(r[term], points);
+  });
+  return {
+    variances: c.varianceComponents.map((v) => ({ variable: v.variable, estimate: v.reml.estimate, se: v.reml.se })),
+    effects: [...byTerm].map(([name, points]) => ({ term: name, points })),
+  };
 }

@@ -20,6 +20,7 @@ import { H2, VAR_GENETIC, VAR_RESIDUAL, markerSetNames, varianceName } from '../
 import type { VariancePrior } from '../types.js';
 import { categoryTracker, fittedTracker, predictedTracker } from './fitted.js';
 import { likelihoodTracker } from './likelihood.js';
+import { replicateLabels, replicatePlan, replicateStream, replicateTracker } from './replicates.js';
 import { LiabilityBlock, latentFamily, startLatent, type ThresholdSettings, thresholdParams } from './liability.js';
 import { DerivedBlock, derivedParams } from './derived.js';
 import { FixedBlock } from './fixed.js';
@@ -65,6 +66,8 @@ export interface TrackerRoles {
   predictedCategories?: number;
   /** log p(y_i | θ) and p(y_i | θ) of every record (entries 0 … n − 1, then n … 2n − 1). */
   pointwise?: number;
+  /** The posterior predictive check (replicates.ts), when the response has one. */
+  replicates?: number;
 }
 
 /** What a chain of a model produces: the traced names in order, each tracker's size, and the trackers' roles. */
@@ -120,6 +123,8 @@ export function trackerLabels(design: Design, settings: SamplerSettings): (reado
     if (design.predict.m > 0) out.push(design.predict.ids.flatMap((id) => categories.map((c) => `${id}:${c}`)));
   }
   out.push(likelihoodTracker(design).labels);
+  const plan = replicatePlan(design);
+  if (plan) out.push(replicateLabels(plan));
   return out;
 }
 
@@ -176,6 +181,7 @@ export function chainLayout(design: Design, settings: SamplerSettings): ChainLay
     if (design.predict.m > 0) roles.predictedCategories = t++;
   }
   roles.pointwise = t++;
+  if (replicatePlan(design)) roles.replicates = t++;
   return { params, trackerSizes: labels.map((l) => l.length), roles };
 }
 
@@ -226,6 +232,8 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     if (predicted) trackers.push(categoryTracker(predicted, categories));
   }
   trackers.push(likelihoodTracker(design));
+  const plan = replicatePlan(design);
+  if (plan) trackers.push(replicateTracker(design, plan));
   const ordered = sweepOrder(blocks);
   // with markers the residual lives in shared memory, padded to the kernels' blocks of 16 records
   const e = arena && allocateF64(arena, design.markers[0].records.stride * 4).view.subarray(0, design.n);
@@ -234,6 +242,7 @@ export function buildSampler(design: Design, settings: SamplerSettings): Sampler
     sets.map((m) => m.state),
     e,
     family && startLatent(design.y, family),
+    plan && replicateStream(),
   );
   return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }

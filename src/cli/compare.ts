@@ -1,12 +1,16 @@
 /** `mixmc compare`: REML/BLUP and the Gibbs posterior of the same model, side by side. */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compare } from '../index.js';
+import { compare, report } from '../index.js';
 import { fmt, warningsBlock } from './format.js';
 import { alignRows, chainOptions, chainSettings, readConfig, type ChainFlags } from './options.js';
 import { Progress } from './progress.js';
 
-async function runCompare(config: string, flags: ChainFlags): Promise<void> {
+interface CompareFlags extends ChainFlags {
+  report: boolean;
+}
+
+async function runCompare(config: string, flags: CompareFlags): Promise<void> {
   const { spec, baseDir, specFile } = readConfig(config);
   const dir = resolve(flags.out!);
   const progress = flags.quiet ? undefined : new Progress();
@@ -57,7 +61,11 @@ async function runCompare(config: string, flags: ChainFlags): Promise<void> {
   }
   const w = warningsBlock(c.warnings);
   if (w) lines.push('', 'The Gibbs run (read these before trusting the comparison):', w);
-  process.stdout.write(`${lines.join('\n')}\n\nwrote ${join(dir, 'compare.json')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n\nwrote ${join(dir, 'compare.json')} and compare.csv\n`);
+  if (flags.report) {
+    const r = await report(dir);
+    process.stdout.write(`wrote ${r.file} (${r.figures} figures)\n`);
+  }
 }
 
 export function compareCommand(program: Command): void {
@@ -65,9 +73,10 @@ export function compareCommand(program: Command): void {
     program
       .command('compare')
       .argument('<config>', 'run spec (JSON)')
-      .requiredOption('--out <dir>', 'run directory to write (the Gibbs run and compare.json)')
+      .requiredOption('--out <dir>', 'run directory to write (the Gibbs run, compare.json and compare.csv)')
       .option('--force', 'replace the run in --out')
+      .option('--no-report', 'do not write report.html (the posterior beside REML) into the run directory')
       .description('REML/BLUP and the Gibbs posterior of the same model, side by side')
-      .action((config: string, flags: ChainFlags) => runCompare(config, flags)),
+      .action((config: string, flags: CompareFlags) => runCompare(config, flags)),
   );
 }

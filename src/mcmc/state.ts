@@ -39,6 +39,12 @@ export interface ChainState {
    * of — the liability of a binary or ordinal record, the value of a censored one — and the thresholds.
    */
   readonly latent?: LatentState;
+  /**
+   * The posterior predictive check's own random stream (blocks/replicates.ts): an xor4096 state of
+   * 130 words, apart from the chain's stream so the chain's draws do not depend on it, and kept here
+   * so a checkpoint saves it and a resumed chain continues it.
+   */
+  readonly replicates?: Float64Array;
 }
 
 /**
@@ -68,7 +74,13 @@ export interface MultiState {
  * allocations, and `e` the residual's storage when the marker kernels need it in shared memory.
  * Blocks' `init` then set starting values.
  */
-export function createState(design: Design, markers: readonly MarkerSetState[] = [], e?: Float64Array, latent?: LatentState): ChainState {
+export function createState(
+  design: Design,
+  markers: readonly MarkerSetState[] = [],
+  e?: Float64Array,
+  latent?: LatentState,
+  replicates?: Float64Array,
+): ChainState {
   const residual = e ?? new Float64Array(design.n);
   residual.set(latent?.y ?? design.y);
   return {
@@ -79,6 +91,7 @@ export function createState(design: Design, markers: readonly MarkerSetState[] =
     varE: new Float64Array(1),
     markers,
     ...(latent ? { latent } : {}),
+    ...(replicates ? { replicates } : {}),
   };
 }
 
@@ -98,6 +111,7 @@ export function stateArrays(state: ChainState): Float64Array[] {
     if (!state.multi) out.push(y);
     out.push(thresholds.subarray(1, Math.max(1, thresholds.length - 1)), tuning);
   }
+  if (state.replicates) out.push(state.replicates);
   for (const m of state.markers) {
     out.push(m.beta);
     for (const key of Object.keys(m).sort()) if (key !== 'beta') out.push(m[key]);

@@ -20,6 +20,7 @@ const RUN_ENTRIES = [
   'pointwise.csv',
   'gebv.csv',
   'compare.json',
+  'compare.csv',
   'report.html',
   'windows.csv',
   'draws',

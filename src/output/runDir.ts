@@ -159,6 +159,9 @@ export function writeResults(dir: string, res: FitResult): void {
   writeFileAtomic(join(dir, 'summary.json'), toJson(summaryObject(res)));
 }
 
+/** The files of a compare run: the comparison, and every effect compared. */
+export const COMPARE_FILES = { json: 'compare.json', csv: 'compare.csv' } as const;
+
 /** The file of a fit's per-record WAIC terms. */
 export const POINTWISE_FILE = 'pointwise.csv';
 

@@ -11,6 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { replicateKey, replicateStream } from '../blocks/replicates.js';
 import { buildSampler, type ChainLayout, type SamplerSettings } from '../blocks/sampler.js';
 import type { Design } from '../model/design.js';
 import { RunningMoments } from '../mcmc/moments.js';
@@ -71,6 +72,8 @@ export interface ChainResult extends ChainDraws {
 /** Run one chain task to the end (or until stopped), in the calling thread. */
 export function executeChain(task: ChainTask, onProgress?: (e: ChainProgress) => void, hooks: ChainHooks = {}): ChainResult {
   const sampler = buildSampler(task.design, task.settings);
+  // the chain's replicate stream, beside its own (a resumed chain then takes both from its checkpoint)
+  sampler.state.replicates?.set(replicateStream(replicateKey(task.seed, task.chain)));
   const { layout } = task;
   if (sampler.params.length !== layout.params.length || sampler.params.some((p, j) => p !== layout.params[j])) {
     throw new Error(`the sampler traces [${sampler.params.join(', ')}] but its layout says [${layout.params.join(', ')}]`);

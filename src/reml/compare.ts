@@ -121,8 +121,20 @@ export function agreement(
   return { correlation: m.sab / Math.sqrt(m.saa * m.sbb), slope: m.sab / m.saa, maxAbsDiff, topRankCorrelation };
 }
 
-/** Compare a finished fit with a REML result on the same design. */
-export function compareResults(fitRes: FitResult, r: RemlResult, design: Design): CompareResult {
+/** One random-effect level, marker effect or GEBV by REML/BLUP and by the posterior mean (compare.csv, the report's figures). */
+export interface ComparedEffect {
+  /** u[TERM], a marker set's term, or gebv. */
+  term: string;
+  label: string;
+  blup: number;
+  posterior: number;
+}
+
+/**
+ * Compare a finished fit with a REML result on the same design: the comparison (compare.json) and
+ * every effect compared, BLUP beside posterior mean (compare.csv).
+ */
+export function compareResults(fitRes: FitResult, r: RemlResult, design: Design): { comparison: CompareResult; effects: ComparedEffect[] } {
   const row = (v: string): SummaryRow | undefined => fitRes.summary.parameters.find((s) => s.variable === v);
   const chainsOf = (v: string): Float64Array => {
     const j = fitRes.params.indexOf(v);
@@ -168,9 +180,11 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     ...fitRes.effects.random.map((e) => ({ term: `u[${e.term}]`, effects: e as EffectSummary })),
     ...fitRes.effects.markerSets.map((s) => ({ term: s.term, effects: s.effects })),
   ];
+  const compared: ComparedEffect[] = [];
   for (const { term, effects } of groups) {
-    const pairs = effects.labels.map((l, i) => ({ post: effects.mean[i], blup: blupOf.get(l) })).filter((x) => x.blup !== undefined);
+    const pairs = effects.labels.map((l, i) => ({ label: l, post: effects.mean[i], blup: blupOf.get(l) })).filter((x) => x.blup !== undefined);
     if (pairs.length === 0) continue;
+    for (const x of pairs) compared.push({ term, label: x.label, blup: x.blup!, posterior: x.post });
     random.push({
       term,
       n: pairs.length,
@@ -205,8 +219,9 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
       return i !== undefined ? records[i] : (predValues.get(id) ?? NaN);
     });
     random.push({ term: 'gebv', n: blupGebv.length, ...agreement(Array.from(gebv.mean), blupGebv) });
+    gebv.labels.forEach((id, i) => compared.push({ term: 'gebv', label: id, blup: blupGebv[i], posterior: gebv.mean[i] }));
   }
-  return {
+  const comparison: CompareResult = {
     varianceComponents,
     notCompared,
     warnings: fitRes.summary.warnings,
@@ -215,6 +230,7 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     reml: { method: r.method, logLik: r.logLik, iterations: r.iterations, converged: r.converged },
     interpretation: interpret(varianceComponents, fixed, random),
   };
+  return { comparison, effects: compared };
 }
 
 /** a'Σa for a gradient `a` over the components and their covariance. */

@@ -16,10 +16,11 @@ import type * as vl from 'vega-lite';
 const MAX_POINTS = 500;
 const BINS = 20;
 const MAX_LAG = 40;
-const WIDTH = 260;
-const HEIGHT = 110;
+/** Width and height of a small figure, in pixels. */
+export const WIDTH = 260;
+export const HEIGHT = 110;
 
-type Spec = vl.TopLevelSpec;
+export type Spec = vl.TopLevelSpec;
 
 /** Vega and Vega-Lite, loaded on the first figure (they take a third of a second to load; no other command needs them). */
 let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
@@ -207,36 +208,38 @@ export function manhattanSpec(markers: readonly { id: string; chr: string; pos: 
 
 /** Fitted (GEBV-bearing) values against the observed response, with the identity line. */
 export function fittedSpec(points: readonly { observed: number; fitted: number }[]): Spec {
+  return identitySpec(
+    points.map((p) => ({ x: p.observed, y: p.fitted })),
+    { title: 'fitted against observed', x: 'observed', y: 'fitted' },
+  );
+}
+
+/** A scatter of y against x with the identity line (at most MAX_SCATTER points, evenly taken). */
+export function identitySpec(points: readonly { x: number; y: number }[], titles: { title: string; x: string; y: string }): Spec {
   const step = Math.max(1, Math.ceil(points.length / MAX_SCATTER));
   const values = points.filter((_, k) => k % step === 0);
   let lo = Infinity;
   let hi = -Infinity;
   for (const p of values) {
-    lo = Math.min(lo, p.observed, p.fitted);
-    hi = Math.max(hi, p.observed, p.fitted);
+    lo = Math.min(lo, p.x, p.y);
+    hi = Math.max(hi, p.x, p.y);
   }
+  const axis = (field: 'x' | 'y') => ({ field, type: 'quantitative', title: titles[field], scale: { zero: false } });
   return {
     width: WIDTH,
     height: WIDTH,
-    title: 'fitted against observed',
+    title: titles.title,
     layer: [
-      {
-        data: { values },
-        mark: { type: 'point', size: 10, opacity: 0.6 },
-        encoding: {
-          x: { field: 'observed', type: 'quantitative', scale: { zero: false } },
-          y: { field: 'fitted', type: 'quantitative', scale: { zero: false } },
-        },
-      },
+      { data: { values }, mark: { type: 'point', size: 10, opacity: 0.6 }, encoding: { x: axis('x'), y: axis('y') } },
       {
         data: {
           values: [
-            { observed: lo, fitted: lo },
-            { observed: hi, fitted: hi },
+            { x: lo, y: lo },
+            { x: hi, y: hi },
           ],
         },
         mark: { type: 'line', color: 'black', strokeDash: [4, 3], strokeWidth: 1 },
-        encoding: { x: { field: 'observed', type: 'quantitative' }, y: { field: 'fitted', type: 'quantitative' } },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
     ],
   } as unknown as Spec;

@@ -5,11 +5,13 @@
  * figures), WAIC and DIC, the summary table (sortable; R-hat and ESS coloured against 1.01 and 400),
  * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's)
  * and autocorrelations; for marker models a Manhattan plot per set (PIP for mixture priors, |E[β]|
- * otherwise) and the genomic windows of windows.csv; and the fitted values against the observed response.
+ * otherwise) and the genomic windows of windows.csv; and the fitted values against the observed response;
+ * for a compare run the posterior beside REML (checks.ts); and the posterior predictive check.
  */
 import jstatModule from 'jstat';
 import type { RunRecord } from '../output/runDir.js';
-import type { DrawSet, Summary } from '../types.js';
+import type { DrawSet, PredictiveCheck, Summary } from '../types.js';
+import { blupSpec, ppcHistogramSpec, ppcStatisticsSpec, remlVarianceSpec } from './checks.js';
 import { acfSpec, densitySpec, fittedSpec, manhattanSpec, rankSpec, renderSvg, traceSpec, windowsSpec } from './figures.js';
 
 const jStat = jstatModule.jStat ?? jstatModule;
@@ -26,6 +28,8 @@ export interface ReportInput {
   fitted?: { observed: number; fitted: number }[];
   /** windows.csv, and the WPPA threshold (1/windows). */
   windows?: { rows: { window: number; share: number; wppa: number }[]; threshold: number };
+  /** A compare run's variances by REML (compare.json) and its effects, BLUP beside posterior mean, by term (compare.csv). */
+  compare?: { variances: { variable: string; estimate: number; se: number }[]; effects: { term: string; points: { blup: number; posterior: number }[] }[] };
 }
 
 /** Parameters with figures when none are asked for. */
@@ -149,6 +153,41 @@ var c=+th.dataset.col,b=th.closest('table').tBodies[0],rows=Array.prototype.slic
 rows.sort(function(x,y){var a=x.cells[c].textContent,z=y.cells[c].textContent,p=parseFloat(a),q=parseFloat(z);
 return (isNaN(p)||isNaN(q)?a.localeCompare(z):p-q)*d;});rows.forEach(function(r){b.appendChild(r);});});});`;
 
+/** A compare run: every variance's posterior with REML ± 2 SE, and the posterior means against the BLUPs per term. */
+async function compareSection(compare: NonNullable<ReportInput['compare']>, draws: DrawSet): Promise<{ html: string; figures: number }> {
+  const svgs: string[] = [];
+  for (const v of compare.variances) {
+    const j = draws.names.indexOf(v.variable);
+    if (j < 0 || !Number.isFinite(v.estimate)) continue;
+    const pooled = Float64Array.from(draws.chains.flatMap((c) => Array.from(c[j])));
+    svgs.push(`<figure id="${figureId(`reml-${v.variable}`)}">${await renderSvg(remlVarianceSpec(v.variable, pooled, v))}</figure>`);
+  }
+  for (const e of compare.effects) svgs.push(`<figure id="${figureId(`blup-${e.term}`)}">${await renderSvg(blupSpec(e.term, e.points))}</figure>`);
+  const html = `<section id="compare"><h2>Posterior beside REML</h2><p>From <code>mixmc compare</code> (compare.json, compare.csv): each variance's posterior with the REML estimate (line) ± 2 SE (band), and the posterior means against the BLUPs (dashed: identity).</p><div class="figs">${svgs.join('')}</div></section>`;
+  return { html, figures: svgs.length };
+}
+
+/** The posterior predictive check: its p-values and figures, or why there is none. */
+async function ppcSection(check: PredictiveCheck | undefined, run: RunRecord): Promise<{ html: string; figures: number }> {
+  const head = '<section id="ppc"><h2>Model checking: posterior predictive check</h2>';
+  if (!check) {
+    const why =
+      run.status !== 'finished'
+        ? 'It is computed when the chains finish; this run has not.'
+        : 'There is none for this model: the check replicates a single Gaussian, binary or ordinal response (not several traits, nor a censored one).';
+    return { html: `${head}<p>${why}</p></section>`, figures: 0 };
+  }
+  const rows = check.statistics.map(
+    (s) =>
+      `<tr><td>${escapeHtml(s.name)}</td><td>${number(s.observed)}</td><td>${number(s.replicatedMean)}</td><td>${number(s.replicatedSd, 3)}</td><td${Math.min(s.ppp, 1 - s.ppp) < 0.025 ? ' class="bad"' : ''}>${s.ppp.toFixed(3)}</td></tr>`,
+  );
+  const svgs = [await renderSvg(ppcHistogramSpec(check)), await renderSvg(ppcStatisticsSpec(check))];
+  const html = `${head}<p>At each of ${check.draws} kept draws the data were replicated from the model; ppp = P(T(yRep) ≥ T(y) | y), in red when below 0.025 or above 0.975 (the model does not reproduce that feature of the data).</p>
+<table><tr><th>statistic T</th><th>T(y)</th><th>mean T(yRep)</th><th>sd</th><th>ppp</th></tr>${rows.join('')}</table>
+<div class="figs">${svgs.map((v, k) => `<figure id="ppc-${k + 1}">${v}</figure>`).join('')}</div></section>`;
+  return { html, figures: svgs.length };
+}
+
 /** The whole report as one HTML string. */
 export async function buildReport(input: ReportInput): Promise<{ html: string; figures: number }> {
   const { run, summary, draws } = input;
@@ -178,6 +217,9 @@ export async function buildReport(input: ReportInput): Promise<{ html: string; f
   if (input.fitted && input.fitted.length > 0) modelFigures.push(`<figure id="fitted">${await renderSvg(fittedSpec(input.fitted))}</figure>`);
   figures += modelFigures.length;
   const modelSection = modelFigures.length > 0 ? `<section id="model"><h2>Markers and fit</h2><div class="figs">${modelFigures.join('')}</div></section>` : '';
+  const compare = input.compare ? await compareSection(input.compare, draws) : { html: '', figures: 0 };
+  const ppc = await ppcSection(summary.ppc, run);
+  figures += compare.figures + ppc.figures;
   const title = `mixmc report: ${escapeHtml(run.spec.formula)}`;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head><body>
 <h1>${title}</h1>
@@ -185,8 +227,10 @@ ${runSection(run, summary)}
 ${warningsSection(summary, withFigures)}
 ${criteriaSection(summary)}
 ${summaryTable(summary, withFigures)}
-${modelSection}
 <section id="figures"><h2>Parameters</h2>${sections.join('\n')}</section>
+${modelSection}
+${compare.html}
+${ppc.html}
 <script>${SORT_SCRIPT}</script></body></html>
 `;
   return { html, figures };

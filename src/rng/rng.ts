@@ -141,10 +141,25 @@ export class Rng implements RandomSource {
   /** The full generator state as 130 unsigned words (see {@link RNG_STATE_LENGTH}). */
   saveState(): Uint32Array {
     const out = new Uint32Array(RNG_STATE_LENGTH);
+    this.store(out);
+    return out;
+  }
+
+  /**
+   * out[0 .. 130) ← the generator state as unsigned words (a Float64Array holds them exactly, so a
+   * chain state can carry a stream and checkpoint it with its other arrays). Mutates: out.
+   */
+  store(out: Float64Array | Uint32Array): void {
     for (let k = 0; k < 128; k++) out[k] = this.X[k] >>> 0;
     out[128] = this.i >>> 0;
     out[129] = this.w >>> 0;
-    return out;
+  }
+
+  /** Continue from a state written by {@link Rng.store} (no allocation). Mutates: this. */
+  load(words: Float64Array | Uint32Array): void {
+    for (let k = 0; k < 128; k++) this.X[k] = words[k] | 0;
+    this.i = words[128] & 127;
+    this.w = words[129] | 0;
   }
 }
 

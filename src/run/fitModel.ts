@@ -12,6 +12,7 @@ import type { ChainState } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
 import { covarianceName, thresholdName, VAR_RESIDUAL, varianceName } from '../model/names.js';
 import { recordLogLikelihoods } from '../blocks/likelihood.js';
+import { predictiveCheck, replicatePlan } from '../blocks/replicates.js';
 import { modelCriteria, pointwiseElpd } from '../diagnostics/criteria.js';
 import { RunningMoments } from '../mcmc/moments.js';
 import { buildSampler } from '../blocks/sampler.js';
@@ -34,6 +35,7 @@ import type {
   McmcConfig,
   ModelCriteria,
   PointwiseCriteria,
+  PredictiveCheck,
   ProgressEvent,
   RunInfo,
   RunSpec,
@@ -281,6 +283,7 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
   effects.random.forEach((e, k) => reliabilities(e, design.random[k].cov?.diagK, (c) => varianceOf(k, c)));
   const criteria = pointwiseCriteria(model, layout.roles.pointwise, results, effects, meanOf);
   if (criteria) effects.pointwise = criteria.pointwise;
+  const ppc = replicateCheck(model, layout.roles.replicates, results);
   const shareWarnings =
     layout.roles.priorShare !== undefined && results.length > 0 ? priorShares(summary.parameters, pooledShares(layout, labels, results), model) : [];
   const warnings = [...design.warnings, ...shareWarnings, ...summary.warnings];
@@ -298,10 +301,17 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
     params: layout.params,
     chains,
     effects,
-    summary: { ...summary, warnings, ...(criteria ? { criteria: criteria.criteria } : {}) },
+    summary: { ...summary, warnings, ...(criteria ? { criteria: criteria.criteria } : {}), ...(ppc ? { ppc } : {}) },
     failures,
     interrupted,
   };
+}
+
+/** The posterior predictive check from its tracker's moments pooled over the chains. */
+function replicateCheck(model: PreparedModel, tracker: number | undefined, results: readonly ChainResult[]): PredictiveCheck | undefined {
+  const plan = replicatePlan(model.design);
+  if (tracker === undefined || !plan || results.length === 0) return undefined;
+  return predictiveCheck(plan, RunningMoments.pool(results.map((r) => RunningMoments.from(r.moments[tracker]))));
 }
 
 /**

@@ -2,12 +2,13 @@
  * The HTML report, checked in Node (the browser test belongs to the system suite): one
  * self-contained file — no script, style or image fetched, every URL an SVG namespace — with the
  * run's settings, a sortable summary table, four non-empty figures per parameter, warnings that link
- * to their parameter's figures, the prior's density over a variance's, WAIC and DIC; and the report
- * of an interrupted run, which says so.
+ * to their parameter's figures, the prior's density over a variance's, WAIC and DIC, the posterior
+ * predictive check; a compare run's figures; and the report of an interrupted run, which says so.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compare } from '../../src/api/compare.js';
 import { fit } from '../../src/api/fit.js';
 import { report } from '../../src/api/report.js';
 import { figureId } from '../../src/report/html.js';
@@ -48,7 +49,9 @@ describe('the HTML report', () => {
       for (const svg of svgs) expect(svg).toMatch(/<path[^>]* d="M[^"]{20,}/);
     }
     expect(html).toContain('<figure id="fitted">');
-    expect(r.figures).toBe(4 * sections.size + 1);
+    // four per parameter, fitted against observed, and the posterior predictive check's two
+    expect(r.figures).toBe(4 * sections.size + 3);
+    expect(html).toMatch(/<section id="ppc">[\s\S]*<td>sd<\/td>[\s\S]*<figure id="ppc-1"><svg[\s\S]*<figure id="ppc-2"><svg/);
     expect(sections.get(figureId('var[Batch]'))).toMatch(/density \(dashed: prior\)/);
     // every link into the page lands on an element that exists
     const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
@@ -83,8 +86,24 @@ describe('the HTML report', () => {
     expect(cli.stdout).toMatch(new RegExp(`wrote .*partial\\.html \\(0\\.\\d+ MB, ${figures} figures\\)`));
     const html = readFileSync(out, 'utf8');
     expect(html).toMatch(/<th>status<\/th><td>interrupted/);
+    expect(html).toMatch(/<section id="ppc">.*this run has not/);
     const { sections } = inspect(html);
     expect([...sections.keys()]).toEqual([figureId('var[Batch]'), figureId('var[residual]')]);
+  });
+
+  it('a compare run: each variance posterior with REML ± 2 SE, posterior means against BLUPs (a point per level)', async () => {
+    const dir = join(tempDir('mixmc-report-'), 'run');
+    await compare(dyestuff(600), { outDir: dir, workers: 0 });
+    const html = readFileSync((await report(dir)).file, 'utf8');
+    const figure = (id: string) => new RegExp(`<figure id="${figureId(id)}">([\\s\\S]*?)</figure>`).exec(html)?.[1] ?? '';
+    for (const v of ['var[Batch]', 'var[residual]']) {
+      expect(figure(`reml-${v}`), v).toMatch(/REML ± 2 SE/);
+      expect(figure(`reml-${v}`), v).toMatch(/<path[^>]* d="M[^"]{20,}/);
+    }
+    const blups = figure('blup-u[Batch]');
+    expect(blups).toMatch(/posterior mean against REML\/BLUP/);
+    // six batches: six points and the identity line
+    expect((blups.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(6);
   });
 
   it('a marker model: a Manhattan plot of the PIPs with a point per marker, and fitted against observed', async () => {
