@@ -21,8 +21,14 @@ import type { PredictiveCheck } from '../types.js';
 import type { RunningMoments } from '../mcmc/moments.js';
 import { latentFamily } from './liability.js';
 
-/** Bins of a Gaussian response's histogram, over its observed range widened by a tenth on each side. */
-export const REPLICATE_BINS = 40;
+/**
+ * Bins of a Gaussian response's histogram: √n, between 10 and 40, over its observed range widened
+ * by a quarter on each side (replicated values beyond are not binned: the histograms are densities
+ * over that range).
+ */
+export function replicateBins(n: number): number {
+  return Math.min(40, Math.max(10, Math.round(Math.sqrt(n))));
+}
 
 /** What the check compares, fixed by the data. */
 export interface ReplicatePlan {
@@ -31,7 +37,7 @@ export interface ReplicatePlan {
   readonly statistics: readonly string[];
   /** T(y) of the observed response, in the order of `statistics`. */
   readonly observed: Float64Array;
-  /** A Gaussian response's bin edges (REPLICATE_BINS + 1; replicates beyond them count in the end bins); empty for a threshold trait. */
+  /** A Gaussian response's bin edges (replicateBins(n) + 1); empty for a threshold trait. */
   readonly edges: Float64Array;
   /** The observed response's proportion in each bin (Gaussian) or category (threshold). */
   readonly observedHistogram: Float64Array;
@@ -62,17 +68,19 @@ function gaussianStatistics(values: Float64Array, out: Float64Array, offset: num
   out[offset + 3] = max;
 }
 
-/** out[offset + k] ← the proportion of values in bin k of `edges` (equal widths; beyond them in the end bins). Mutates: out. */
+/** out[offset + k] ← the proportion of values in bin k of `edges` (equal widths; values beyond them in none). Mutates: out. */
 function histogram(values: Float64Array, edges: Float64Array, out: Float64Array, offset: number): void {
   const bins = edges.length - 1;
   const lo = edges[0];
   const width = (edges[bins] - lo) / bins;
   for (let k = 0; k < bins; k++) out[offset + k] = 0;
-  const share = 1 / values.length;
   for (let i = 0; i < values.length; i++) {
-    const k = Math.min(bins - 1, Math.max(0, Math.floor((values[i] - lo) / width)));
-    out[offset + k] += share;
+    const k = Math.floor((values[i] - lo) / width);
+    // the top edge belongs to the last bin
+    if (k >= 0 && k < bins) out[offset + k]++;
+    else if (values[i] === edges[bins]) out[offset + bins - 1]++;
   }
+  for (let k = 0; k < bins; k++) out[offset + k] /= values.length;
 }
 
 /** The check of `design`'s response, or undefined when there is none (several traits, a censored trait, no records). */
@@ -97,9 +105,10 @@ export function replicatePlan(design: Design): ReplicatePlan | undefined {
   const observed = new Float64Array(GAUSSIAN_STATISTICS.length);
   gaussianStatistics(design.y, observed, 0);
   const [, , min, max] = observed;
-  const pad = max > min ? 0.1 * (max - min) : 1;
-  const edges = Float64Array.from({ length: REPLICATE_BINS + 1 }, (_, k) => min - pad + ((max - min + 2 * pad) * k) / REPLICATE_BINS);
-  const observedHistogram = new Float64Array(REPLICATE_BINS);
+  const pad = max > min ? 0.25 * (max - min) : 1;
+  const bins = replicateBins(design.n);
+  const edges = Float64Array.from({ length: bins + 1 }, (_, k) => min - pad + ((max - min + 2 * pad) * k) / bins);
+  const observedHistogram = new Float64Array(bins);
   histogram(design.y, edges, observedHistogram, 0);
   return { kind: 'gaussian', statistics: GAUSSIAN_STATISTICS, observed, edges, observedHistogram };
 }

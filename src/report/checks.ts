@@ -62,7 +62,7 @@ export function ppcHistogramSpec(check: PredictiveCheck): Spec {
           y2: { datum: 0 },
         },
       },
-      { mark: { type: 'area', opacity: 0.3, color: '#e6550d' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+      { mark: { type: 'area', opacity: 0.2, color: '#e6550d' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
       { mark: { type: 'line', color: '#e6550d' }, encoding: { x, y: { field: 'mean', type: 'quantitative' } } },
     ],
   } as unknown as Spec;
@@ -80,7 +80,15 @@ export function ppcStatisticsSpec(check: PredictiveCheck): Spec {
   return {
     title: 'statistics: replicated mean ± 2 sd, observed in red',
     data: { values },
-    facet: { row: { field: 'statistic', type: 'nominal', title: null, sort: null } },
+    facet: {
+      row: {
+        field: 'statistic',
+        type: 'nominal',
+        title: null,
+        sort: values.map((v) => v.statistic),
+        header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontSize: 11 },
+      },
+    },
     resolve: { scale: { x: 'independent' } },
     spec: {
       width: WIDTH,
