@@ -80,10 +80,10 @@ export interface Summary {
   parameters: SummaryRow[];
   warnings: RunWarning[];
   meta: SummaryMeta;
-  /** WAIC and DIC of a fit (single-trait models). */
+  /** WAIC and DIC of a fit. */
   criteria?: ModelCriteria;
-  /** The posterior predictive check of the response (single-trait Gaussian, binary and ordinal models). */
-  ppc?: PredictiveCheck;
+  /** The posterior predictive check of each trait (Gaussian, binary and ordinal; not censored). */
+  ppc?: PredictiveCheck[];
 }
 
 /**
@@ -92,6 +92,9 @@ export interface Summary {
  * response's histogram (or its categories' proportions) beside the replicates' mean and sd per bin.
  */
 export interface PredictiveCheck {
+  /** The trait, and its records with a value. */
+  trait: string;
+  records: number;
   /** Kept draws, over all chains, that replicated the data. */
   draws: number;
   statistics: { name: string; observed: number; replicatedMean: number; replicatedSd: number; ppp: number }[];
@@ -265,7 +268,7 @@ export interface FitEffects {
   };
   /** Predictions of the records whose response (every trait) is missing; trait-major with several traits. */
   predicted?: EffectSummary & { traits?: readonly string[]; categories?: CategoryProbabilities };
-  /** Per-record WAIC terms (single-trait models). */
+  /** Per-record WAIC terms. */
   pointwise?: PointwiseCriteria;
 }
 

@@ -41,7 +41,7 @@ function readCriteria(dir: string): ModelCriteria {
   if (!existsSync(file)) throw new MixmcError(`${dir} has no summary.json: is it a finished mixmc run directory?`, { file });
   const summary = JSON.parse(readFileSync(file, 'utf8')) as { criteria?: ModelCriteria };
   if (!summary.criteria) {
-    throw new MixmcError(`${file} has no WAIC: it is a multi-trait fit, or was written by a mixmc before 0.2; refit it to compare`, { file });
+    throw new MixmcError(`${file} has no WAIC: it was written by a mixmc before 0.2; refit it to compare`, { file });
   }
   return summary.criteria;
 }
@@ -77,7 +77,7 @@ function recordsDiffer(a: Pointwise, b: Pointwise): string | undefined {
 
 /**
  * Rank the fits in `dirs` by WAIC.
- * @throws MixmcError naming a directory without a finished single-trait fit.
+ * @throws MixmcError naming a directory without a finished fit.
  */
 export function models(dirs: readonly string[]): ModelRanking {
   if (dirs.length < 2) throw new MixmcError('models compares two or more run directories', { term: 'models' });

@@ -42,13 +42,18 @@ export function recordLogLikelihoods(design: Design, mu: Float64Array, varE: num
   }
 }
 
+/** The likelihood trackers' labels: log p(ID) of every record, then p(ID). */
+export function pointwiseLabels(design: Design): string[] {
+  return [...design.ids.map((id) => `log p(${id})`), ...design.ids.map((id) => `p(${id})`)];
+}
+
 /** Running moments of log p_i (entries 0 … n − 1) and p_i (n … 2n − 1) of every record. */
 export function likelihoodTracker(design: Design): Tracker {
   const n = design.n;
   const mu = new Float64Array(n);
   const ll = new Float64Array(n);
   return {
-    labels: [...design.ids.map((id) => `log p(${id})`), ...design.ids.map((id) => `p(${id})`)],
+    labels: pointwiseLabels(design),
     read: (state: ChainState, out) => {
       const y = responseOf(state, design);
       for (let i = 0; i < n; i++) mu[i] = y[i] - state.e[i];

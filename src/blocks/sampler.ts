@@ -124,7 +124,7 @@ export function trackerLabels(design: Design, settings: SamplerSettings): (reado
   }
   out.push(likelihoodTracker(design).labels);
   const plan = replicatePlan(design);
-  if (plan) out.push(replicateLabels(plan));
+  if (plan) out.push(replicateLabels(design, plan));
   return out;
 }
 

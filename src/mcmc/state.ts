@@ -132,6 +132,7 @@ export function createMultiState(
   e?: Float64Array,
   pitch = design.n,
   latent?: { trait: number; start: LatentState },
+  replicates?: Float64Array,
 ): ChainState {
   const { n } = design;
   const { t, observed, counts } = design.traits;
@@ -154,5 +155,6 @@ export function createMultiState(
     markers,
     multi: { covU: dims.map((d) => new Float64Array(d * d)), covE: new Float64Array(t * t), y, pitch },
     ...(latent ? { latent: { y: y.subarray(latent.trait * n, latent.trait * n + n), thresholds: latent.start.thresholds, tuning: latent.start.tuning } } : {}),
+    ...(replicates ? { replicates } : {}),
   };
 }

@@ -167,25 +167,32 @@ async function compareSection(compare: NonNullable<ReportInput['compare']>, draw
   return { html, figures: svgs.length };
 }
 
-/** The posterior predictive check: its p-values and figures, or why there is none. */
-async function ppcSection(check: PredictiveCheck | undefined, run: RunRecord): Promise<{ html: string; figures: number }> {
+/** The posterior predictive check of each trait: its p-values and figures, or why there is none. */
+async function ppcSection(checks: readonly PredictiveCheck[] | undefined, run: RunRecord): Promise<{ html: string; figures: number }> {
   const head = '<section id="ppc"><h2>Model checking: posterior predictive check</h2>';
-  if (!check) {
+  if (!checks || checks.length === 0) {
     const why =
       run.status !== 'finished'
         ? 'It is computed when the chains finish; this run has not.'
-        : 'There is none for this model: the check replicates a single Gaussian, binary or ordinal response (not several traits, nor a censored one).';
+        : 'There is none for this model: the check replicates Gaussian, binary and ordinal traits, not censored ones.';
     return { html: `${head}<p>${why}</p></section>`, figures: 0 };
   }
-  const rows = check.statistics.map(
-    (s) =>
-      `<tr><td>${escapeHtml(s.name)}</td><td>${number(s.observed)}</td><td>${number(s.replicatedMean)}</td><td>${number(s.replicatedSd, 3)}</td><td${Math.min(s.ppp, 1 - s.ppp) < 0.025 ? ' class="bad"' : ''}>${s.ppp.toFixed(3)}</td></tr>`,
-  );
-  const svgs = [await renderSvg(ppcHistogramSpec(check)), await renderSvg(ppcStatisticsSpec(check))];
-  const html = `${head}<p>At each of ${check.draws} kept draws the data were replicated from the model; ppp = P(T(yRep) ≥ T(y) | y), in red when below 0.025 or above 0.975 (the model does not reproduce that feature of the data).</p>
-<table><tr><th>statistic T</th><th>T(y)</th><th>mean T(yRep)</th><th>sd</th><th>ppp</th></tr>${rows.join('')}</table>
-<div class="figs">${svgs.map((v, k) => `<figure id="ppc-${k + 1}">${v}</figure>`).join('')}</div></section>`;
-  return { html, figures: svgs.length };
+  const parts: string[] = [];
+  let figures = 0;
+  for (const check of checks) {
+    const rows = check.statistics.map(
+      (s) =>
+        `<tr><td>${escapeHtml(s.name)}</td><td>${number(s.observed)}</td><td>${number(s.replicatedMean)}</td><td>${number(s.replicatedSd, 3)}</td><td${Math.min(s.ppp, 1 - s.ppp) < 0.025 ? ' class="bad"' : ''}>${s.ppp.toFixed(3)}</td></tr>`,
+    );
+    const svgs = [await renderSvg(ppcHistogramSpec(check)), await renderSvg(ppcStatisticsSpec(check))];
+    figures += svgs.length;
+    const title = checks.length > 1 ? `<h3>${escapeHtml(check.trait)} (${check.records} records)</h3>` : '';
+    parts.push(`${title}<table><tr><th>statistic T</th><th>T(y)</th><th>mean T(yRep)</th><th>sd</th><th>ppp</th></tr>${rows.join('')}</table>
+<div class="figs">${svgs.map((v, k) => `<figure id="${figureId(`ppc-${check.trait}-${k + 1}`)}">${v}</figure>`).join('')}</div>`);
+  }
+  const html = `${head}<p>At each of ${checks[0].draws} kept draws each trait's records were replicated from the model; ppp = P(T(yRep) ≥ T(y) | y), in red when below 0.025 or above 0.975 (the model does not reproduce that feature of the data).</p>
+${parts.join('\n')}</section>`;
+  return { html, figures };
 }
 
 /** The whole report as one HTML string. */

@@ -10,9 +10,10 @@ import { trackerLabels } from '../blocks/sampler.js';
 import { momentRow } from '../diagnostics/summary.js';
 import type { ChainState } from '../mcmc/state.js';
 import type { Design } from '../model/design.js';
-import { covarianceName, thresholdName, VAR_RESIDUAL, varianceName } from '../model/names.js';
+import { covarianceName, ofTrait, RESIDUAL, thresholdName, VAR_RESIDUAL, varianceName } from '../model/names.js';
 import { recordLogLikelihoods } from '../blocks/likelihood.js';
-import { predictiveCheck, replicatePlan } from '../blocks/replicates.js';
+import { MultiRecordLikelihood } from '../blocks/multi/likelihood.js';
+import { predictiveChecks, replicatePlan } from '../blocks/replicates.js';
 import { modelCriteria, pointwiseElpd } from '../diagnostics/criteria.js';
 import { RunningMoments } from '../mcmc/moments.js';
 import { buildSampler } from '../blocks/sampler.js';
@@ -308,10 +309,10 @@ async function finish(model: PreparedModel, results: ChainResult[], failures: Ch
 }
 
 /** The posterior predictive check from its tracker's moments pooled over the chains. */
-function replicateCheck(model: PreparedModel, tracker: number | undefined, results: readonly ChainResult[]): PredictiveCheck | undefined {
+function replicateCheck(model: PreparedModel, tracker: number | undefined, results: readonly ChainResult[]): PredictiveCheck[] | undefined {
   const plan = replicatePlan(model.design);
   if (tracker === undefined || !plan || results.length === 0) return undefined;
-  return predictiveCheck(plan, RunningMoments.pool(results.map((r) => RunningMoments.from(r.moments[tracker]))));
+  return predictiveChecks(plan, RunningMoments.pool(results.map((r) => RunningMoments.from(r.moments[tracker]))));
 }
 
 /**
@@ -332,22 +333,38 @@ function pointwiseCriteria(
   const meanLogLik = pooled.mean.slice(0, n);
   const varLogLik = Float64Array.from({ length: n }, (_, i) => pooled.sd(i) ** 2);
   const terms = pointwiseElpd(meanLogLik, varLogLik, pooled.mean.subarray(n, 2 * n));
-  const varE = model.settings.fixedVariances.residual ?? meanOf(VAR_RESIDUAL);
   const thresholds = plugInThresholds(design, meanOf);
   const plugIn = new Float64Array(n);
-  recordLogLikelihoods(design, effects.fitted.mean, varE, thresholds, plugIn);
+  const multi = model.settings.multi;
+  if (multi) {
+    // R0 at its posterior mean (or where it is held)
+    const { t, names } = design.traits;
+    const r0 = Float64Array.from({ length: t * t }, (_, k) => {
+      const [a, b] = [Math.floor(k / t), k % t];
+      return multi.residual.fixed?.[k] ?? meanOf(covarianceName(RESIDUAL, names, Math.min(a, b), Math.max(a, b)));
+    });
+    new MultiRecordLikelihood(design).evaluate(effects.fitted.mean, r0, thresholds, plugIn);
+  } else {
+    const varE = model.settings.fixedVariances.residual ?? meanOf(VAR_RESIDUAL);
+    recordLogLikelihoods(design, effects.fitted.mean, varE, thresholds, plugIn);
+  }
   return {
     criteria: modelCriteria(terms, meanLogLik, plugIn),
-    pointwise: { ids: design.ids, observed: design.y, ...terms, meanLogLik },
+    // a multi-trait record is named by its first trait in pointwise.csv
+    pointwise: { ids: design.ids, observed: design.y.subarray(0, n), ...terms, meanLogLik },
   };
 }
 
-/** γ_0 = −∞, γ_1 = 0, the posterior means of γ_2 … γ_{K−1}, γ_K = +∞ of a threshold trait (empty otherwise). */
+/** γ_0 = −∞, γ_1 = 0, the posterior means of γ_2 … γ_{K−1}, γ_K = +∞ of the threshold trait (empty when there is none). */
 function plugInThresholds(design: Design, meanOf: (variable: string) => number): Float64Array {
-  const family = design.traits.families[0];
+  const { families, names, t } = design.traits;
+  const a = families.findIndex((f) => f.kind === 'threshold');
+  const family = families[a];
   if (family?.kind !== 'threshold') return new Float64Array(0);
   const K = family.categories.length;
-  return Float64Array.from({ length: K + 1 }, (_, k) => (k === 0 ? -Infinity : k === K ? Infinity : k === 1 ? 0 : meanOf(thresholdName(k))));
+  return Float64Array.from({ length: K + 1 }, (_, k) =>
+    k === 0 ? -Infinity : k === K ? Infinity : k === 1 ? 0 : meanOf(ofTrait(thresholdName(k), names[a], t)),
+  );
 }
 
 /** Chains cut to the shortest one's draws (an interrupted run may leave them uneven). */

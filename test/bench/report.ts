@@ -59,6 +59,10 @@ export async function reportBench(): Promise<void> {
   for (let k = 0; k < 10 * iterations; k++) tracker.read(state, out);
   const replicateMs = (performance.now() - t2) / (10 * iterations);
   table('report: the posterior predictive replicates per kept draw beside a sweep (wheat y1 BRR, one chain, warm)', [
-    { 'sweep ms': sweepMs.toFixed(4), 'replicates ms': replicateMs.toFixed(4), 'share at thin 1': `${((100 * replicateMs) / (sweepMs + replicateMs)).toFixed(1)}%` },
+    {
+      'sweep ms': sweepMs.toFixed(4),
+      'replicates ms': replicateMs.toFixed(4),
+      'share at thin 1': `${((100 * replicateMs) / (sweepMs + replicateMs)).toFixed(1)}%`,
+    },
   ]);
 }

@@ -2,7 +2,8 @@
  * WAIC and DIC against a direct computation from the saved per-draw log-likelihoods of every record
  * (computed here from each kept state, with jstat's normal distribution for the probit): lppd,
  * p_WAIC, WAIC and its SE, D̄, pD and DIC to 1e-8 relative — a Gaussian mixed model, a binary one,
- * and a censored regression; and `mixmc models` ranks fits and refuses to difference fits of other
+ * a censored regression, a bivariate Gaussian model with missing traits and a binary trait beside a
+ * Gaussian one; and `mixmc models` ranks fits and refuses to difference fits of other
  * records.
  */
 import { mkdirSync } from 'node:fs';
@@ -23,12 +24,15 @@ const logPhi = (x: number): number => Math.log(jStat.normal.cdf(x, 0, 1));
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
-/** Per-record log-likelihood of a kept state, and the state's linear predictor μ and residual variance (for the plug-in deviance). */
-type Pointwise = (state: ChainState) => { ll: number[]; mu: number[]; varE: number };
+/**
+ * Per-record log-likelihood of a kept state, and the state's linear predictors μ and residual
+ * (co)variances (for the plug-in deviance, at their posterior means).
+ */
+type Pointwise = (state: ChainState) => { ll: number[]; mu: number[]; varE: number[] };
 
-async function direct(spec: RunSpec, pointwise: Pointwise, plugIn: (mu: number[], varE: number) => number[]) {
+async function direct(spec: RunSpec, pointwise: Pointwise, plugIn: (mu: number[], varE: number[]) => number[]) {
   const burnin = 100;
-  const draws: { ll: number[]; mu: number[]; varE: number }[] = [];
+  const draws: { ll: number[]; mu: number[]; varE: number[] }[] = [];
   const res = await fitWithHooks(
     spec,
     { chains: 2, iterations: 700, burnin, thin: 1, seed: 5 },
@@ -57,8 +61,8 @@ async function direct(spec: RunSpec, pointwise: Pointwise, plugIn: (mu: number[]
   }
   const elpdMean = elpd.reduce((s, v) => s + v, 0) / n;
   const se = 2 * Math.sqrt((n * elpd.reduce((s, v) => s + (v - elpdMean) ** 2, 0)) / (n - 1));
-  const muBar = Array.from({ length: n }, (_, i) => draws.reduce((s, d) => s + d.mu[i], 0) / S);
-  const varBar = draws.reduce((s, d) => s + d.varE, 0) / S;
+  const muBar = Array.from({ length: draws[0].mu.length }, (_, i) => draws.reduce((s, d) => s + d.mu[i], 0) / S);
+  const varBar = draws[0].varE.map((_, k) => draws.reduce((s, d) => s + d.varE[k], 0) / S);
   const plug = -2 * plugIn(muBar, varBar).reduce((s, v) => s + v, 0);
   const pD = meanDeviance - plug;
   return { res, expected: { lppd, pWaic, waic: -2 * (lppd - pWaic), waicSe: se, meanDeviance, pD, dic: meanDeviance + pD } };
@@ -90,9 +94,9 @@ describe('WAIC and DIC', () => {
       spec,
       (state) => {
         const mu = Array.from(design.y, (y, i) => y - state.e[i]);
-        return { ll: mu.map((m, i) => gauss(design.y[i], m, state.varE[0])), mu, varE: state.varE[0] };
+        return { ll: mu.map((m, i) => gauss(design.y[i], m, state.varE[0])), mu, varE: [state.varE[0]] };
       },
-      (mu, varE) => mu.map((m, i) => gauss(design.y[i], m, varE)),
+      (mu, [varE]) => mu.map((m, i) => gauss(design.y[i], m, varE)),
     );
     expectCriteria(res.summary.criteria as unknown as Record<string, number>, expected);
     expect(res.summary.criteria!.records).toBe(150);
@@ -107,7 +111,7 @@ describe('WAIC and DIC', () => {
       spec,
       (state) => {
         const mu = Array.from(state.latent!.y, (l, i) => l - state.e[i]);
-        return { ll: mu.map(ll), mu, varE: 1 };
+        return { ll: mu.map(ll), mu, varE: [1] };
       },
       (mu) => mu.map(ll),
     );
@@ -126,9 +130,81 @@ describe('WAIC and DIC', () => {
       spec,
       (state) => {
         const mu = Array.from(state.latent!.y, (l, i) => l - state.e[i]);
-        return { ll: mu.map((m, i) => ll(m, state.varE[0], i)), mu, varE: state.varE[0] };
+        return { ll: mu.map((m, i) => ll(m, state.varE[0], i)), mu, varE: [state.varE[0]] };
       },
-      (mu, varE) => mu.map((m, i) => ll(m, varE, i)),
+      (mu, [varE]) => mu.map((m, i) => ll(m, varE, i)),
+    );
+    expectCriteria(res.summary.criteria as unknown as Record<string, number>, expected);
+  });
+
+  /** A bivariate record's log-likelihood: y2 Gaussian (when observed), the first trait Gaussian or binary given it. */
+  const bivariate = (design: ReturnType<typeof prepare>['design'], binary: boolean) => {
+    const n = design.n;
+    const obs = design.traits.observed;
+    const gauss = (y: number, mu: number, v: number) => -0.5 * Math.log(2 * Math.PI * v) - (y - mu) ** 2 / (2 * v);
+    return (mu: number[], r: number[]): number[] =>
+      Array.from({ length: n }, (_, i) => {
+        const [v1, c12, v2] = [r[0], r[1], r[3]];
+        const has1 = obs[i] === 1;
+        const has2 = obs[n + i] === 1;
+        const y1 = design.y[i];
+        const y2 = design.y[n + i];
+        if (!binary) {
+          if (has1 && has2) {
+            // log N2 by y1 | y2 times y2
+            const m = mu[i] + (c12 / v2) * (y2 - mu[n + i]);
+            return gauss(y2, mu[n + i], v2) + gauss(y1, m, v1 - (c12 * c12) / v2);
+          }
+          return has1 ? gauss(y1, mu[i], v1) : gauss(y2, mu[n + i], v2);
+        }
+        let ll = has2 ? gauss(y2, mu[n + i], v2) : 0;
+        if (has1) {
+          const m = mu[i] + (has2 ? (c12 / v2) * (y2 - mu[n + i]) : 0);
+          const sd = Math.sqrt(has2 ? v1 - (c12 * c12) / v2 : v1);
+          ll += y1 === 1 ? logPhi(m / sd) : logPhi(-m / sd);
+        }
+        return ll;
+      });
+  };
+  const multiState = (state: ChainState) => {
+    const { y, pitch, covE } = state.multi!;
+    const n = y.length / 2;
+    const mu = Array.from({ length: 2 * n }, (_, k) => y[k] - state.e[Math.floor(k / n) * pitch + (k % n)]);
+    return { mu, r: Array.from(covE) };
+  };
+  const multiRows = rows.map((r, i) => ({
+    ...r,
+    y2: i % 7 === 3 ? '' : (r.y as number) * 0.5 + Math.sin(i),
+    y: i % 11 === 5 ? '' : r.y,
+    b: i % 11 === 5 ? '' : r.b,
+  }));
+
+  it('a bivariate Gaussian model with missing traits: each record by the density of its observed traits (1e-8)', async () => {
+    const spec: RunSpec = { data: multiRows, formula: 'cbind(y, y2) ~ 1 + x + (1|g)' };
+    const ll = bivariate(prepare(spec).design, false);
+    const { res, expected } = await direct(
+      spec,
+      (state) => {
+        const { mu, r } = multiState(state);
+        return { ll: ll(mu, r), mu, varE: r };
+      },
+      ll,
+    );
+    expectCriteria(res.summary.criteria as unknown as Record<string, number>, expected);
+    // records 38 and 115 have neither trait: they are predicted, not in the likelihood
+    expect(res.summary.criteria!.records).toBe(148);
+  });
+
+  it('a binary trait beside a Gaussian one: the Gaussian density times the liability interval given it (1e-8)', async () => {
+    const spec: RunSpec = { data: multiRows, formula: 'cbind(b, y2) ~ 1 + x + (1|g)', family: { b: 'binary' } };
+    const ll = bivariate(prepare(spec).design, true);
+    const { res, expected } = await direct(
+      spec,
+      (state) => {
+        const { mu, r } = multiState(state);
+        return { ll: ll(mu, r), mu, varE: r };
+      },
+      ll,
     );
     expectCriteria(res.summary.criteria as unknown as Record<string, number>, expected);
   });

@@ -91,7 +91,9 @@ async function checkInBrowser(file: string, figures: number, shot: string): Prom
   // the summary table sorts by a column (R-hat, descending after two clicks)
   await page.click('#summary-table th[data-col="6"]');
   await page.click('#summary-table th[data-col="6"]');
-  const rhat = await page.$$eval('#summary-table tbody tr', (rows) => rows.map((r) => Number.parseFloat((r as HTMLTableRowElement).cells[6].textContent ?? '')));
+  const rhat = await page.$$eval('#summary-table tbody tr', (rows) =>
+    rows.map((r) => Number.parseFloat((r as HTMLTableRowElement).cells[6].textContent ?? '')),
+  );
   const finite = rhat.filter((v) => Number.isFinite(v));
   expect(finite).toEqual([...finite].sort((a, b) => b - a));
 

@@ -18,6 +18,9 @@ import { ResidualCovarianceBlock, TermCovarianceBlock } from './covariance.js';
 import { MultiDerivedBlock, multiDerivedParams } from './derived.js';
 import { MultiFixedBlock } from './fixed.js';
 import { MissingTraitBlock } from './impute.js';
+import { multiLikelihoodTracker } from './likelihood.js';
+import { pointwiseLabels } from '../likelihood.js';
+import { replicateLabels, replicatePlan, replicateStream, replicateTracker } from '../replicates.js';
 import { latentTrait, MultiLiabilityBlock, multiThresholdParams } from './liability.js';
 import { startLatent, type ThresholdSettings } from '../liability.js';
 import { MultiRandomBlock } from './random.js';
@@ -44,6 +47,10 @@ export interface MultiRoles {
   gebv?: number;
   fitted: number;
   predicted?: number;
+  /** log p(y_i | θ) and p(y_i | θ) of every record (likelihood.ts). */
+  pointwise: number;
+  /** The posterior predictive check (../replicates.ts), when a trait has one. */
+  replicates?: number;
 }
 
 /** Trait-major names of the fixed effects: b[LABEL](TRAIT) (the plain names with one trait). */
@@ -88,7 +95,7 @@ export function multiParams(design: Design, multi: MultiSettings, traceLevels: n
 export function multiTrackers(design: Design, multi: MultiSettings): { labels: (readonly string[])[]; roles: MultiRoles } {
   const { t, names } = design.traits;
   const labels: (readonly string[])[] = design.random.map((_, k) => multiLevelLabels(design, k));
-  const roles: MultiRoles = { random: design.random.map((_, k) => k), markerSets: [], fitted: 0 };
+  const roles: MultiRoles = { random: design.random.map((_, k) => k), markerSets: [], fitted: 0, pointwise: 0 };
   design.markers.forEach((md, s) => {
     const set: { effects: number; pip?: number } = { effects: labels.length };
     labels.push(multiEffectLabels(md, names, 'snp'));
@@ -107,6 +114,13 @@ export function multiTrackers(design: Design, multi: MultiSettings): { labels: (
   if (design.predict.m > 0) {
     roles.predicted = labels.length;
     labels.push(Array.from({ length: t }, () => design.predict.ids).flat());
+  }
+  roles.pointwise = labels.length;
+  labels.push(pointwiseLabels(design));
+  const plan = replicatePlan(design);
+  if (plan) {
+    roles.replicates = labels.length;
+    labels.push(replicateLabels(design, plan));
   }
   return { labels, roles };
 }
@@ -193,6 +207,9 @@ export function buildMultiSampler(design: Design, multi: MultiSettings, traceLev
   blocks.push(new MultiDerivedBlock(design, multi.terms, multi.residual));
   trackers[roles.fitted] = fittedTracker(design, labels[roles.fitted]);
   if (roles.predicted !== undefined) trackers[roles.predicted] = predictedTracker(design, labels[roles.predicted], genetic);
+  trackers[roles.pointwise] = multiLikelihoodTracker(design, labels[roles.pointwise]);
+  const plan = replicatePlan(design);
+  if (plan) trackers[roles.replicates!] = replicateTracker(design, plan);
   const ordered = sweepOrder(blocks);
   // with markers the residual columns live in shared memory, each padded to the kernels' blocks of 16 records
   const pitch = arena ? design.markers[0].records.stride * 4 : design.n;
@@ -204,6 +221,7 @@ export function buildMultiSampler(design: Design, multi: MultiSettings, traceLev
     e,
     pitch,
     latent && { trait: latent.trait, start: startLatent(design.y.subarray(latent.trait * design.n, (latent.trait + 1) * design.n), latent.family) },
+    plan && replicateStream(),
   );
   return { blocks: ordered, params: ordered.flatMap((b) => b.params), trackers, state };
 }
