@@ -1,5 +1,6 @@
 /** The public API of mixmc: everything a caller uses, and every type a caller sees. */
 export { compare, type CompareOptions } from './api/compare.js';
+export { cv, type CvFold, type CvOptions, type CvPrediction, type CvResult } from './api/cv.js';
 export { fit, resumeFit, type ResumeOptions } from './api/fit.js';
 export { predict, type NewGenotypes } from './api/predict.js';
 export { models, type ModelRanking, type RankedModel } from './api/models.js';

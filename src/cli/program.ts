@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { isUserError, VERSION } from '../index.js';
 import { compareCommand } from './compare.js';
+import { cvCommand } from './cv.js';
 import { fitCommand } from './fit.js';
 import { modelsCommand } from './models.js';
 import { windowsCommand } from './windows.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   summaryCommand(program);
   remlCommand(program);
   compareCommand(program);
+  cvCommand(program);
   modelsCommand(program);
   windowsCommand(program);
   reportCommand(program);

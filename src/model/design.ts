@@ -59,6 +59,8 @@ export interface RandomDesign {
 export interface PredictDesign {
   readonly m: number;
   readonly ids: readonly string[];
+  /** The data row (0-based) of each predicted record. */
+  readonly rows: Int32Array;
   /** X rows, m × p row-major. */
   readonly x: Float64Array;
   /** level[k][i]: record i's level of random term k. */
@@ -93,6 +95,8 @@ export interface Design {
   readonly y: Float64Array;
   readonly traits: TraitsDesign;
   readonly ids: readonly string[];
+  /** The data row (0-based) of each record. */
+  readonly rows: Int32Array;
   /** Sample variance of y (denominator n − 1). */
   readonly varY: number;
   readonly fixed: FixedDesign;
@@ -367,10 +371,11 @@ export function buildDesign(table: Table, formula: Formula, opts: DesignOptions 
     y,
     traits: { names: responses, t, observed: isObserved, counts, varY: traitVar, families },
     ids: observed.map(rowId),
+    rows: Int32Array.from(observed),
     varY,
     fixed: { p, names, colPtr, rowIdx, vals, xtx, xtxChol },
     random,
-    predict: { m, ids: predictRows.map(rowId), x: xPred, level: levelPred, z: zPred },
+    predict: { m, ids: predictRows.map(rowId), rows: Int32Array.from(predictRows), x: xPred, level: levelPred, z: zPred },
     warnings,
     markers: [],
   };

@@ -8,6 +8,7 @@
  *   posterior means on the BLUPs, the largest |difference|, and the rank correlation among the top
  *   10% by BLUP.
  */
+import { crossMoments, pearson } from '../diagnostics/prediction.js';
 import { argsort, averageRanks } from '../diagnostics/sort.js';
 import { quantileSorted, sorted } from '../diagnostics/stats.js';
 import { isMultivariate, type Design } from '../model/design.js';
@@ -74,33 +75,6 @@ function lowerIndex(s: Float64Array, v: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Centred sums of squares and cross-products of two equally long series. */
-function crossMoments(a: ArrayLike<number>, b: ArrayLike<number>): { saa: number; sbb: number; sab: number } {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return { saa, sbb, sab };
-}
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const { saa, sbb, sab } = crossMoments(a, b);
-  return sab / Math.sqrt(saa * sbb);
 }
 
 /** Agreement of posterior means with BLUPs. */

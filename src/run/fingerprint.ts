@@ -37,6 +37,11 @@ function sha(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** SHA-256 of a value's canonical JSON (object keys sorted; undefined members left out, as JSON does). */
+export function canonicalHash(x: unknown): string {
+  return sha(canonical(JSON.parse(JSON.stringify(x))));
+}
+
 /** The spec's hash with the resolved chain settings: everything but the number of iterations and the worker count. */
 export function specHash(resolved: ResolvedSpec): string {
   const { mcmc: _given, ...rest } = resolved.spec;

@@ -15,6 +15,7 @@ import { fit } from '../../src/api/fit.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { buildSampler } from '../../src/blocks/sampler.js';
 import { essBulk } from '../../src/diagnostics/kernels.js';
+import { auc } from '../../src/diagnostics/prediction.js';
 import { runChain } from '../../src/mcmc/runChain.js';
 import { MemorySink } from '../../src/output/memorySink.js';
 import { normal } from '../../src/rng/dist.js';
@@ -89,21 +90,6 @@ function thresholdMixing(data: DataRow[], method: 'cowles' | 'gibbs'): Row {
     ...Object.fromEntries(ess.map((e, k) => [`ESS/1000 threshold[${k + 2}]`, ((1000 * e) / iterations).toFixed(1)])),
     'proposal sd': method === 'cowles' ? Math.exp(tuning[0]).toPrecision(3) : '',
   };
-}
-
-/** Area under the ROC curve of `score` for the 0/1 `label` (Mann–Whitney, ties counted half). */
-function auc(score: number[], label: number[]): number {
-  let pairs = 0;
-  let wins = 0;
-  for (let i = 0; i < score.length; i++) {
-    if (label[i] !== 1) continue;
-    for (let j = 0; j < score.length; j++) {
-      if (label[j] !== 0) continue;
-      pairs++;
-      wins += score[i] > score[j] ? 1 : score[i] === score[j] ? 0.5 : 0;
-    }
-  }
-  return wins / pairs;
 }
 
 /** The fold (0 … 4) of each wheat line: a random permutation from seed 2026, dealt in turn. */
