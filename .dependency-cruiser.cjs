@@ -17,6 +17,7 @@ const LAYERS = [
   ['run', '^src/run/'],
   ['report', '^src/report/'],
   ['api', '^src/api/'],
+  ['batch', '^src/batch/'],
   ['index', '^src/index\\.ts$'],
   ['cli', '^src/cli/'],
 ];

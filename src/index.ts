@@ -1,6 +1,10 @@
 /** The public API of mixmc: everything a caller uses, and every type a caller sees. */
 export { compare, type CompareOptions } from './api/compare.js';
 export { cv, type CvFold, type CvOptions, type CvPrediction, type CvResult } from './api/cv.js';
+export { sbc, type SbcOptions, type SbcParameter, type SbcResult } from './api/sbc.js';
+export { readPlan, type BatchJob, type JobKind, type JobOptions } from './batch/plan.js';
+export { batchStatus, runBatchLocally, runJob, type JobOutcome, type JobRecord, type JobState } from './batch/jobs.js';
+export { enqueue, parseQueueUrl, work, type WorkOptions } from './batch/queue.js';
 export { fit, resumeFit, type ResumeOptions } from './api/fit.js';
 export { predict, type NewGenotypes } from './api/predict.js';
 export { models, type ModelRanking, type RankedModel } from './api/models.js';

@@ -7,16 +7,15 @@
  * index, the probability of the second category of a binary trait). Per fold and per repeat (all
  * folds' predictions pooled, and the mean over folds): correlation, slope of observed on predicted,
  * MSE, and AUC for a binary trait. With an output folder each finished fold is kept in folds/, so a
- * rerun with the same inputs and settings does only the folds that are missing.
+ * rerun with the same inputs and settings does only the folds that are missing (output/jobDir.ts).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepare, type PreparedModel } from '../blocks/plan.js';
 import { type PredictionAccuracy, predictionAccuracy } from '../diagnostics/prediction.js';
 import { MixmcError } from '../errors.js';
 import { isMissing } from '../io/csv.js';
 import { csvField, csvValue, writeFileAtomic } from '../output/files.js';
-import { toJson } from '../output/runDir.js';
+import { claimJobDir, readJobPart, writeJobPart } from '../output/jobDir.js';
 import { ChainPool, defaultWorkers } from '../parallel/pool.js';
 import { Rng } from '../rng/rng.js';
 import { canonicalHash, fingerprint } from '../run/fingerprint.js';
@@ -90,10 +89,10 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
   const traits = reference.design.traits;
   const trait = options.trait ?? traits.names[0];
   const s = traits.names.indexOf(trait);
-  if (s < 0) throw new MixmcError(`--trait '${trait}' is not a response of the formula (responses: ${traits.names.join(', ')})`, { term: 'trait' });
+  if (s < 0) throw new MixmcError(`--trait '${trait}' is not a response of the formula (responses: ${traits.names.join(', ')})`, {});
   const family = traits.families[s];
   if (family.kind === 'threshold' && traits.t > 1)
-    throw new MixmcError(`cross-validation of the ${family.family} trait '${trait}' of a multi-trait model is not supported; fit it alone`, { term: 'trait' });
+    throw new MixmcError(`cross-validation of the ${family.family} trait '${trait}' of a multi-trait model is not supported; fit it alone`, {});
   const binary = family.kind === 'threshold' && family.categories.length === 2;
   const column = table.header.indexOf(trait);
   const idCol = spec.id === undefined ? -1 : table.header.indexOf(spec.id);
@@ -119,9 +118,9 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
       throw new MixmcError(`--fold-column '${foldColumn}' names ${names.length} fold; cross-validation needs 2 or more`, { column: foldColumn });
     assignments = [{ repeat: 1, foldOf, names }];
   } else {
-    if (k === undefined || !Number.isInteger(k) || k < 2) throw new MixmcError(`--folds must be an integer >= 2 (got ${k ?? 'none'})`, { term: 'folds' });
-    if (k > units.length) throw new MixmcError(`--folds ${k} is more than the ${units.length} units with a response`, { term: 'folds' });
-    if (!Number.isInteger(repeats) || repeats < 1) throw new MixmcError(`--repeats must be an integer >= 1 (got ${repeats})`, { term: 'repeats' });
+    if (k === undefined || !Number.isInteger(k) || k < 2) throw new MixmcError(`--folds must be an integer >= 2 (got ${k ?? 'none'})`, {});
+    if (k > units.length) throw new MixmcError(`--folds ${k} is more than the ${units.length} units with a response`, {});
+    if (!Number.isInteger(repeats) || repeats < 1) throw new MixmcError(`--repeats must be an integer >= 1 (got ${repeats})`, {});
     assignments = Array.from({ length: repeats }, (_, r) => ({ repeat: r + 1, foldOf: randomFolds(units, k, seed, r + 1), names: foldNames(k) }));
   }
 
@@ -133,7 +132,7 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
     foldColumn,
     trait,
   });
-  if (outDir) claimCvDir(outDir, key, options.force === true);
+  if (outDir) claimJobDir(outDir, { what: 'cross-validation', marker: 'cv.json', parts: 'folds' }, key, options.force === true);
 
   const jobs = assignments.flatMap((a) => a.names.map((fold) => ({ repeat: a.repeat, fold, foldOf: a.foldOf })));
   const outcomes: FoldOutcome[] = [];
@@ -143,9 +142,10 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
   const pool = options.pool ?? own;
   try {
     for (const [index, job] of jobs.entries()) {
-      const file = outDir ? join(outDir, 'folds', `r${job.repeat}-f${job.fold.replace(/[^A-Za-z0-9._-]/g, '_')}.json`) : undefined;
-      if (file && existsSync(file)) {
-        outcomes.push(JSON.parse(readFileSync(file, 'utf8')) as FoldOutcome);
+      const part = `r${job.repeat}-f${job.fold}`;
+      const before = outDir ? readJobPart<FoldOutcome>(outDir, 'folds', part) : undefined;
+      if (before) {
+        outcomes.push(before);
         onFold?.({ repeat: job.repeat, fold: job.fold, index, of: jobs.length, done: true });
         continue;
       }
@@ -157,7 +157,7 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
       if (res.interrupted || res.failures.length > 0)
         throw new MixmcError(`fold ${job.fold} of repeat ${job.repeat} did not finish: ${res.failures.map((f) => f.message).join('; ') || 'interrupted'}`, {});
       const outcome: FoldOutcome = { repeat: job.repeat, fold: job.fold, predictions: predictionsOf(model, res, s, masked, table.rows, column, idCol, job) };
-      if (file) writeFileAtomic(file, toJson(outcome));
+      if (outDir) writeJobPart(outDir, 'folds', part, outcome);
       outcomes.push(outcome);
       onFold?.({ repeat: job.repeat, fold: job.fold, index, of: jobs.length, done: true });
     }
@@ -271,20 +271,6 @@ function predictionsOf(
   }
   if (t === 1 && out.length === 0) throw new MixmcError(`fold ${job.fold} of repeat ${job.repeat} has no record that could be predicted`, {});
   return out;
-}
-
-/** cv.json names the cross-validation a folder holds; another one there is refused unless forced. */
-function claimCvDir(dir: string, key: string, force: boolean): void {
-  const file = join(dir, 'cv.json');
-  if (existsSync(file)) {
-    const before = (JSON.parse(readFileSync(file, 'utf8')) as { key?: string }).key;
-    if (before !== key && !force)
-      throw new MixmcError(`${dir} holds a cross-validation of other inputs or settings; use another --out, or --force to replace it`, { file });
-    if (before !== key || force) rmSync(join(dir, 'folds'), { recursive: true, force: true });
-  } else if (existsSync(dir) && readdirSync(dir).length > 0 && !force) {
-    throw new MixmcError(`${dir} is not empty and holds no cross-validation; use another --out`, { file: dir });
-  }
-  writeFileAtomic(file, toJson({ key }));
 }
 
 /** cv.csv (a row per fold, then per repeat the pooled and mean rows) and cv-predictions.csv. */

@@ -4,13 +4,14 @@
  * here (and its name in src/model/priors.ts).
  */
 import type { MarkerDesign } from '../model/markers.js';
+import type { UniformSource } from '../rng/rng.js';
 import type { MarkerSetNames } from '../model/names.js';
 import type { BayesASpec, BayesBSpec, BayesCpiSpec, BayesCSpec, BayesRSpec, BrrSpec, LassoSpec, MarkerPriorName, PriorReport } from '../types.js';
 import { bayesA } from './markers/bayesA.js';
 import { bayesB, type BayesBHyper } from './markers/bayesB.js';
 import { bayesC, bayesCpi, type BayesCHyper } from './markers/bayesC.js';
 import { bayesR, type BayesRHyper } from './markers/bayesR.js';
-import type { ChainMemory, MarkerBlock, MarkerContext, MarkerParams, MarkerPriorModule, ResolvedPrior } from './markers/base.js';
+import type { ChainMemory, MarkerBlock, MarkerContext, MarkerParams, MarkerPriorModule, ResolvedPrior, SimulatedEffects } from './markers/base.js';
 import { brr } from './markers/brr.js';
 import { lasso, type LassoHyper } from './markers/lasso.js';
 import type { CommonVarianceHyper, SpecificVarianceHyper } from './markers/variances.js';
@@ -59,4 +60,15 @@ export function markerParams<K extends MarkerPriorName>(plan: MarkerPlan<K>, nam
 /** A set's block for one chain, its state in the chain's shared memory. */
 export function createMarkerBlock<K extends MarkerPriorName>(plan: MarkerPlan<K>, md: MarkerDesign, names: MarkerSetNames, mem: ChainMemory): MarkerBlock {
   return PRIORS[plan.prior].create(md, plan.hyper, names, mem);
+}
+
+/** A set's effects and hyper-parameters drawn from its prior (simulation-based calibration). */
+export function simulateMarkerSet<K extends MarkerPriorName>(
+  plan: MarkerPlan<K>,
+  md: MarkerDesign,
+  names: MarkerSetNames,
+  varE: number,
+  rng: UniformSource,
+): SimulatedEffects {
+  return PRIORS[plan.prior].simulate(md, plan.hyper, names, varE, rng);
 }

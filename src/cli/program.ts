@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { isUserError, VERSION } from '../index.js';
 import { compareCommand } from './compare.js';
+import { batchCommand, workerCommand } from './batch.js';
 import { cvCommand } from './cv.js';
+import { sbcCommand } from './sbc.js';
 import { fitCommand } from './fit.js';
 import { modelsCommand } from './models.js';
 import { windowsCommand } from './windows.js';
@@ -35,6 +37,11 @@ export function buildProgram(): Command {
   remlCommand(program);
   compareCommand(program);
   cvCommand(program);
+  sbcCommand(program);
+  batchCommand(program, (code) => {
+    exitCode = code;
+  });
+  workerCommand(program);
   modelsCommand(program);
   windowsCommand(program);
   reportCommand(program);

@@ -1,4 +1,4 @@
-/** The part of jstat (a CommonJS module without type definitions) that special.ts and the report use. */
+/** The part of jstat (a CommonJS module without type definitions) that special.ts, the report and sbc use. */
 declare module 'jstat' {
   interface JStat {
     ibetainv(p: number, a: number, b: number): number;
@@ -7,6 +7,8 @@ declare module 'jstat' {
     gammaln(x: number): number;
     /** Used by the tests as an independent normal CDF. */
     normal: { cdf(x: number, mean: number, sd: number): number };
+    /** The χ² distribution function, for simulation-based calibration's uniformity test. */
+    chisquare: { cdf(x: number, df: number): number };
     /** The module object may also expose itself as `jStat`. */
     jStat?: JStat;
   }

@@ -10,7 +10,7 @@ import { Stage, type Block, type Tracker } from '../../mcmc/block.js';
 import type { ChainState, MarkerSetState } from '../../mcmc/state.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
-import type { RandomSource } from '../../rng/rng.js';
+import type { RandomSource, UniformSource } from '../../rng/rng.js';
 import type { MarkerSpec, PriorReport, VariancePrior } from '../../types.js';
 
 /** What a prior module sees when it resolves its hyper-parameters for one marker set. */
@@ -62,6 +62,18 @@ export interface MarkerPriorModule<S extends MarkerSpec, H> {
   params(hyper: H, names: MarkerSetNames): MarkerParams;
   /** The set's block for one chain (it allocates its own state in `mem`). */
   create(md: MarkerDesign, hyper: H, names: MarkerSetNames, mem: ChainMemory): MarkerBlock;
+  /**
+   * One draw of the effects and hyper-parameters from the prior, for simulation-based calibration:
+   * β, and the true value of each traced parameter that is drawn (not those held fixed). `varE`
+   * scales the effects of a prior that scales with σ²e (the LASSO).
+   */
+  simulate(md: MarkerDesign, hyper: H, names: MarkerSetNames, varE: number, rng: UniformSource): SimulatedEffects;
+}
+
+/** A marker set's effects drawn from its prior, with the true values of its traced parameters. */
+export interface SimulatedEffects {
+  beta: Float64Array;
+  truth: Record<string, number>;
 }
 
 /** A marker set's Gibbs block, with its own state and the trackers of its effects. */

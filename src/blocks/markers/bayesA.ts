@@ -15,7 +15,8 @@ import type { ChainState } from '../../mcmc/state.js';
 import type { RandomSource } from '../../rng/rng.js';
 import type { BayesASpec, BayesBSpec } from '../../types.js';
 import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerContext, type MarkerPriorModule, type ResolvedPrior } from './base.js';
-import { SpecificVariances, type SpecificVarianceHyper } from './variances.js';
+import { normal } from '../../rng/dist.js';
+import { SpecificVariances, type SpecificVarianceHyper, specificVariancesFromPrior } from './variances.js';
 
 /**
  * Hyper-parameters of marker-specific variances (BayesA and BayesB share the rule): the scale's
@@ -68,4 +69,11 @@ export const bayesA: MarkerPriorModule<BayesASpec, SpecificVarianceHyper> = {
   resolve: (ctx) => specificVarianceHyper(ctx, 1),
   params: (_hyper, names) => ({ own: [names.scale], mixture: false }),
   create: (md, hyper, names, mem) => new BayesABlock(md, hyper, names, mem),
+  /** S and σ²_j from the prior, then β_j ~ N(0, σ²_j). */
+  simulate(md, hyper, names, _varE, rng) {
+    const varJ = new Float64Array(md.p);
+    const S = specificVariancesFromPrior(hyper, varJ, rng);
+    const beta = Float64Array.from(varJ, (v) => Math.sqrt(v) * normal(rng));
+    return { beta, truth: hyper.fixedS === undefined ? { [names.scale]: S / hyper.df } : {} };
+  },
 };

@@ -17,8 +17,9 @@ import type { RandomSource } from '../../rng/rng.js';
 import type { BayesBSpec } from '../../types.js';
 import { specificVarianceHyper } from './bayesA.js';
 import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
-import { drawPi } from './pi.js';
-import { SpecificVariances, type SpecificVarianceHyper } from './variances.js';
+import { drawPi, inclusionFromPrior } from './pi.js';
+import { normal } from '../../rng/dist.js';
+import { SpecificVariances, type SpecificVarianceHyper, specificVariancesFromPrior } from './variances.js';
 
 export type BayesBHyper = SpecificVarianceHyper & { pi: PiSetting };
 
@@ -77,4 +78,20 @@ export const bayesB: MarkerPriorModule<BayesBSpec, BayesBHyper> = {
   },
   params: (hyper, names) => ({ own: hyper.pi.estimate ? [names.scale, names.pi] : [names.scale], mixture: true }),
   create: (md, hyper, names, mem) => new BayesBBlock(md, hyper, names, mem),
+  /** π and δ, S and σ²_j from the prior, then β_j = δ_j·b_j, b_j ~ N(0, σ²_j). */
+  simulate(md, hyper, names, _varE, rng) {
+    const delta = new Float64Array(md.p);
+    const pi = inclusionFromPrior(hyper.pi, delta, rng);
+    const varJ = new Float64Array(md.p);
+    const S = specificVariancesFromPrior(hyper, varJ, rng);
+    const beta = Float64Array.from(varJ, (v, j) => delta[j] * Math.sqrt(v) * normal(rng));
+    return {
+      beta,
+      truth: {
+        ...(hyper.fixedS === undefined ? { [names.scale]: S / hyper.df } : {}),
+        ...(hyper.pi.estimate ? { [names.pi]: pi } : {}),
+        [names.markersIn]: delta.reduce((a, d) => a + d, 0),
+      },
+    };
+  },
 };

@@ -15,9 +15,10 @@ import type { ChainState } from '../../mcmc/state.js';
 import type { RandomSource } from '../../rng/rng.js';
 import type { BayesCpiSpec, BayesCSpec } from '../../types.js';
 import { type ChainMemory, type MarkerParams, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
-import { drawPi } from './pi.js';
+import { drawPi, inclusionFromPrior } from './pi.js';
+import { normal } from '../../rng/dist.js';
 import type { PriorShare } from '../../mcmc/block.js';
-import { CommonVariance, type CommonVarianceHyper } from './variances.js';
+import { CommonVariance, type CommonVarianceHyper, commonVarianceFromPrior } from './variances.js';
 
 export type BayesCHyper = CommonVarianceHyper & { pi: PiSetting };
 
@@ -89,6 +90,21 @@ function module<S extends BayesCSpec | BayesCpiSpec>(estimateByDefault: boolean)
     },
     params: bayesCParams,
     create: (md, hyper, names, mem) => new BayesCBlock(md, hyper, names, mem),
+    /** π and δ, σ²β from the prior, then β_j = δ_j·b_j, b_j ~ N(0, σ²β). */
+    simulate(md, hyper, names, _varE, rng) {
+      const delta = new Float64Array(md.p);
+      const pi = inclusionFromPrior(hyper.pi, delta, rng);
+      const varB = commonVarianceFromPrior(hyper, rng);
+      const beta = Float64Array.from(delta, (d) => d * Math.sqrt(varB) * normal(rng));
+      return {
+        beta,
+        truth: {
+          ...(hyper.fixed === undefined ? { [names.variance]: varB } : {}),
+          ...(hyper.pi.estimate ? { [names.pi]: pi } : {}),
+          [names.markersIn]: delta.reduce((a, d) => a + d, 0),
+        },
+      };
+    },
   };
 }
 

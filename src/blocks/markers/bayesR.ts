@@ -18,7 +18,7 @@ import { BAYESR_CLASSES, BAYESR_DIRICHLET, genomicVariancePrior } from '../../mo
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import { chiSquare, dirichlet } from '../../rng/dist.js';
+import { chiSquare, dirichlet, normal, scaledInvChiSquare } from '../../rng/dist.js';
 import type { RandomSource } from '../../rng/rng.js';
 import type { BayesRSpec } from '../../types.js';
 import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
@@ -144,4 +144,29 @@ export const bayesR: MarkerPriorModule<BayesRSpec, BayesRHyper> = {
   },
   params: (hyper, names) => ({ own: [names.variance, ...hyper.classes.map((g) => names.classPi(g))], mixture: true }),
   create: (md, hyper, names, mem) => new BayesRBlock(md, hyper, names, mem),
+  /** σ²g and π from their priors, class_j ~ Categorical(π), then β_j ~ N(0, γ_class σ²g/v̄) (0 in a null class). */
+  simulate(md, hyper, names, _varE, rng) {
+    const varG = hyper.fixed ?? scaledInvChiSquare(rng, hyper.df, hyper.scale);
+    const pi = new Float64Array(hyper.classes.length);
+    dirichlet(rng, hyper.dirichlet, pi);
+    const vbar = md.msx / md.p;
+    let markersIn = 0;
+    const beta = new Float64Array(md.p);
+    for (let j = 0; j < md.p; j++) {
+      let k = 0;
+      let u = rng.uniform();
+      while (k < pi.length - 1 && u >= pi[k]) u -= pi[k++];
+      const g = hyper.classes[k];
+      if (g > 0) {
+        beta[j] = Math.sqrt((g * varG) / vbar) * normal(rng);
+        markersIn++;
+      }
+    }
+    const truth: Record<string, number> = { [names.markersIn]: markersIn };
+    if (hyper.fixed === undefined) truth[names.variance] = varG;
+    hyper.classes.forEach((g, k) => {
+      truth[names.classPi(g)] = pi[k];
+    });
+    return { beta, truth };
+  },
 };

@@ -15,7 +15,8 @@ import type { RandomSource } from '../../rng/rng.js';
 import type { BrrSpec } from '../../types.js';
 import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
 import type { PriorShare } from '../../mcmc/block.js';
-import { CommonVariance, type CommonVarianceHyper } from './variances.js';
+import { normal } from '../../rng/dist.js';
+import { CommonVariance, type CommonVarianceHyper, commonVarianceFromPrior } from './variances.js';
 
 interface BrrState {
   readonly beta: Float64Array;
@@ -63,4 +64,10 @@ export const brr: MarkerPriorModule<BrrSpec, CommonVarianceHyper> = {
   },
   params: (hyper, names) => ({ own: [names.variance], mixture: false, shares: hyper.fixed === undefined ? [names.variance] : [] }),
   create: (md, hyper, names, mem) => new BrrBlock(md, hyper, names, mem),
+  /** σ²β from its prior, then β_j ~ N(0, σ²β). */
+  simulate(md, hyper, names, _varE, rng) {
+    const varB = commonVarianceFromPrior(hyper, rng);
+    const beta = Float64Array.from({ length: md.p }, () => Math.sqrt(varB) * normal(rng));
+    return { beta, truth: hyper.fixed === undefined ? { [names.variance]: varB } : {} };
+  },
 };

@@ -17,7 +17,7 @@ import { lassoLambda, lassoLambdaPrior } from '../../model/defaults.js';
 import type { MarkerDesign } from '../../model/markers.js';
 import type { MarkerSetNames } from '../../model/names.js';
 import type { ChainState } from '../../mcmc/state.js';
-import { inverseGaussianFrom, sliceSample } from '../../rng/dist.js';
+import { gamma, inverseGaussianFrom, normal, sliceSample } from '../../rng/dist.js';
 import type { RandomSource, UniformSource } from '../../rng/rng.js';
 import type { LassoSpec } from '../../types.js';
 import { type ChainMemory, chainArray, MarkerBlockBase, type MarkerPriorModule } from './base.js';
@@ -118,4 +118,13 @@ export const lasso: MarkerPriorModule<LassoSpec, LassoHyper> = {
   },
   params: (_hyper, names) => ({ own: [names.lambda], mixture: false }),
   create: (md, hyper, names, mem) => new LassoBlock(md, hyper, names, mem),
+  /** λ² ~ Gamma(shape, rate) (or λ fixed), τ²_j ~ Exp(λ²/2), then β_j ~ N(0, σ²e τ²_j). */
+  simulate(md, hyper, names, varE, rng) {
+    const lambda2 = hyper.estimate ? gamma(rng, hyper.shape) / hyper.rate : hyper.lambda * hyper.lambda;
+    const beta = Float64Array.from({ length: md.p }, () => {
+      const tau2 = (-2 * Math.log(rng.uniform())) / lambda2;
+      return Math.sqrt(varE * tau2) * normal(rng);
+    });
+    return { beta, truth: hyper.estimate ? { [names.lambda]: Math.sqrt(lambda2) } : {} };
+  },
 };

@@ -2,7 +2,7 @@
  * The variance updates the marker priors share: one common variance (BRR, BayesC, BayesCπ), and
  * marker-specific variances with an estimated scale (BayesA, BayesB).
  */
-import { chiSquare, chiSquares, sliceSample, sumLogShifted } from '../../rng/dist.js';
+import { chiSquare, chiSquares, gamma, scaledInvChiSquare, sliceSample, sumLogShifted } from '../../rng/dist.js';
 import type { RandomSource, UniformSource } from '../../rng/rng.js';
 import { type PriorShare, priorShareOf } from '../../mcmc/block.js';
 
@@ -11,6 +11,11 @@ export interface CommonVarianceHyper {
   df: number;
   scale: number;
   fixed?: number;
+}
+
+/** σ²β from its prior Scaled-Inv-χ²(ν, s²), or its fixed value (simulation-based calibration). */
+export function commonVarianceFromPrior(hyper: CommonVarianceHyper, rng: UniformSource): number {
+  return hyper.fixed ?? scaledInvChiSquare(rng, hyper.df, hyper.scale);
 }
 
 /**
@@ -60,6 +65,16 @@ export interface SpecificVarianceHyper {
   shape: number;
   rate: number;
   fixedS?: number;
+}
+
+/**
+ * S ~ Gamma(shape, rate) (or fixed) and σ²_j ~ S/χ²(ν) from the prior (simulation-based
+ * calibration). Mutates: varJ.
+ */
+export function specificVariancesFromPrior(hyper: SpecificVarianceHyper, varJ: Float64Array, rng: UniformSource): number {
+  const S = hyper.fixedS ?? gamma(rng, hyper.shape) / hyper.rate;
+  for (let j = 0; j < varJ.length; j++) varJ[j] = S / chiSquare(rng, hyper.df);
+  return S;
 }
 
 /**

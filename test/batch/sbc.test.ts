@@ -1,0 +1,83 @@
+/**
+ * Simulation-based calibration, fast: a random-intercept model (20 groups × 10 records) with proper
+ * priors, 300 simulations, each truth ranked among 19 draws, 5 groups of ranks. The sampler as it is
+ * passes (rule: p > 0.01 for each variance, p > 0.01/20 for each of the 20 levels, Bonferroni),
+ * and the same calibration with the residual variance's update off by 5% of its scale fails
+ * (p < 0.01 for var[residual]) — the test that SBC can see a wrong full conditional. Then what it
+ * refuses, its files, and a rerun that does nothing.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sbc } from '../../src/api/sbc.js';
+import { ResidualVarianceBlock } from '../../src/blocks/variance.js';
+import type { ChainState } from '../../src/mcmc/state.js';
+import type { UniformSource } from '../../src/rng/rng.js';
+import type { DataRow, RunSpec } from '../../src/types.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const rows: DataRow[] = Array.from({ length: 200 }, (_, i) => ({ g: `g${i % 20}`, y: Math.sin(i) }));
+const spec: RunSpec = {
+  data: rows,
+  formula: 'y ~ 1 + (1|g)',
+  priors: { g: { df: 5, scale: 1 }, residual: { df: 5, scale: 1 } },
+  mcmc: { chains: 2, iterations: 700, burnin: 200, seed: 3 },
+};
+const settings = { sims: 300, draws: 19, bins: 5, workers: 0 };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('simulation-based calibration', () => {
+  it('the random-intercept sampler is calibrated', async () => {
+    const r = await sbc(spec, settings);
+    const p = new Map(r.parameters.map((x) => [x.variable, x.p]));
+    expect(p.get('var[g]')).toBeGreaterThan(0.01);
+    expect(p.get('var[residual]')).toBeGreaterThan(0.01);
+    const levels = r.parameters.filter((x) => x.variable.startsWith('u['));
+    expect(levels).toHaveLength(20);
+    for (const x of levels) expect(x.p, x.variable).toBeGreaterThan(0.01 / 20);
+    expect(r.parameters.every((x) => x.sims === 300 && x.counts.reduce((a, c) => a + c, 0) === 300)).toBe(true);
+    expect(r.notRanked.map((x) => x.variable)).toContain('b[(Intercept)]');
+  });
+
+  it('a residual variance update off by 5% of its scale is caught (p < 0.01)', async () => {
+    const update = ResidualVarianceBlock.prototype.update;
+    vi.spyOn(ResidualVarianceBlock.prototype, 'update').mockImplementation(function (this: ResidualVarianceBlock, state: ChainState, rng: UniformSource) {
+      update.call(this, state, rng);
+      state.varE[0] *= 1.05;
+    });
+    const r = await sbc(spec, settings);
+    expect(r.parameters.find((x) => x.variable === 'var[residual]')!.p).toBeLessThan(0.01);
+  });
+
+  it('writes sbc.csv and sbc-ranks.csv, and a rerun fits nothing; refuses what it cannot simulate', async () => {
+    const dir = join(tempDir('mixmc-sbc-'), 'out');
+    const small = { ...settings, sims: 20, outDir: dir };
+    const first = await sbc(spec, small);
+    expect(readFileSync(join(dir, 'sbc.csv'), 'utf8')).toMatch(/^variable,sims,chi2,df,p,bin1,bin2,bin3,bin4,bin5\n/);
+    expect(readFileSync(join(dir, 'sbc-ranks.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 20 * 22);
+    const update = vi.spyOn(ResidualVarianceBlock.prototype, 'update');
+    expect(await sbc(spec, small)).toEqual(first);
+    expect(update).not.toHaveBeenCalled();
+    await expect(sbc(spec, { ...small, draws: 39 })).rejects.toThrowError(/holds a simulation-based calibration of other inputs or settings/);
+    const binary: RunSpec = { ...spec, family: 'binary', priors: { g: { df: 5, scale: 1 } }, data: rows.map((r, i) => ({ ...r, y: i % 2 })) };
+    await expect(sbc(binary, { ...settings, sims: 1 })).rejects.toThrowError(/sbc simulates Gaussian responses/);
+    await expect(sbc(spec, { ...settings, bins: 3 })).rejects.toThrowError(/--bins \(3\) must be >= 2 and divide --draws \+ 1 \(20\)/);
+  });
+
+  it('mixmc sbc prints the table and writes sbc.csv; bad settings are one line, exit code 2', async () => {
+    const dir = tempDir('mixmc-sbc-cli-');
+    writeFileSync(join(dir, 'data.csv'), `g,y\n${rows.map((r) => `${r.g},${r.y}`).join('\n')}\n`);
+    const config = join(dir, 'spec.json');
+    writeFileSync(config, JSON.stringify({ ...spec, data: 'data.csv' }));
+    const ok = await runCli(['sbc', config, '--out', join(dir, 'out'), '--sims', '6', '--draws', '9', '--bins', '5', '--workers', '0', '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/6 simulations, each true value ranked among 9 posterior draws/);
+    expect(ok.stdout).toMatch(/var\[residual\]\s+6\s/);
+    const bad = await runCli(['sbc', config, '--out', join(dir, 'bad'), '--sims', '0', '--quiet']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --sims must be an integer >= 1/)]);
+  });
+});
