@@ -3,7 +3,7 @@
  * progress through the port it was given, and returns the chain's result or its fault.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { type ChainFault, type ChainResult, type ChainTask, runTask } from '../src/parallel/chainTask.js';
+import { type ChainFault, type ChainResult, type ChainTask, END_OF_PROGRESS, runTask } from '../src/parallel/chainTask.js';
 
 export default function chainWorker({ task, port }: { task: ChainTask; port: MessagePort }): ChainResult | ChainFault {
   let last = 0;
@@ -16,6 +16,7 @@ export default function chainWorker({ task, port }: { task: ChainTask; port: Mes
       }
     });
   } finally {
+    port.postMessage(END_OF_PROGRESS);
     port.close();
   }
 }

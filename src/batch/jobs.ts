@@ -14,6 +14,7 @@ import { fit, resumeFit } from '../api/fit.js';
 import { sbc } from '../api/sbc.js';
 import { isUserError, MixmcError } from '../errors.js';
 import { writeFileAtomic } from '../output/files.js';
+import { processAlive } from '../output/ownership.js';
 import { ChainPool } from '../parallel/pool.js';
 import type { BatchJob } from './plan.js';
 
@@ -88,16 +89,6 @@ export async function runJob(job: BatchJob, opts: { pool?: ChainPool; workers?: 
 
 export type JobState = 'done' | 'running' | 'failed' | 'pending' | 'stopped';
 
-/** Whether a process of this host is alive. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** What each job has come to: done, running (elsewhere, or here by a live process), failed, stopped (its process died), or pending. */
 export function batchStatus(jobs: readonly BatchJob[]): { job: BatchJob; state: JobState; record?: JobRecord }[] {
   return jobs.map((job) => {
@@ -107,7 +98,7 @@ export function batchStatus(jobs: readonly BatchJob[]): { job: BatchJob; state: 
     if (record.status === 'failed') return { job, state: 'failed', record };
     const last = record.attempts[record.attempts.length - 1];
     const here = last.host === hostname();
-    return { job, state: here && !alive(last.pid) ? 'stopped' : 'running', record };
+    return { job, state: here && !processAlive(last.pid) ? 'stopped' : 'running', record };
   });
 }
 

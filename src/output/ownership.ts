@@ -39,7 +39,8 @@ interface Holder {
   started: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` of this host is alive (signal 0: EPERM means it is, someone else's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -73,7 +74,7 @@ function lock(dir: string): RunLock {
       } catch {
         holder = undefined;
       }
-      if (holder && holder.host === me.host && !alive(holder.pid)) {
+      if (holder && holder.host === me.host && !processAlive(holder.pid)) {
         unlinkSync(file);
         continue;
       }

@@ -57,6 +57,9 @@ export interface ChainHooks {
   afterSweep?: (state: ChainState, iteration: number) => void;
 }
 
+/** The chain worker's last message on its progress port (pool.ts waits for it). */
+export const END_OF_PROGRESS = 'end of progress';
+
 /** Running moments as plain typed arrays (structured clone moves them between threads as they are). */
 export interface MomentsData {
   count: number;

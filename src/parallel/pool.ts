@@ -10,7 +10,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { chainKey } from '../rng/rng.js';
 import type { ChainProgress, ProgressEvent } from '../types.js';
-import { type ChainFault, type ChainHooks, type ChainResult, type ChainTask, runTask } from './chainTask.js';
+import { type ChainFault, type ChainHooks, type ChainResult, type ChainTask, END_OF_PROGRESS, runTask } from './chainTask.js';
 
 /** A compiled worker entry (dist/workers/NAME), found from the package root. */
 export function workerFile(name = 'chain.worker.js'): string {
@@ -36,15 +36,22 @@ export class ChainPool {
   /** Run one task; progress events arrive through a message port. */
   run(task: ChainTask, onProgress?: (e: ChainProgress) => void): Promise<ChainResult | ChainFault> {
     const { port1, port2 } = new MessageChannel();
-    // a 'message' listener also starts the port, without which it would never emit 'close'
-    port1.on('message', (e: ChainProgress) => onProgress?.(e));
-    // The worker closes its end when the chain stops; this end still delivers what was queued (the
-    // last progress event may arrive after the task's result) and then emits 'close'.
-    const portClosed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
+    // The worker's last message on the port is END_OF_PROGRESS: messages arrive in order, so every
+    // progress event is delivered by then (the last may arrive after the task's result). Waiting for
+    // the port's 'close' instead costs the pool's idle timeout: 'close' comes when the thread exits.
+    const portDone = new Promise<void>((resolve) => {
+      port1.on('message', (e: ChainProgress | typeof END_OF_PROGRESS) => {
+        if (e === END_OF_PROGRESS) {
+          port1.close();
+          resolve();
+        } else onProgress?.(e);
+      });
+      port1.once('close', () => resolve());
+    });
     const done = this.piscina.run({ task, port: port2 }, { transferList: [port2] }) as Promise<ChainResult | ChainFault>;
     return done.then(
       async (r) => {
-        await portClosed;
+        await portDone;
         return r;
       },
       (err) => {

@@ -1,11 +1,12 @@
 /**
  * Benchmarks: `npm run bench [-- NAME ...]` prints a table per benchmark. Names: core, summary,
- * markers, chains, reml, thresholds, criteria, report (all by default). Figures are timings on this machine, not pass/fail tests.
+ * markers, chains, reml, thresholds, criteria, report, batch (all by default). Figures are timings on this machine, not pass/fail tests.
  */
 import { performance } from 'node:perf_hooks';
 import { fitRun, markers } from './markers.js';
 import { criteria, thresholds } from './thresholds.js';
 import { reportBench } from './report.js';
+import { batchBench } from './batch.js';
 import { type Row, table, writeSimulatedBed } from './util.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { buildSampler } from '../../src/blocks/sampler.js';
@@ -299,7 +300,17 @@ function simulateAnimalModel(dir: string, animals: number, structure: 'ai' | 'ra
   return { rows, pedFile };
 }
 
-const benches: Record<string, () => void | Promise<void>> = { core, summary, markers, chains, reml: remlBench, thresholds, criteria, report: reportBench };
+const benches: Record<string, () => void | Promise<void>> = {
+  core,
+  summary,
+  markers,
+  chains,
+  reml: remlBench,
+  thresholds,
+  criteria,
+  report: reportBench,
+  batch: batchBench,
+};
 const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (args[0] === 'chains-run') {
   await chainsRun(args[1], Number(args[2]));
