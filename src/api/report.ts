@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../output/files.js';
 import { COMPARE_FILES, markersFile, type RunRecord, readRunJson } from '../output/runDir.js';
 import type { ReportInput } from '../report/html.js';
 import { buildReport } from '../report/html.js';
+import { buildSbcReport, type SbcReportInput } from '../report/sbc.js';
 import { summarizeDraws } from '../run/summaries.js';
 import type { Summary } from '../types.js';
 
@@ -26,6 +27,13 @@ export interface ReportOptions {
  * @throws MixmcError when `dir` is not a run directory.
  */
 export async function report(dir: string, opts: ReportOptions = {}): Promise<{ file: string; bytes: number; figures: number }> {
+  const out = resolve(opts.out ?? join(dir, 'report.html'));
+  if (existsSync(join(dir, 'sbc.json')) && existsSync(join(dir, 'sbc.csv'))) {
+    // a simulation-based calibration's folder: its rank histograms
+    const { html, figures } = await buildSbcReport(readSbcCsv(join(dir, 'sbc.csv')));
+    writeFileAtomic(out, html);
+    return { file: out, bytes: statSync(out).size, figures };
+  }
   const run = readRunJson(dir);
   const draws = readDraws([dir]);
   // a finished run's summary.json has everything (WAIC, prior shares, the data's warnings); otherwise the draws so far
@@ -35,7 +43,6 @@ export async function report(dir: string, opts: ReportOptions = {}): Promise<{ f
       ? (JSON.parse(readFileSync(file, 'utf8')) as Summary)
       : summarizeDraws(draws, { geneticTerms: run.geneticTerms, heldFixed: Object.keys(run.fixedVariances).map(varianceName) }, 'trim');
   const { html, figures } = await buildReport({ run, summary, draws, vars: opts.vars, ...modelFiles(dir, run) });
-  const out = resolve(opts.out ?? join(dir, 'report.html'));
   writeFileAtomic(out, html);
   return { file: out, bytes: statSync(out).size, figures };
 }
@@ -112,4 +119,14 @@ function compareFiles(dir: string): ReportInput['compare'] {
     variances: c.varianceComponents.map((v) => ({ variable: v.variable, estimate: v.reml.estimate, se: v.reml.se })),
     effects: [...byTerm].map(([name, points]) => ({ term: name, points })),
   };
+}
+
+/** sbc.csv back as the calibration's figures need it. */
+function readSbcCsv(file: string): SbcReportInput {
+  const t = readTable(file);
+  const bins = t.header.filter((h) => /^bin\d+$/.test(h));
+  const col = (name: string) => numbers(t, name);
+  const [variable, sims, chi2, df, p] = [t.header.indexOf('variable'), col('sims'), col('chi2'), col('df'), col('p')];
+  const parameters = t.rows.map((r, i) => ({ variable: r[variable], sims: sims[i], chi2: chi2[i], df: df[i], p: p[i], counts: bins.map((b) => col(b)[i]) }));
+  return { sims: Math.max(0, ...sims), bins: bins.length, parameters };
 }

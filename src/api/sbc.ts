@@ -31,6 +31,7 @@ import { normal, scaledInvChiSquare } from '../rng/dist.js';
 import { Rng } from '../rng/rng.js';
 import { canonicalHash, fingerprint } from '../run/fingerprint.js';
 import { fitModel } from '../run/fitModel.js';
+import { buildSbcReport } from '../report/sbc.js';
 import type { McmcConfig, RunSpec } from '../types.js';
 import { join } from 'node:path';
 
@@ -43,7 +44,7 @@ export interface SbcOptions extends McmcConfig {
   draws?: number;
   /** Equal groups of ranks for the χ² test (default 10; must divide L + 1). */
   bins?: number;
-  /** Folder for sbc.csv, sbc-ranks.csv and each finished simulation (a rerun does only those missing). */
+  /** Folder for sbc.csv, sbc-ranks.csv, report.html (rank histograms) and each finished simulation (a rerun does only those missing). */
   outDir?: string;
   force?: boolean;
   baseDir?: string;
@@ -221,7 +222,9 @@ export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult
   } finally {
     await own?.close();
   }
-  const names = [...new Set(done.flatMap((d) => Object.keys(d.ranks)))];
+  // the model's parameters first, then the random-effect levels
+  const seen = [...new Set(done.flatMap((d) => Object.keys(d.ranks)))];
+  const names = [...seen.filter((v) => !v.startsWith('u[')), ...seen.filter((v) => v.startsWith('u['))];
   const width = (L + 1) / bins;
   const parameters: SbcParameter[] = names.map((variable) => {
     const counts = new Array<number>(bins).fill(0);
@@ -251,7 +254,10 @@ export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult
     notRanked,
     ranks: done.flatMap((d) => Object.entries(d.ranks).map(([variable, rank]) => ({ sim: d.sim, variable, rank }))),
   };
-  if (outDir) writeSbcFiles(outDir, result);
+  if (outDir) {
+    writeSbcFiles(outDir, result);
+    writeFileAtomic(join(outDir, 'report.html'), (await buildSbcReport(result)).html);
+  }
   return result;
 }
 

@@ -35,7 +35,7 @@ export interface ReportInput {
 /** Parameters with figures when none are asked for. */
 const MAX_FIGURED = 60;
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -143,7 +143,7 @@ function summaryTable(summary: Summary, withFigures: ReadonlySet<string>): strin
 <table id="summary-table"><thead><tr>${head.map((h, k) => `<th data-col="${k}">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`;
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;color:#222}table{border-collapse:collapse;font-size:13px}
+export const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;color:#222}table{border-collapse:collapse;font-size:13px}
 td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}.kv td{text-align:left}
 .bad{background:#f8c9c4}.warn{background:#fde3b5}th[data-col]{cursor:pointer}.figs{display:flex;flex-wrap:wrap;gap:8px}
 section.param{border-top:1px solid #ccc;margin-top:1em}pre{font-size:12px;background:#f6f6f6;padding:8px}`;

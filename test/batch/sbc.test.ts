@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { report } from '../../src/api/report.js';
 import { sbc } from '../../src/api/sbc.js';
 import { ResidualVarianceBlock } from '../../src/blocks/variance.js';
 import type { ChainState } from '../../src/mcmc/state.js';
@@ -58,6 +59,12 @@ describe('simulation-based calibration', () => {
     const first = await sbc(spec, small);
     expect(readFileSync(join(dir, 'sbc.csv'), 'utf8')).toMatch(/^variable,sims,chi2,df,p,bin1,bin2,bin3,bin4,bin5\n/);
     expect(readFileSync(join(dir, 'sbc-ranks.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 20 * 22);
+    // the rank histograms: a figure per ranked parameter; mixmc report rewrites it from sbc.csv
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<figure id="fig-/g)).toHaveLength(22);
+    expect(html).toMatch(/ranked among 19 posterior draws/);
+    const again = await report(dir);
+    expect(again.figures).toBe(22);
     const update = vi.spyOn(ResidualVarianceBlock.prototype, 'update');
     expect(await sbc(spec, small)).toEqual(first);
     expect(update).not.toHaveBeenCalled();
