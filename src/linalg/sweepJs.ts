@@ -337,7 +337,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       start(desc, e);
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;
-      const logPriorOdds = Math.log((1 - pi) / pi);
+      const priorOdds = pi / (1 - pi);
       const bb = beta >> 3;
       for (let j = 0; j < p; j++) {
         const xe = crossResidual(desc, j, e);
@@ -346,8 +346,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
         const c = xxj + varE / vj;
         const old = f64[bb + j];
         const r = xe + xxj * old;
-        const logOdds = logPriorOdds + (r * r) / (2 * varE * c) - 0.5 * Math.log((c * vj) / varE);
-        const pIn = 1 / (1 + Math.exp(-logOdds));
+        const pIn = 1 / (1 + priorOdds * Math.sqrt((c * vj) / varE) * Math.exp(-(r * r) / (2 * varE * c)));
         const zj = f64[(z >> 3) + j];
         let now: number;
         if (f64[(u >> 3) + j] < pIn) {
@@ -371,32 +370,33 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;
       const bb = beta >> 3;
-      const lp0 = work >> 3;
-      const lw0 = lp0 + K;
-      const w0 = lp0 + 2 * K;
+      const ridge0 = work >> 3;
+      const q0 = ridge0 + K;
+      const w0 = ridge0 + 2 * K;
+      const ratio0 = ridge0 + 3 * K;
       const pi0 = pi >> 3;
       const g0 = gammas >> 3;
-      for (let k = 0; k < K; k++) f64[lp0 + k] = Math.log(f64[pi0 + k]);
+      for (let k = 0; k < K; k++) {
+        const vk = (f64[g0 + k] * varG) / vbar;
+        f64[ridge0 + k] = varE / vk;
+        f64[ratio0 + k] = vk / varE;
+      }
       for (let j = 0; j < p; j++) {
         const xe = crossResidual(desc, j, e);
         const xxj = f64[xx + j];
         const old = f64[bb + j];
         const r = xe + xxj * old;
-        let max = -Infinity;
+        let max = 0;
         for (let k = 0; k < K; k++) {
-          const g = f64[g0 + k];
-          let lw = f64[lp0 + k];
-          if (g !== 0) {
-            const vk = (g * varG) / vbar;
-            const c = xxj + varE / vk;
-            lw = lw - 0.5 * Math.log((c * vk) / varE) + (r * r) / (2 * varE * c);
-          }
-          f64[lw0 + k] = lw;
-          if (lw > max) max = lw;
+          const qk = f64[g0 + k] !== 0 ? (r * r) / (2 * varE * (xxj + f64[ridge0 + k])) : 0;
+          f64[q0 + k] = qk;
+          if (qk > max) max = qk;
         }
         let total = 0;
         for (let k = 0; k < K; k++) {
-          const wk = Math.exp(f64[lw0 + k] - max);
+          const qk = f64[q0 + k];
+          let wk = f64[pi0 + k] * (qk === max ? 1 : Math.exp(qk - max));
+          if (f64[g0 + k] !== 0) wk /= Math.sqrt(1 + xxj * f64[ratio0 + k]);
           f64[w0 + k] = wk;
           total += wk;
         }
@@ -411,8 +411,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
         if (g === 0) {
           f64[(delta >> 3) + j] = 0;
         } else {
-          const vk = (g * varG) / vbar;
-          const c = xxj + varE / vk;
+          const c = xxj + f64[ridge0 + k];
           now = r / c + Math.sqrt(varE / c) * f64[(z >> 3) + j];
           f64[(delta >> 3) + j] = 1;
         }

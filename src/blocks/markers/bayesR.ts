@@ -47,7 +47,7 @@ class BayesRBlock extends MarkerBlockBase<BayesRState> {
   private readonly scale: number;
   private readonly fixed: number | undefined;
   private readonly vbar: number;
-  /** The sweep's scratch: log π, log w and the weights of the K classes. */
+  /** The sweep's scratch: σ²e/σ²_k, q_k, the weights and σ²_k/σ²e of the K classes. */
   private readonly work: Float64Array;
   private readonly counts: Float64Array;
   private readonly post: Float64Array;
@@ -65,7 +65,7 @@ class BayesRBlock extends MarkerBlockBase<BayesRState> {
     this.scale = hyper.scale;
     this.fixed = hyper.fixed;
     this.vbar = md.msx / p;
-    this.work = chainArray(mem, 3 * K);
+    this.work = chainArray(mem, 4 * K);
     this.counts = new Float64Array(K);
     this.post = new Float64Array(K);
   }

@@ -254,7 +254,8 @@ export function normalSweep(desc: usize, e: usize, scaled: usize, beta: usize, p
  * One sweep of a spike-and-slab prior (BayesB, BayesC): β_j = δ_j b_j, b_j ~ N(0, σ²_j), P(δ_j = 0) = π,
  * δ_j drawn with b_j integrated out (Habier et al. 2011; BGLR):
  *   log odds(δ_j = 1) = log((1 − π)/π) + r_j²/(2σ²e c_j) − ½ log(c_j σ²_j/σ²e),  c_j = x_j'x_j + σ²e/σ²_j,
- * δ_j = 1 when u_j < 1/(1 + exp(−log odds)); then b_j ~ N(r_j/c_j, σ²e/c_j), or its prior N(0, σ²_j).
+ * δ_j = 1 when u_j < 1/(1 + exp(−log odds)), computed as 1/(1 + π/(1 − π)·(c_j σ²_j/σ²e)^(1/2)·
+ * exp(−r_j²/(2σ²e c_j))) (one exp, no log); then b_j ~ N(r_j/c_j, σ²e/c_j), or its prior N(0, σ²_j).
  * σ²_j = priorVar[0] when `common`; u and z hold the sweep's p uniforms and normals.
  * Mutates: beta, b, delta, e.
  */
@@ -275,7 +276,7 @@ export function mixtureSweep(
   start(desc, e);
   const p = <i32>field(desc, 12);
   const xx = field(desc, 40);
-  const logPriorOdds = hostLog((1 - pi) / pi);
+  const priorOdds = pi / (1 - pi);
   for (let j = 0; j < p; j++) {
     const xe = crossResidual(desc, j, e, scaled);
     const xxj = load<f64>(xx + (<usize>j << 3));
@@ -283,8 +284,7 @@ export function mixtureSweep(
     const c = xxj + varE / vj;
     const old = load<f64>(beta + (<usize>j << 3));
     const r = xe + xxj * old;
-    const logOdds = logPriorOdds + (r * r) / (2 * varE * c) - 0.5 * hostLog((c * vj) / varE);
-    const pIn = 1 / (1 + hostExp(-logOdds));
+    const pIn = 1 / (1 + priorOdds * Math.sqrt((c * vj) / varE) * hostExp(-(r * r) / (2 * varE * c)));
     const zj = load<f64>(z + (<usize>j << 3));
     let now: f64;
     if (load<f64>(u + (<usize>j << 3)) < pIn) {
@@ -305,10 +305,11 @@ export function mixtureSweep(
 
 /**
  * One sweep of BayesR (Erbe et al. 2012): class_j over K classes with β_j integrated out,
- *   log w_k = log π_k − ½ log(c_k σ²_k/σ²e) + r_j²/(2σ²e c_k), σ²_k = γ_k σ²g/v̄, c_k = x_j'x_j + σ²e/σ²_k
- * (log w = log π_k for γ_k = 0), drawn by inverting u_j·Σ_k exp(log w_k − max) over the classes in
- * order; then β_j ~ N(r_j/c_k, σ²e/c_k), or 0 in the null class. `work` is scratch of 3K f64 (log π,
- * log w, the weights).
+ *   w_k ∝ π_k (c_k σ²_k/σ²e)^(−1/2) exp(r_j²/(2σ²e c_k)), σ²_k = γ_k σ²g/v̄, c_k = x_j'x_j + σ²e/σ²_k
+ * (w_k ∝ π_k for γ_k = 0), computed as π_k (1 + x_j'x_j σ²_k/σ²e)^(−1/2) exp(q_k − q*) with
+ * q_k = r_j²/(2σ²e c_k) and q* their largest (one exp per class but the largest, no log); drawn by
+ * inverting u_j·Σ_k w_k over the classes in order; then β_j ~ N(r_j/c_k, σ²e/c_k), or 0 in the
+ * null class. `work` is scratch of 4K f64 (σ²e/σ²_k, q, the weights, σ²_k/σ²e).
  * Mutates: beta, cls, delta, e.
  */
 export function bayesRSweep(
@@ -331,30 +332,34 @@ export function bayesRSweep(
   start(desc, e);
   const p = <i32>field(desc, 12);
   const xx = field(desc, 40);
-  const logPi = work;
-  const logW = work + (<usize>K << 3);
+  // per class, once per sweep: σ²e/σ²_k and σ²_k/σ²e (σ²_k = γ_k σ²g/v̄)
+  const ridge = work;
+  const q = work + (<usize>K << 3);
   const w = work + (<usize>(2 * K) << 3);
-  for (let k = 0; k < K; k++) store<f64>(logPi + (<usize>k << 3), hostLog(load<f64>(pi + (<usize>k << 3))));
+  const ratio = work + (<usize>(3 * K) << 3);
+  for (let k = 0; k < K; k++) {
+    const vk = (load<f64>(gammas + (<usize>k << 3)) * varG) / vbar;
+    store<f64>(ridge + (<usize>k << 3), varE / vk);
+    store<f64>(ratio + (<usize>k << 3), vk / varE);
+  }
   for (let j = 0; j < p; j++) {
     const xe = crossResidual(desc, j, e, scaled);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const old = load<f64>(beta + (<usize>j << 3));
     const r = xe + xxj * old;
-    let max = -Infinity;
+    // w_k = π_k (1 + x_j'x_j σ²_k/σ²e)^(−1/2) exp(q_k − q*), q_k = r²/(2σ²e c_k) (0 in a null class), q* the largest
+    let max = 0.0;
     for (let k = 0; k < K; k++) {
-      const g = load<f64>(gammas + (<usize>k << 3));
-      let lw = load<f64>(logPi + (<usize>k << 3));
-      if (g != 0) {
-        const vk = (g * varG) / vbar;
-        const c = xxj + varE / vk;
-        lw = lw - 0.5 * hostLog((c * vk) / varE) + (r * r) / (2 * varE * c);
-      }
-      store<f64>(logW + (<usize>k << 3), lw);
-      if (lw > max) max = lw;
+      let qk = 0.0;
+      if (load<f64>(gammas + (<usize>k << 3)) != 0) qk = (r * r) / (2 * varE * (xxj + load<f64>(ridge + (<usize>k << 3))));
+      store<f64>(q + (<usize>k << 3), qk);
+      if (qk > max) max = qk;
     }
     let total = 0.0;
     for (let k = 0; k < K; k++) {
-      const wk = hostExp(load<f64>(logW + (<usize>k << 3)) - max);
+      const qk = load<f64>(q + (<usize>k << 3));
+      let wk = load<f64>(pi + (<usize>k << 3)) * (qk == max ? 1 : hostExp(qk - max));
+      if (load<f64>(gammas + (<usize>k << 3)) != 0) wk /= Math.sqrt(1 + xxj * load<f64>(ratio + (<usize>k << 3)));
       store<f64>(w + (<usize>k << 3), wk);
       total += wk;
     }
@@ -369,8 +374,7 @@ export function bayesRSweep(
     if (g == 0) {
       store<f64>(delta + (<usize>j << 3), 0);
     } else {
-      const vk = (g * varG) / vbar;
-      const c = xxj + varE / vk;
+      const c = xxj + load<f64>(ridge + (<usize>k << 3));
       now = r / c + Math.sqrt(varE / c) * load<f64>(z + (<usize>j << 3));
       store<f64>(delta + (<usize>j << 3), 1);
     }
