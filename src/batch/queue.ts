@@ -8,11 +8,16 @@
  * and the next worker resumes it from what the dead one left in the output root (jobs.ts) — which
  * every machine must see at the same path (a network file system or a mounted bucket).
  */
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Worker as BullWorker } from 'bullmq';
 import { MixmcError } from '../errors.js';
 import { ChainPool } from '../parallel/pool.js';
 import { readJobRecord, runJob, type JobOutcome } from './jobs.js';
 import type { BatchJob } from './plan.js';
+
+/** BullMQ (with ioredis), loaded when a queue is used: no other command pays for it at start-up. */
+function bullmq(): Promise<typeof import('bullmq')> {
+  return import('bullmq');
+}
 
 /** redis://HOST:PORT/NAME → the connection and the queue's name. */
 export function parseQueueUrl(url: string): { connection: { host: string; port: number }; name: string } {
@@ -34,6 +39,7 @@ export async function enqueue(
   opts: { pollMs?: number; onProgress?: (done: number, failed: number, total: number) => void } = {},
 ): Promise<{ id: string; name: string; error: string }[]> {
   const { connection, name } = parseQueueUrl(url);
+  const { Queue } = await bullmq();
   const queue = new Queue(name, { connection });
   try {
     const todo = jobs.filter((j) => readJobRecord(j)?.status !== 'finished');
@@ -81,9 +87,10 @@ export interface WorkOptions {
 /** Take jobs from the queue until `stop` resolves; then finish the jobs in hand and close. */
 export async function work(url: string, opts: WorkOptions, stop: Promise<void>): Promise<void> {
   const { connection, name } = parseQueueUrl(url);
+  const { UnrecoverableError, Worker } = await bullmq();
   const pool = opts.workers > 0 ? new ChainPool(opts.workers) : undefined;
   const lockDuration = opts.lockMs ?? 30_000;
-  const worker = new Worker<BatchJob>(
+  const worker: BullWorker<BatchJob> = new Worker<BatchJob>(
     name,
     async (job) => {
       opts.onJob?.({ id: job.data.id, name: job.data.name, status: 'started' });
