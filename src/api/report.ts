@@ -127,6 +127,7 @@ function readSbcCsv(file: string): SbcReportInput {
   const bins = t.header.filter((h) => /^bin\d+$/.test(h));
   const col = (name: string) => numbers(t, name);
   const [variable, sims, chi2, df, p] = [t.header.indexOf('variable'), col('sims'), col('chi2'), col('df'), col('p')];
-  const parameters = t.rows.map((r, i) => ({ variable: r[variable], sims: sims[i], chi2: chi2[i], df: df[i], p: p[i], counts: bins.map((b) => col(b)[i]) }));
+  const counts = bins.map(col);
+  const parameters = t.rows.map((r, i) => ({ variable: r[variable], sims: sims[i], chi2: chi2[i], df: df[i], p: p[i], counts: counts.map((c) => c[i]) }));
   return { sims: Math.max(0, ...sims), bins: bins.length, parameters };
 }

@@ -7,7 +7,7 @@
  * over machines instead).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { cv } from '../api/cv.js';
 import { fit, resumeFit } from '../api/fit.js';
@@ -104,22 +104,23 @@ export function batchStatus(jobs: readonly BatchJob[]): { job: BatchJob; state: 
 
 /**
  * Run a batch on this machine: the jobs that are not done, `concurrency` at a time (default: the
- * pool's threads), their chains on one shared pool.
+ * pool's threads), their chains on one shared pool of `workers` threads (default: the cores).
  */
 export async function runBatchLocally(
   jobs: readonly BatchJob[],
-  opts: { workers: number; concurrency?: number; onJob?: (o: JobOutcome | { id: string; name: string; status: 'started' }) => void },
+  opts: { workers?: number; concurrency?: number; onJob?: (o: JobOutcome | { id: string; name: string; status: 'started' }) => void },
 ): Promise<JobOutcome[]> {
-  const pool = opts.workers > 0 ? new ChainPool(opts.workers) : undefined;
+  const workers = opts.workers ?? availableParallelism();
+  const pool = workers > 0 ? new ChainPool(workers) : undefined;
   const queue = [...jobs];
   const outcomes: JobOutcome[] = [];
-  const lanes = Math.max(1, opts.concurrency ?? Math.max(1, opts.workers));
+  const lanes = Math.max(1, opts.concurrency ?? Math.max(1, workers));
   try {
     await Promise.all(
       Array.from({ length: lanes }, async () => {
         for (let job = queue.shift(); job; job = queue.shift()) {
           if (readJobRecord(job)?.status !== 'finished') opts.onJob?.({ id: job.id, name: job.name, status: 'started' });
-          const o = await runJob(job, { pool, workers: opts.workers });
+          const o = await runJob(job, { pool, workers });
           outcomes.push(o);
           opts.onJob?.(o);
         }

@@ -8,6 +8,7 @@
  * and the next worker resumes it from what the dead one left in the output root (jobs.ts) — which
  * every machine must see at the same path (a network file system or a mounted bucket).
  */
+import { availableParallelism } from 'node:os';
 import type { Worker as BullWorker } from 'bullmq';
 import { MixmcError } from '../errors.js';
 import { ChainPool } from '../parallel/pool.js';
@@ -75,8 +76,8 @@ export async function enqueue(
 }
 
 export interface WorkOptions {
-  /** Chain worker threads of this machine's pool. */
-  workers: number;
+  /** Chain worker threads of this machine's pool (default: the cores). */
+  workers?: number;
   /** Jobs taken at once (default 1: a job's chains already fill the pool). */
   concurrency?: number;
   /** How long a job's lock lasts without renewal, ms (default 30,000): a dead worker's job is taken again after about this long. */
@@ -88,13 +89,14 @@ export interface WorkOptions {
 export async function work(url: string, opts: WorkOptions, stop: Promise<void>): Promise<void> {
   const { connection, name } = parseQueueUrl(url);
   const { UnrecoverableError, Worker } = await bullmq();
-  const pool = opts.workers > 0 ? new ChainPool(opts.workers) : undefined;
+  const workers = opts.workers ?? availableParallelism();
+  const pool = workers > 0 ? new ChainPool(workers) : undefined;
   const lockDuration = opts.lockMs ?? 30_000;
   const worker: BullWorker<BatchJob> = new Worker<BatchJob>(
     name,
     async (job) => {
       opts.onJob?.({ id: job.data.id, name: job.data.name, status: 'started' });
-      const o = await runJob(job.data, { pool, workers: opts.workers });
+      const o = await runJob(job.data, { pool, workers });
       opts.onJob?.(o);
       if (o.status === 'failed') throw o.userError ? new UnrecoverableError(o.error) : new Error(o.error);
       return o.status;

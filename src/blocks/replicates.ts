@@ -185,7 +185,8 @@ export function replicateTracker(design: Design, plan: ReplicatePlan): Tracker {
   const z = new Float64Array(largest);
   const yRep = new Float64Array(largest);
   const stats = new Float64Array(Math.max(...plan.traits.map((p) => p.statistics.length)));
-  const rng = Rng.fromKey(DEFAULT_KEY);
+  // a holder for the stream: read() loads state.replicates into it and stores it back
+  const rng = Rng.fromState(new Uint32Array(RNG_STATE_LENGTH));
   return {
     labels: replicateLabels(design, plan),
     read: (state: ChainState, out) => {

@@ -1,6 +1,6 @@
 /** `mixmc batch PLAN.json` (on this machine, or onto a queue), `mixmc batch status PLAN.json`, and `mixmc worker`. */
 import type { Command } from 'commander';
-import { batchStatus, defaultWorkers, enqueue, readPlan, runBatchLocally, work } from '../index.js';
+import { batchStatus, enqueue, readPlan, runBatchLocally, work } from '../index.js';
 import { alignRows, int } from './options.js';
 
 interface BatchFlags {
@@ -30,7 +30,7 @@ async function runPlan(plan: string, flags: BatchFlags): Promise<number> {
     return failed.length > 0 ? 1 : 0;
   }
   const outcomes = await runBatchLocally(jobs, {
-    workers: flags.workers ?? defaultWorkers(Number.MAX_SAFE_INTEGER),
+    workers: flags.workers,
     concurrency: flags.concurrency,
     onJob: (o) => say(`${o.status === 'started' ? 'start' : o.status}: ${o.name}${o.status === 'failed' ? ` (${o.error})` : ''}`),
   });
@@ -74,7 +74,7 @@ export function workerCommand(program: Command): void {
       await work(
         flags.queue,
         {
-          workers: flags.workers ?? defaultWorkers(Number.MAX_SAFE_INTEGER),
+          workers: flags.workers,
           concurrency: flags.concurrency,
           lockMs: flags.lockMs,
           onJob: (o) => process.stdout.write(`${o.status} ${o.id} ${o.name}\n`),

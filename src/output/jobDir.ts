@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
-import { writeFileAtomic } from './files.js';
+import { fileSafe, writeFileAtomic } from './files.js';
 
 /**
  * Claim `dir` for the job `key`, a `what` (e.g. 'cross-validation'), with its MARKER file (e.g.
@@ -30,11 +30,11 @@ export function claimJobDir(dir: string, job: { what: string; marker: string; pa
 
 /** A finished part of a job (parsed JSON), or undefined when it is still to do. */
 export function readJobPart<T>(dir: string, parts: string, name: string): T | undefined {
-  const file = join(dir, parts, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  const file = join(dir, parts, `${fileSafe(name)}.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
 /** Keep a finished part of a job. */
 export function writeJobPart(dir: string, parts: string, name: string, value: unknown): void {
-  writeFileAtomic(join(dir, parts, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), `${JSON.stringify(value)}\n`);
+  writeFileAtomic(join(dir, parts, `${fileSafe(name)}.json`), `${JSON.stringify(value)}\n`);
 }

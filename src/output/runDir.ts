@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
 import type { FitResult, MarkerInfo, MarkerSetReport, MatrixPriorReport, PriorReport, ResolvedMcmc, RunSpec, Summary } from '../types.js';
 import { VERSION } from '../version.js';
-import { csvField, csvValue, writeFileAtomic } from './files.js';
+import { csvField, csvValue, fileSafe, writeFileAtomic } from './files.js';
 
 /** The object written as summary.json (and printed by `mixmc summary --json`): the fit's summary with the run's settings in meta. */
 export function summaryObject(res: FitResult): Summary {
@@ -182,7 +182,7 @@ function writePointwise(dir: string, res: FitResult): void {
 
 /** The file of a random term's levels: effects/TERM.csv (characters other than letters, digits, '.', '_' and '-' become '_'). */
 export function randomEffectsFile(term: string): string {
-  return join('effects', `${term.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`);
+  return join('effects', `${fileSafe(term)}.csv`);
 }
 
 /**

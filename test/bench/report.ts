@@ -3,8 +3,7 @@
  * in ≤ 5 s and ≤ 10 MB), and the cost of the posterior predictive check's replicates per kept draw
  * beside the sweep's.
  */
-import { statSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
