@@ -4,7 +4,10 @@
  * what was expected, with "did you mean" for a near miss. `mixmc schema` prints the schema, so that
  * editors can validate configs.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { MixmcError } from '../errors.js';
 import type { MarkerPriorName } from '../types.js';
 import { canonicalPrior, MARKER_PRIORS, MARKER_SET_KEYS, PRIOR_ALIASES, PRIOR_OPTIONS } from './priors.js';
@@ -152,8 +155,23 @@ export function runSpecSchema(): Record<string, unknown> {
   };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validate = ajv.compile(runSpecSchema());
+/** The options of the validator (verbose: each error carries its value and schema, for the messages below). */
+export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
+
+let compiled: ValidateFunction | undefined;
+/**
+ * The validator: the standalone one that `npm run build` compiles from this schema beside this
+ * module (buildValidator.mjs), else the schema compiled now (the sources run without a build, as in
+ * the tests). Made on first use, so that a thread that never validates a spec never pays for it.
+ */
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const prebuilt = new URL('./spec-validator.cjs', import.meta.url);
+  compiled = existsSync(prebuilt)
+    ? (createRequire(import.meta.url)(fileURLToPath(prebuilt)) as ValidateFunction)
+    : new Ajv(AJV_OPTIONS).compile(runSpecSchema());
+  return compiled;
+}
 
 /** Levenshtein distance (for "did you mean"). */
 function distance(a: string, b: string): number {
@@ -280,6 +298,7 @@ function best(errors: ErrorObject[]): ErrorObject {
  * @throws MixmcError naming the key path and what was expected.
  */
 export function validateSpec(spec: unknown, file?: string): void {
+  const validate = validator();
   if (validate(spec)) return;
   throw new MixmcError(message(best(validate.errors ?? [])), file === undefined ? {} : { file });
 }

@@ -23,6 +23,9 @@ export function workerFile(name = 'chain.worker.js'): string {
   throw new Error(`cannot find dist/workers/${name}: run \`npm run build\` first`);
 }
 
+/** The young generation of a chain worker's heap, in MB (the old generation is not limited). */
+const YOUNG_GENERATION_MB = 4;
+
 /** A pool of chain workers that several fits can share (examples/many-runs.ts). */
 export class ChainPool {
   private readonly piscina: Piscina;
@@ -30,7 +33,15 @@ export class ChainPool {
 
   constructor(threads: number) {
     this.threads = threads;
-    this.piscina = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 2000 });
+    // A chain's garbage is small and short-lived (a draw row, a progress event): a 4 MB young
+    // generation holds it, where V8's default (16 MB semi-spaces) lets each thread commit ~30 MB more.
+    this.piscina = new Piscina({
+      filename: workerFile(),
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 2000,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
   }
 
   /** Run one task; progress events arrive through a message port. */

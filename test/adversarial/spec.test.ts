@@ -6,13 +6,16 @@
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { AJV_OPTIONS, runSpecSchema } from '../../src/model/schema.js';
 import { type AdversarialCase, dyestuffCase, runCase } from '../helpers/adversarial.js';
 import { runCli } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
-const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EXAMPLES = join(ROOT, 'examples');
 
 /** A config that is the dyestuff one with `spec` and `mcmc` merged in, fitted into dir/run. */
 function specCase(name: string, spec: Record<string, unknown>, words: (string | RegExp)[], mcmc: Record<string, unknown> = {}): AdversarialCase {
@@ -138,5 +141,32 @@ describe('mixmc schema', () => {
     };
     walk(schema, '$');
     expect(open).toEqual([]);
+  });
+});
+
+describe('the validator compiled by npm run build', () => {
+  it('gives the verdict and the errors of the schema compiled at run time', () => {
+    const prebuilt = createRequire(import.meta.url)(join(ROOT, 'dist', 'src', 'model', 'spec-validator.cjs')) as ValidateFunction;
+    const compiled = new Ajv(AJV_OPTIONS).compile(runSpecSchema());
+    const specs: unknown[] = [
+      ...readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8'))),
+      { data: 'd.csv', formula: 'y ~ 1', mcmc: { iteration: 3 } },
+      { data: 'd.csv', formula: 'y ~ 1', mcmc: { iterations: -3, thin: 0.5 } },
+      { data: 'd.csv', formula: 'y ~ 1', markers: { file: 'g.csv', prior: 'BayesQ' } },
+      { data: 'd.csv', formula: 'y ~ 1', markers: { file: 'g.csv', prior: 'BayesB', pi: 2 } },
+      { data: 'd.csv', formula: 'y ~ 1', priors: { residual: { df: 'four' } }, family: 'poisson' },
+      { formula: 3 },
+      [],
+    ];
+    let invalid = 0;
+    for (const spec of specs) {
+      const ok = prebuilt(spec);
+      expect(compiled(spec)).toBe(ok);
+      if (!ok) invalid++;
+      expect(JSON.stringify(prebuilt.errors)).toBe(JSON.stringify(compiled.errors));
+    }
+    expect(invalid).toBe(7);
   });
 });

@@ -140,6 +140,19 @@ function childFit(spec: object, baseDir: string): { seconds: number; setup: numb
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/** Run `mixmc fit` (the CLI, as users run it) in a child process: its peak RSS in MB. */
+function cliFitRss(spec: object, baseDir: string, extra: string[]): number {
+  const file = join(baseDir, 'cli-spec.json');
+  writeFileSync(file, JSON.stringify(spec));
+  const cli = join(REPO, 'dist', 'src', 'cli', 'main.js');
+  const args = ['--import', join(HERE, 'maxRss.js'), cli, 'fit', file, '--out', join(baseDir, 'cli-run'), '--force', '--quiet', ...extra];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const kb = /maxRSS (\d+)\s*$/.exec(r.stderr);
+  if (!kb) throw new Error(`no peak RSS from the CLI: ${r.stderr}`);
+  return Number(kb[1]) / 1e3;
+}
+
 /** Child of childFit: prepare, fit, and print wall time, setup time and peak RSS as JSON. */
 export async function fitRun(specFile: string): Promise<void> {
   const spec = JSON.parse(readFileSync(specFile, 'utf8'));
@@ -182,7 +195,10 @@ export async function markers(): Promise<void> {
     }),
   );
   const mcmc = { chains: 4, iterations: 300, burnin: 100, thin: 1, seed: 1 };
-  const miceRun = childFit({ data: mice.pheno, id: 'id', formula: 'y ~ 1', markers: { file: mice.bed, prior: 'BRR' }, mcmc }, mice.dir);
+  const miceSpec = { data: mice.pheno, id: 'id', formula: 'y ~ 1', markers: { file: mice.bed, prior: 'BRR' }, mcmc };
+  const miceRun = childFit(miceSpec, mice.dir);
+  const cliRss = cliFitRss(miceSpec, mice.dir, ['--no-report']);
+  const cliReportRss = cliFitRss(miceSpec, mice.dir, []);
   const huge = simulated(10000, 100000, 9);
   const hugeIter = 12;
   const hugeRun = childFit(
@@ -203,6 +219,20 @@ export async function markers(): Promise<void> {
       'setup (s)': miceRun.setup.toFixed(1),
       'ms/iteration per chain': (((miceRun.seconds - miceRun.setup) * 1000 * workers) / (4 * 300)).toFixed(2),
       'peak RSS (MB)': miceRun.rssMb.toFixed(0),
+    },
+    {
+      fit: 'the same with `mixmc fit --no-report` (the CLI, writing the run directory)',
+      'wall (s)': '',
+      'setup (s)': '',
+      'ms/iteration per chain': '',
+      'peak RSS (MB)': cliRss.toFixed(0),
+    },
+    {
+      fit: 'the same with `mixmc fit` (and its HTML report, drawn after the chains)',
+      'wall (s)': '',
+      'setup (s)': '',
+      'ms/iteration per chain': '',
+      'peak RSS (MB)': cliReportRss.toFixed(0),
     },
     {
       fit: `10,000 × 100,000 BayesC (1e9 genotypes), ${hugeIter} iterations`,
