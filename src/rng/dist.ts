@@ -157,19 +157,15 @@ export function inverseGaussianFrom(mu: number, lambda: number, z: number, u: nu
 }
 
 /**
- * Σ_j log(a + b_j²) over the j with (inModel undefined or inModel[j] = 1), through running products
- * renormalised before they overflow: one log per block of factors instead of one per factor. Each
- * factor a + b² is at least a > 0.
+ * Σ_{j<m} log(a + b_j²) through running products renormalised before they overflow: one log per
+ * block of factors instead of one per factor. Each factor a + b² is at least a > 0.
  */
-export function sumLogShifted(a: number, b: Float64Array, inModel?: Float64Array): number {
+export function sumLogShifted(a: number, b: Float64Array, m = b.length): number {
   // factors are scaled by 1/a (so each is ≥ 1): Σ log(a + b²) = m·log a + Σ log(1 + b²/a)
-  let m = 0;
   let total = 0;
   let prod = 1;
   const inv = 1 / a;
-  for (let j = 0; j < b.length; j++) {
-    if (inModel && inModel[j] !== 1) continue;
-    m++;
+  for (let j = 0; j < m; j++) {
     const f = 1 + b[j] * b[j] * inv;
     if (f > 1e150) {
       total += Math.log(f);

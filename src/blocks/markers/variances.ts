@@ -95,9 +95,9 @@ export class SpecificVariances {
   private readonly shape: number;
   private readonly rate: number;
   private readonly fixedS: number | undefined;
-  /** The effects and inclusion indicators the log density of log S is evaluated for (set by update). */
-  private b: Float64Array = new Float64Array(0);
-  private inModel: Float64Array | undefined;
+  /** The m effects in the model, first in `inB` (set by update), that the log density of log S is evaluated for. */
+  private inB: Float64Array = new Float64Array(0);
+  private packed = new Float64Array(0);
   private m = 0;
   private readonly logDensity = (u: number): number => this.logScaleDensity(u);
   /** Bulk draws of the σ²_j's χ² variates: the draws and the normals and uniforms behind them. */
@@ -127,8 +127,13 @@ export class SpecificVariances {
       for (let j = 0; j < inModel.length; j++) m += inModel[j];
     }
     if (this.fixedS === undefined) {
-      this.b = b;
-      this.inModel = inModel;
+      // the effects in the model, packed in order once, so that each density evaluation reads only them
+      if (inModel) {
+        if (this.packed.length !== b.length) this.packed = new Float64Array(b.length);
+        let k = 0;
+        for (let j = 0; j < b.length; j++) if (inModel[j] === 1) this.packed[k++] = b[j];
+        this.inB = this.packed;
+      } else this.inB = b;
       this.m = m;
       // the posterior SD of log S is about 1/sqrt(shape + mν/2): the slice width starts at twice that
       const w = 2 / Math.sqrt(this.shape + (m * this.df) / 2);
@@ -148,7 +153,7 @@ export class SpecificVariances {
   /** log p(log S = u | b) up to a constant (the Jacobian S included). */
   logScaleDensity(u: number): number {
     const S = Math.exp(u);
-    const sum = sumLogShifted(S, this.b, this.inModel);
+    const sum = sumLogShifted(S, this.inB, this.m);
     return (this.shape + (this.m * this.df) / 2) * u - this.rate * S - ((this.df + 1) / 2) * sum;
   }
 }
