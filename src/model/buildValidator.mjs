@@ -1,7 +1,7 @@
 /**
  * Compiles the run-spec schema (schema.ts, once tsc has built it) into a standalone ajv validator,
  * dist/src/model/spec-validator.cjs, which schema.ts loads instead of compiling the schema at run
- * time: compiling costs each process ~0.1 s and ~10 MB of resident memory (its garbage makes V8 grow
+ * time: compiling costs each process 80–100 ms and ~10 MB of resident memory (its garbage makes V8 grow
  * the young generation to its largest). Run by `npm run build` after tsc.
  */
 import { writeFileSync } from 'node:fs';

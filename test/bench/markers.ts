@@ -32,34 +32,56 @@ const BGLR: Record<string, Partial<Record<MarkerPriorName, number>>> = {
   mice: { BRR: 22.8 },
 };
 
-/** A model's ms per iteration (one chain, in-process, warm, every `thin`-th draw kept; the best of three runs) and its draws of all three. */
-export function timeIterations(spec: RunSpec, iterations: number, thin = 1): { ms: number; seconds: number; params: readonly string[]; draws: Float64Array[] } {
-  const model = prepare(spec);
-  const sampler = buildSampler(model.design, model.settings);
-  const rng = chainRng(1, 0);
-  const warm = Math.max(20, Math.floor(iterations / 5));
-  runChain(sampler, rng, { iterations: warm, burnin: warm, thin: 1 }, new MemorySink());
-  // the best of three runs times the iteration (this machine kind shares its cores); ESS from all of them
-  const sink = new MemorySink();
-  let seconds = 0;
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    runChain(sampler, rng, { iterations, burnin: 0, thin }, sink, { startIteration: 0 });
-    const s = (performance.now() - t0) / 1000;
-    seconds += s;
-    best = Math.min(best, s);
-  }
-  return { ms: (best * 1000) / iterations, seconds, params: sampler.params, draws: sink.draws() };
+/** A timed model: its ms per iteration, the seconds of all its runs, its parameters and their draws. */
+export interface Timed {
+  ms: number;
+  seconds: number;
+  params: readonly string[];
+  draws: Float64Array[];
 }
 
-/** ms per iteration of every prior (one chain, in-process, warm), ESS/s of var[genetic] and π. */
+/**
+ * Models' ms per iteration (one chain each, in-process, warm, every `thin`-th draw kept): `rounds`
+ * runs of each, interleaved (one run of every model per round, so that a slow spell of this shared
+ * machine hits them all alike), the best run timing each; ESS from all of their draws.
+ */
+export function timeInterleaved(specs: RunSpec[], iterations: number, thin = 1, rounds = 3): Timed[] {
+  const runs = specs.map((spec) => {
+    const model = prepare(spec);
+    const sampler = buildSampler(model.design, model.settings);
+    const rng = chainRng(1, 0);
+    const warm = Math.max(20, Math.floor(iterations / 5));
+    runChain(sampler, rng, { iterations: warm, burnin: warm, thin: 1 }, new MemorySink());
+    return { sampler, rng, sink: new MemorySink(), seconds: 0, best: Infinity };
+  });
+  for (let r = 0; r < rounds; r++) {
+    for (const run of runs) {
+      const t0 = performance.now();
+      runChain(run.sampler, run.rng, { iterations, burnin: 0, thin }, run.sink, { startIteration: 0 });
+      const s = (performance.now() - t0) / 1000;
+      run.seconds += s;
+      run.best = Math.min(run.best, s);
+    }
+  }
+  return runs.map((run) => ({ ms: (run.best * 1000) / iterations, seconds: run.seconds, params: run.sampler.params, draws: run.sink.draws() }));
+}
+
+/** One model's ms per iteration (the best of three runs) and its draws (timeInterleaved of one). */
+export function timeIterations(spec: RunSpec, iterations: number, thin = 1): Timed {
+  return timeInterleaved([spec], iterations, thin)[0];
+}
+
+/** ms per iteration of every prior (one chain, in-process, warm; 5 interleaved rounds), ESS/s of var[genetic] and π. */
 function priorRows(label: string, data: DataRow[] | string, formula: string, genoFile: string, iterations: number, kernel: KernelName): Row[] {
-  const rows: Row[] = [];
-  let brr = NaN;
-  for (const prior of PRIORS) {
-    const { ms, seconds, params, draws } = timeIterations({ data, id: 'id', formula, kernel, markers: { file: genoFile, prior, saveEffects: 0 } }, iterations);
-    if (prior === 'BRR') brr = ms;
+  const timed = timeInterleaved(
+    PRIORS.map((prior) => ({ data, id: 'id', formula, kernel, markers: { file: genoFile, prior, saveEffects: 0 } })),
+    iterations,
+    1,
+    5,
+  );
+  const brr = timed[PRIORS.indexOf('BRR')].ms;
+  return PRIORS.map((prior, k) => {
+    const { ms, seconds, params, draws } = timed[k];
     const essOf = (name: string): number => {
       const j = params.indexOf(name);
       return j < 0 ? NaN : essBulk([draws[j]]);
@@ -67,19 +89,18 @@ function priorRows(label: string, data: DataRow[] | string, formula: string, gen
     const vg = essOf('var[genetic]');
     const pi = essOf('pi');
     const bglr = BGLR[label.split(' ')[0]]?.[prior];
-    rows.push({
+    return {
       data: label,
       prior,
       'ms/iteration': ms.toFixed(3),
       'vs BRR': (ms / brr).toFixed(2),
       'BGLR ms': bglr ?? '',
       'vs BGLR': bglr ? (ms / bglr).toFixed(2) : '',
-      iterations: 3 * iterations,
+      iterations: 5 * iterations,
       'ESS/s var[genetic]': (vg / seconds).toFixed(0),
       'ESS/s pi': Number.isNaN(pi) ? '' : (pi / seconds).toFixed(0),
-    });
-  }
-  return rows;
+    };
+  });
 }
 
 /** Two traits against one on the same genotypes: ms per iteration of BRR and BayesC (issue 13's target: ≤ 2.5×). */
@@ -90,8 +111,13 @@ function bivariateRows(label: string, phenoFile: string, genoFile: string, itera
     return { id, y: Number(y), y2: i % 10 === 0 ? null : 0.5 * Number(y) + Math.sin(i) };
   });
   return (['BRR', 'BayesC'] as const).map((prior) => {
-    const one = timeIterations({ data, id: 'id', formula: 'y ~ 1', markers: { file: genoFile, prior } }, iterations);
-    const two = timeIterations({ data, id: 'id', formula: 'cbind(y, y2) ~ 1', markers: { file: genoFile, prior } }, iterations);
+    const [one, two] = timeInterleaved(
+      [
+        { data, id: 'id', formula: 'y ~ 1', markers: { file: genoFile, prior } },
+        { data, id: 'id', formula: 'cbind(y, y2) ~ 1', markers: { file: genoFile, prior } },
+      ],
+      iterations,
+    );
     return { data: label, prior, 'one trait ms': one.ms.toFixed(2), 'two traits ms': two.ms.toFixed(2), ratio: (two.ms / one.ms).toFixed(2) };
   });
 }
@@ -170,14 +196,14 @@ export async function markers(): Promise<void> {
   const geno = join(wheat, 'markers.csv');
   const mice = simulated(1814, 10346, 7);
   table(
-    'markers: ms per iteration (whole iteration, one chain, warm, wasm kernel; the best of 3 runs), ESS per second over all 3; BGLR 1.1 on this machine kind from the issue',
+    'markers: ms per iteration (whole iteration, one chain, warm, wasm kernel; the best of 5 runs, the priors interleaved), ESS per second over all 5; BGLR 1.1 on this machine kind from the issue',
     [
       ...priorRows('wheat 599×1279', pheno, 'y1 ~ 1', geno, 2000, 'wasm'),
       ...priorRows('mice-sized 1814×10346 (.bed)', mice.pheno, 'y ~ 1', mice.bed, 150, 'wasm'),
     ],
   );
   table(
-    'markers: two traits (10% of the second missing) against one, ms per iteration (one chain, the best of 3 runs)',
+    'markers: two traits (10% of the second missing) against one, ms per iteration (one chain, the best of 3 interleaved runs)',
     bivariateRows('mice-sized 1814×10346', mice.pheno, mice.bed, 150),
   );
   const big = simulated(5000, 50000, 8);
