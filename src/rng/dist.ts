@@ -116,7 +116,11 @@ export function sliceSample(rng: UniformSource, x0: number, logf: (x: number) =>
  */
 export function gammaAttempt(shape: number, x: number, u: number): number {
   const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+  return attemptWith(d, 1 / Math.sqrt(9 * d), x, u);
+}
+
+/** gammaAttempt with its constants d = shape − 1/3 and c = 1/sqrt(9d) given. */
+function attemptWith(d: number, c: number, x: number, u: number): number {
   let v = 1 + c * x;
   if (v <= 0) return NaN;
   v = v * v * v;
@@ -127,17 +131,40 @@ export function gammaAttempt(shape: number, x: number, u: number): number {
 }
 
 /**
- * out[j] ~ χ²(df[j]) = 2·Gamma(df[j]/2) for j < out.length, drawn in bulk: one Marsaglia–Tsang
- * attempt per value from bulk normals and uniforms (scratch z and u, at least out.length long), and a
- * scalar draw for the few rejected attempts and for df < 2. Mutates: out, z, u.
+ * out[j] ~ χ²(df_j), df_j = base + extra[j] (base without extra), for j < out.length, drawn in bulk:
+ * one Marsaglia–Tsang attempt (of Gamma(df_j/2), doubled) per value from bulk normals and uniforms
+ * (scratch z and u, at least out.length long), and a scalar draw for the few rejected attempts and for
+ * df_j < 2. The attempt's constants are kept for the last two shapes (the marker variances of a
+ * spike-and-slab prior alternate between ν and ν + 1). Mutates: out, z, u.
  */
-export function chiSquares(rng: RandomSource, df: (j: number) => number, out: Float64Array, z: Float64Array, u: Float64Array): void {
+export function chiSquares(rng: RandomSource, base: number, extra: Float64Array | undefined, out: Float64Array, z: Float64Array, u: Float64Array): void {
   const m = out.length;
   rng.normals(z, m);
   rng.uniforms(u, m);
+  let shapeA = Number.NaN;
+  let dA = 0;
+  let cA = 0;
+  let shapeB = Number.NaN;
+  let dB = 0;
+  let cB = 0;
   for (let j = 0; j < m; j++) {
-    const shape = df(j) / 2;
-    const g = shape >= 1 ? gammaAttempt(shape, z[j], u[j]) : NaN;
+    const shape = (extra ? base + extra[j] : base) / 2;
+    let g = Number.NaN;
+    if (shape >= 1) {
+      if (shape !== shapeA) {
+        // the other remembered shape becomes the current one, or a new one replaces it
+        const swap = shape === shapeB;
+        const d = swap ? dB : shape - 1 / 3;
+        const c = swap ? cB : 1 / Math.sqrt(9 * d);
+        shapeB = shapeA;
+        dB = dA;
+        cB = cA;
+        shapeA = shape;
+        dA = d;
+        cA = c;
+      }
+      g = attemptWith(dA, cA, z[j], u[j]);
+    }
     out[j] = 2 * (Number.isNaN(g) ? gamma(rng, shape) : g);
   }
 }

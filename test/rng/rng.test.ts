@@ -107,15 +107,18 @@ describe('bulk draws', () => {
     expect(Math.abs(tail - p)).toBeLessThan(4 * Math.sqrt(p / n));
   });
 
-  it('chiSquares: the mean and variance of χ²(ν) for ν of 3 and 6 (4 SE), drawn together', () => {
-    const n = 200000;
+  it('chiSquares: the mean and variance of χ²(ν) for ν of 3, 6 and 10 (4 SE), drawn together in turn', () => {
+    const n = 300000;
     const out = new Float64Array(n);
-    chiSquares(chainRng(21, 0), (j) => (j % 2 === 0 ? 3 : 6), out, new Float64Array(n), new Float64Array(n));
-    for (const [df, parity] of [
+    // three degrees of freedom in turn: each draw changes the shape, past the two remembered ones
+    const extra = Float64Array.from({ length: n }, (_, j) => [0, 3, 7][j % 3]);
+    chiSquares(chainRng(21, 0), 3, extra, out, new Float64Array(n), new Float64Array(n));
+    for (const [df, k] of [
       [3, 0],
       [6, 1],
+      [10, 2],
     ]) {
-      const x = out.filter((_, j) => j % 2 === parity);
+      const x = out.filter((_, j) => j % 3 === k);
       const m = x.reduce((s, v) => s + v, 0) / x.length;
       const v = x.reduce((s, t) => s + (t - m) ** 2, 0) / x.length;
       expect(Math.abs(m - df)).toBeLessThan(4 * Math.sqrt((2 * df) / x.length));

@@ -121,18 +121,15 @@ export class SpecificVariances {
 
   /** `inModel` (δ, 0/1 per marker) when only some b_j are in the model. Mutates: varJ, S. */
   update(b: Float64Array, varJ: Float64Array, S: Float64Array, rng: RandomSource, inModel?: Float64Array): void {
-    let m = b.length;
-    if (inModel) {
-      m = 0;
-      for (let j = 0; j < inModel.length; j++) m += inModel[j];
-    }
     if (this.fixedS === undefined) {
-      // the effects in the model, packed in order once, so that each density evaluation reads only them
+      // the m effects in the model, packed in order once, so that each density evaluation reads only them
+      let m = b.length;
       if (inModel) {
         if (this.packed.length !== b.length) this.packed = new Float64Array(b.length);
-        let k = 0;
-        for (let j = 0; j < b.length; j++) if (inModel[j] === 1) this.packed[k++] = b[j];
-        this.inB = this.packed;
+        const packed = this.packed;
+        m = 0;
+        for (let j = 0; j < b.length; j++) if (inModel[j] === 1) packed[m++] = b[j];
+        this.inB = packed;
       } else this.inB = b;
       this.m = m;
       // the posterior SD of log S is about 1/sqrt(shape + mν/2): the slice width starts at twice that
@@ -146,8 +143,13 @@ export class SpecificVariances {
       this.u = new Float64Array(p);
     }
     const df = this.df;
-    chiSquares(rng, inModel ? (j) => (inModel[j] === 1 ? df + 1 : df) : () => df + 1, this.chi, this.z, this.u);
-    for (let j = 0; j < p; j++) varJ[j] = (!inModel || inModel[j] === 1 ? S[0] + b[j] * b[j] : S[0]) / this.chi[j];
+    // ν + 1 degrees of freedom for the markers in the model (δ_j = 1), ν for the others
+    if (inModel) chiSquares(rng, df, inModel, this.chi, this.z, this.u);
+    else chiSquares(rng, df + 1, undefined, this.chi, this.z, this.u);
+    const s = S[0];
+    const chi = this.chi;
+    if (inModel) for (let j = 0; j < p; j++) varJ[j] = (inModel[j] === 1 ? s + b[j] * b[j] : s) / chi[j];
+    else for (let j = 0; j < p; j++) varJ[j] = (s + b[j] * b[j]) / chi[j];
   }
 
   /** log p(log S = u | b) up to a constant (the Jacobian S included). */
