@@ -18,8 +18,8 @@
  * hyper-parameters (scale, π, λ, class proportions, the number of markers in the model), and the
  * traced random-effect levels.
  */
-import jstatModule from 'jstat';
 import { prepare, type PreparedModel } from '../blocks/plan.js';
+import { pchisq } from '../diagnostics/special.js';
 import { simulateMarkerSet } from '../blocks/registry.js';
 import { MixmcError } from '../errors.js';
 import { axpyColumn } from '../model/markers.js';
@@ -34,8 +34,6 @@ import { fitModel } from '../run/fitModel.js';
 import { buildSbcReport } from '../report/sbc.js';
 import type { McmcConfig, RunSpec } from '../types.js';
 import { join } from 'node:path';
-
-const jStat = jstatModule.jStat ?? jstatModule;
 
 export interface SbcOptions extends McmcConfig {
   /** Number of simulations. */
@@ -237,7 +235,7 @@ export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult
     }
     const expected = m / bins;
     const chi2 = counts.reduce((a, c) => a + (c - expected) ** 2 / expected, 0);
-    return { variable, sims: m, counts, chi2, df: bins - 1, p: 1 - jStat.chisquare.cdf(chi2, bins - 1) };
+    return { variable, sims: m, counts, chi2, df: bins - 1, p: 1 - pchisq(chi2, bins - 1) };
   });
   const ranked = new Set(names);
   const notRanked = model.layout.params

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { MixmcError } from '../errors.js';
 import type { MarkerPriorName } from '../types.js';
 import { canonicalPrior, MARKER_PRIORS, MARKER_SET_KEYS, PRIOR_ALIASES, PRIOR_OPTIONS } from './priors.js';
@@ -162,14 +162,18 @@ let compiled: ValidateFunction | undefined;
 /**
  * The validator: the standalone one that `npm run build` compiles from this schema beside this
  * module (buildValidator.mjs), else the schema compiled now (the sources run without a build, as in
- * the tests). Made on first use, so that a thread that never validates a spec never pays for it.
+ * the tests; ajv itself is loaded only then). Made on first use, so that a thread that never
+ * validates a spec never pays for it.
  */
 function validator(): ValidateFunction {
   if (compiled) return compiled;
   const prebuilt = new URL('./spec-validator.cjs', import.meta.url);
-  compiled = existsSync(prebuilt)
-    ? (createRequire(import.meta.url)(fileURLToPath(prebuilt)) as ValidateFunction)
-    : new Ajv(AJV_OPTIONS).compile(runSpecSchema());
+  const require = createRequire(import.meta.url);
+  if (existsSync(prebuilt)) compiled = require(fileURLToPath(prebuilt)) as ValidateFunction;
+  else {
+    const { Ajv: Compiler } = require('ajv') as { Ajv: typeof Ajv };
+    compiled = new Compiler(AJV_OPTIONS).compile(runSpecSchema());
+  }
   return compiled;
 }
 

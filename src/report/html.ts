@@ -8,13 +8,11 @@
  * otherwise) and the genomic windows of windows.csv; and the fitted values against the observed response;
  * for a compare run the posterior beside REML (checks.ts); and the posterior predictive check.
  */
-import jstatModule from 'jstat';
+import { lgamma } from '../diagnostics/special.js';
 import type { RunRecord } from '../output/runDir.js';
 import type { DrawSet, PredictiveCheck, Summary } from '../types.js';
 import { blupSpec, ppcHistogramSpec, ppcStatisticsSpec, remlVarianceSpec } from './checks.js';
 import { acfSpec, densitySpec, fittedSpec, manhattanSpec, rankSpec, renderSvg, traceSpec, windowsSpec } from './figures.js';
-
-const jStat = jstatModule.jStat ?? jstatModule;
 
 export interface ReportInput {
   run: RunRecord;
@@ -64,7 +62,7 @@ function priorCurve(run: RunRecord, variable: string, chains: readonly Float64Ar
   }
   if (!(hi > lo) || lo <= 0) return undefined;
   const { df, scale } = prior;
-  const logConst = (df / 2) * Math.log((df * scale) / 2) - jStat.gammaln(df / 2);
+  const logConst = (df / 2) * Math.log((df * scale) / 2) - lgamma(df / 2);
   const from = lo * 0.8;
   const to = hi * 1.2;
   return Array.from({ length: 120 }, (_, k) => {
