@@ -34,7 +34,7 @@ export class ChainPool {
   constructor(threads: number) {
     this.threads = threads;
     // A chain's garbage is small and short-lived (a draw row, a progress event): a 4 MB young
-    // generation holds it, where V8's default (16 MB semi-spaces) lets each thread commit ~30 MB more.
+    // generation holds it, where V8's default (16 MB semi-spaces) let each thread commit ~15 MB more.
     this.piscina = new Piscina({
       filename: workerFile(),
       minThreads: 0,
