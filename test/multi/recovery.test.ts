@@ -7,7 +7,7 @@
  * = 160 95% intervals (variances, covariances, correlations), a calibrated posterior misses about 8
  * (binomial SD 2.8); the rule is at most 8 + 3·2.8 ≈ 16. (On seeds 1–3 alone some intervals miss
  * because those data are far from the truth: REML on seed 1's data gives a residual covariance of
- * 0.197 ± 0.033 for a true 0.274.)
+ * 0.197 ± 0.033 for a true 0.274, on seed 2's a sire covariance of −0.007 ± 0.020 for a true 0.030.)
  *
  * Simulation-based calibration (Talts et al. 2018, arXiv:1804.06788): G0 and R0 drawn from the
  * prior, data from the model, and the rank of each true value among the posterior draws; over 60
