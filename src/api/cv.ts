@@ -16,7 +16,7 @@ import { MixmcError } from '../errors.js';
 import { isMissing } from '../io/csv.js';
 import { csvField, csvValue, writeFileAtomic } from '../output/files.js';
 import { claimJobDir, readJobPart, writeJobPart } from '../output/jobDir.js';
-import { ChainPool, defaultWorkers } from '../parallel/pool.js';
+import { type ChainPool, defaultWorkers, withPool } from '../parallel/pool.js';
 import { Rng } from '../rng/rng.js';
 import { canonicalHash, fingerprint } from '../run/fingerprint.js';
 import { fitModel } from '../run/fitModel.js';
@@ -135,17 +135,15 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
   if (outDir) claimJobDir(outDir, { what: 'cross-validation', marker: 'cv.json', parts: 'folds' }, key, options.force === true);
 
   const jobs = assignments.flatMap((a) => a.names.map((fold) => ({ repeat: a.repeat, fold, foldOf: a.foldOf })));
-  const outcomes: FoldOutcome[] = [];
   // one pool for every fold's chains (unless the caller shares one, or runs them in this thread)
   const workers = options.workers ?? reference.resolved.mcmc.workers ?? defaultWorkers(reference.resolved.mcmc.chains);
-  const own = options.pool === undefined && workers > 0 ? new ChainPool(workers) : undefined;
-  const pool = options.pool ?? own;
-  try {
+  const outcomes = await withPool(workers, options.pool, async (pool) => {
+    const out: FoldOutcome[] = [];
     for (const [index, job] of jobs.entries()) {
       const part = `r${job.repeat}-f${job.fold}`;
       const before = outDir ? readJobPart<FoldOutcome>(outDir, 'folds', part) : undefined;
       if (before) {
-        outcomes.push(before);
+        out.push(before);
         onFold?.({ repeat: job.repeat, fold: job.fold, index, of: jobs.length, done: true });
         continue;
       }
@@ -158,12 +156,11 @@ export async function cv(spec: RunSpec, options: CvOptions): Promise<CvResult> {
         throw new MixmcError(`fold ${job.fold} of repeat ${job.repeat} did not finish: ${res.failures.map((f) => f.message).join('; ') || 'interrupted'}`, {});
       const outcome: FoldOutcome = { repeat: job.repeat, fold: job.fold, predictions: predictionsOf(model, res, s, masked, table.rows, column, idCol, job) };
       if (outDir) writeJobPart(outDir, 'folds', part, outcome);
-      outcomes.push(outcome);
+      out.push(outcome);
       onFold?.({ repeat: job.repeat, fold: job.fold, index, of: jobs.length, done: true });
     }
-  } finally {
-    await own?.close();
-  }
+    return out;
+  });
 
   const observedValue = (p: CvPrediction) => p.observed;
   const folds: CvFold[] = outcomes.map((o) => ({

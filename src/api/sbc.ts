@@ -26,7 +26,7 @@ import { axpyColumn } from '../model/markers.js';
 import { levelName, markerSetNames, VAR_RESIDUAL, varianceName } from '../model/names.js';
 import { csvField, csvValue, writeFileAtomic } from '../output/files.js';
 import { claimJobDir, readJobPart, writeJobPart } from '../output/jobDir.js';
-import { ChainPool, defaultWorkers } from '../parallel/pool.js';
+import { type ChainPool, defaultWorkers, withPool } from '../parallel/pool.js';
 import { normal, scaledInvChiSquare } from '../rng/dist.js';
 import { Rng } from '../rng/rng.js';
 import { canonicalHash, fingerprint } from '../run/fingerprint.js';
@@ -154,6 +154,46 @@ interface SimRanks {
   ranks: Record<string, number>;
 }
 
+/** Simulation `s`: parameters and data from the prior, a fit, and the rank of each truth among L of its draws (kept in outDir). */
+async function simulateAndRank(
+  model: PreparedModel,
+  s: number,
+  L: number,
+  pool: ChainPool | undefined,
+  workers: number,
+  outDir: string | undefined,
+): Promise<SimRanks> {
+  const { mcmc } = model.resolved;
+  const rng = Rng.fromKey(`mixmc:sbc:${mcmc.seed}:${s}`);
+  // each fit's chains need their own streams: with one seed for all, every posterior would
+  // reuse the same random numbers, and the ranks would not be uniform even for a right sampler
+  const seed = Math.floor(rng.uniform() * 2 ** 31);
+  const { y, truth } = simulate(model, rng);
+  const fitted: PreparedModel = { ...model, design: { ...model.design, y }, resolved: { ...model.resolved, mcmc: { ...mcmc, seed } } };
+  const res = await fitModel(fitted, { pool, workers }, false, {});
+  if (res.failures.length > 0 || res.interrupted)
+    throw new MixmcError(`simulation ${s} did not finish: ${res.failures.map((f) => f.message).join('; ') || 'interrupted'}`, {});
+  const ranks: Record<string, number> = {};
+  const pooled = new Float64Array(L);
+  res.params.forEach((variable, j) => {
+    const t = truth[variable];
+    if (t === undefined) return;
+    // L draws evenly spaced through the chains laid end to end
+    const chains = res.chains.map((c) => c.draws[j]);
+    const total = chains.reduce((a, c) => a + c.length, 0);
+    for (let l = 0; l < L; l++) {
+      let at = Math.floor(((l + 0.5) * total) / L);
+      let c = 0;
+      while (at >= chains[c].length) at -= chains[c++].length;
+      pooled[l] = chains[c][at];
+    }
+    ranks[variable] = rankOf(t, pooled, rng);
+  });
+  const part: SimRanks = { sim: s, ranks };
+  if (outDir) writeJobPart(outDir, 'sims', `sim-${s}`, part);
+  return part;
+}
+
 /**
  * Calibrate `spec`'s model by simulation.
  * @throws MixmcError for a model it cannot simulate (several traits, a non-Gaussian response, a
@@ -177,49 +217,19 @@ export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult
   if (outDir) claimJobDir(outDir, { what: 'simulation-based calibration', marker: 'sbc.json', parts: 'sims' }, key, options.force === true);
 
   const workers = options.workers ?? mcmc.workers ?? defaultWorkers(mcmc.chains);
-  const own = options.pool === undefined && workers > 0 ? new ChainPool(workers) : undefined;
-  const pool = options.pool ?? own;
-  const done: SimRanks[] = [];
-  try {
+  const done = await withPool(workers, options.pool, async (pool) => {
+    const out: SimRanks[] = [];
     for (let s = 1; s <= sims; s++) {
       options.onSim?.({ sim: s, of: sims });
       const before = outDir ? readJobPart<SimRanks>(outDir, 'sims', `sim-${s}`) : undefined;
       if (before) {
-        done.push(before);
+        out.push(before);
         continue;
       }
-      const rng = Rng.fromKey(`mixmc:sbc:${mcmc.seed}:${s}`);
-      // each fit's chains need their own streams: with one seed for all, every posterior would
-      // reuse the same random numbers, and the ranks would not be uniform even for a right sampler
-      const seed = Math.floor(rng.uniform() * 2 ** 31);
-      const { y, truth } = simulate(model, rng);
-      const fitted: PreparedModel = { ...model, design: { ...model.design, y }, resolved: { ...model.resolved, mcmc: { ...mcmc, seed } } };
-      const res = await fitModel(fitted, { pool, workers }, false, {});
-      if (res.failures.length > 0 || res.interrupted)
-        throw new MixmcError(`simulation ${s} did not finish: ${res.failures.map((f) => f.message).join('; ') || 'interrupted'}`, {});
-      const ranks: Record<string, number> = {};
-      const pooled = new Float64Array(L);
-      res.params.forEach((variable, j) => {
-        const t = truth[variable];
-        if (t === undefined) return;
-        // L draws evenly spaced through the chains laid end to end
-        const chains = res.chains.map((c) => c.draws[j]);
-        const total = chains.reduce((a, c) => a + c.length, 0);
-        for (let l = 0; l < L; l++) {
-          let at = Math.floor(((l + 0.5) * total) / L);
-          let c = 0;
-          while (at >= chains[c].length) at -= chains[c++].length;
-          pooled[l] = chains[c][at];
-        }
-        ranks[variable] = rankOf(t, pooled, rng);
-      });
-      const part: SimRanks = { sim: s, ranks };
-      if (outDir) writeJobPart(outDir, 'sims', `sim-${s}`, part);
-      done.push(part);
+      out.push(await simulateAndRank(model, s, L, pool, workers, outDir));
     }
-  } finally {
-    await own?.close();
-  }
+    return out;
+  });
   // the model's parameters first, then the random-effect levels
   const seen = [...new Set(done.flatMap((d) => Object.keys(d.ranks)))];
   const names = [...seen.filter((v) => !v.startsWith('u[')), ...seen.filter((v) => v.startsWith('u['))];

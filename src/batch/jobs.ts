@@ -15,7 +15,7 @@ import { sbc } from '../api/sbc.js';
 import { isUserError, MixmcError } from '../errors.js';
 import { writeFileAtomic } from '../output/files.js';
 import { processAlive } from '../output/ownership.js';
-import { ChainPool } from '../parallel/pool.js';
+import { type ChainPool, withPool } from '../parallel/pool.js';
 import type { BatchJob } from './plan.js';
 
 export interface JobAttempt {
@@ -111,12 +111,11 @@ export async function runBatchLocally(
   opts: { workers?: number; concurrency?: number; onJob?: (o: JobOutcome | { id: string; name: string; status: 'started' }) => void },
 ): Promise<JobOutcome[]> {
   const workers = opts.workers ?? availableParallelism();
-  const pool = workers > 0 ? new ChainPool(workers) : undefined;
   const queue = [...jobs];
   const outcomes: JobOutcome[] = [];
   const lanes = Math.max(1, opts.concurrency ?? Math.max(1, workers));
-  try {
-    await Promise.all(
+  await withPool(workers, undefined, (pool) =>
+    Promise.all(
       Array.from({ length: lanes }, async () => {
         for (let job = queue.shift(); job; job = queue.shift()) {
           if (readJobRecord(job)?.status !== 'finished') opts.onJob?.({ id: job.id, name: job.name, status: 'started' });
@@ -125,9 +124,7 @@ export async function runBatchLocally(
           opts.onJob?.(o);
         }
       }),
-    );
-  } finally {
-    await pool?.close();
-  }
+    ),
+  );
   return outcomes;
 }

@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker as BullWorker } from 'bullmq';
 import { MixmcError } from '../errors.js';
-import { ChainPool } from '../parallel/pool.js';
+import { withPool } from '../parallel/pool.js';
 import { readJobRecord, runJob, type JobOutcome } from './jobs.js';
 import type { BatchJob } from './plan.js';
 
@@ -90,29 +90,29 @@ export async function work(url: string, opts: WorkOptions, stop: Promise<void>):
   const { connection, name } = parseQueueUrl(url);
   const { UnrecoverableError, Worker } = await bullmq();
   const workers = opts.workers ?? availableParallelism();
-  const pool = workers > 0 ? new ChainPool(workers) : undefined;
   const lockDuration = opts.lockMs ?? 30_000;
-  const worker: BullWorker<BatchJob> = new Worker<BatchJob>(
-    name,
-    async (job) => {
-      opts.onJob?.({ id: job.data.id, name: job.data.name, status: 'started' });
-      const o = await runJob(job.data, { pool, workers });
-      opts.onJob?.(o);
-      if (o.status === 'failed') throw o.userError ? new UnrecoverableError(o.error) : new Error(o.error);
-      return o.status;
-    },
-    {
-      connection: { ...connection, maxRetriesPerRequest: null },
-      concurrency: opts.concurrency ?? 1,
-      lockDuration,
-      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
-      maxStalledCount: 2,
-    },
-  );
-  try {
-    await stop;
-  } finally {
-    await worker.close();
-    await pool?.close();
-  }
+  await withPool(workers, undefined, async (pool) => {
+    const worker: BullWorker<BatchJob> = new Worker<BatchJob>(
+      name,
+      async (job) => {
+        opts.onJob?.({ id: job.data.id, name: job.data.name, status: 'started' });
+        const o = await runJob(job.data, { pool, workers });
+        opts.onJob?.(o);
+        if (o.status === 'failed') throw o.userError ? new UnrecoverableError(o.error) : new Error(o.error);
+        return o.status;
+      },
+      {
+        connection: { ...connection, maxRetriesPerRequest: null },
+        concurrency: opts.concurrency ?? 1,
+        lockDuration,
+        stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+        maxStalledCount: 2,
+      },
+    );
+    try {
+      await stop;
+    } finally {
+      await worker.close();
+    }
+  });
 }

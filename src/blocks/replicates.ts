@@ -60,9 +60,8 @@ export interface ReplicatePlan {
 
 const GAUSSIAN_STATISTICS = ['mean', 'sd', 'min', 'max'] as const;
 
-/** out ← mean, sd (divisor n − 1), min and max of values. Mutates: out. */
-function gaussianStatistics(values: Float64Array, out: Float64Array, offset: number): void {
-  const n = values.length;
+/** out ← mean, sd (divisor n − 1), min and max of values[0 .. n). Mutates: out. */
+function gaussianStatistics(values: Float64Array, n: number, out: Float64Array, offset: number): void {
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -81,19 +80,19 @@ function gaussianStatistics(values: Float64Array, out: Float64Array, offset: num
   out[offset + 3] = max;
 }
 
-/** out[offset + k] ← the proportion of values in bin k of `edges` (equal widths; values beyond them in none). Mutates: out. */
-function histogram(values: Float64Array, edges: Float64Array, out: Float64Array, offset: number): void {
+/** out[offset + k] ← the proportion of values[0 .. n) in bin k of `edges` (equal widths; values beyond them in none). Mutates: out. */
+function histogram(values: Float64Array, n: number, edges: Float64Array, out: Float64Array, offset: number): void {
   const bins = edges.length - 1;
   const lo = edges[0];
   const width = (edges[bins] - lo) / bins;
   for (let k = 0; k < bins; k++) out[offset + k] = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < n; i++) {
     const k = Math.floor((values[i] - lo) / width);
     // the top edge belongs to the last bin
     if (k >= 0 && k < bins) out[offset + k]++;
     else if (values[i] === edges[bins]) out[offset + bins - 1]++;
   }
-  for (let k = 0; k < bins; k++) out[offset + k] /= values.length;
+  for (let k = 0; k < bins; k++) out[offset + k] /= n;
 }
 
 /** The checks of `design`'s traits, or undefined when none can be checked (every trait censored). */
@@ -129,13 +128,13 @@ export function replicatePlan(design: Design): ReplicatePlan | undefined {
     } else {
       const values = Float64Array.from(records, (i) => design.y[s * n + i]);
       const observed = new Float64Array(GAUSSIAN_STATISTICS.length);
-      gaussianStatistics(values, observed, 0);
+      gaussianStatistics(values, values.length, observed, 0);
       const [, , min, max] = observed;
       const pad = max > min ? 0.25 * (max - min) : 1;
       const bins = replicateBins(records.length);
       const edges = Float64Array.from({ length: bins + 1 }, (_, k) => min - pad + ((max - min + 2 * pad) * k) / bins);
       const observedHistogram = new Float64Array(bins);
-      histogram(values, edges, observedHistogram, 0);
+      histogram(values, values.length, edges, observedHistogram, 0);
       plan = { trait: s, name, kind: 'gaussian', records, statistics: GAUSSIAN_STATISTICS, observed, edges, observedHistogram };
     }
     traits.push({ ...plan, offset });
@@ -220,9 +219,8 @@ export function replicateTracker(design: Design, plan: ReplicatePlan): Tracker {
             const i = p.records[r];
             yRep[r] = y[s * n + i] - state.e[s * pitch + i] + sd * z[r];
           }
-          const values = yRep.subarray(0, m);
-          gaussianStatistics(values, stats, 0);
-          histogram(values, p.edges, out, p.offset + 2 * S);
+          gaussianStatistics(yRep, m, stats, 0);
+          histogram(yRep, m, p.edges, out, p.offset + 2 * S);
         }
         for (let k = 0; k < S; k++) {
           out[p.offset + k] = stats[k] >= p.observed[k] ? 1 : 0;

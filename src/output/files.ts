@@ -19,12 +19,12 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
 }
 
-/** A CSV field, quoted when it holds a separator, quote or newline. */
 /** A label as a file name: characters other than letters, digits, '.', '_' and '-' become '_'. */
 export function fileSafe(label: string): string {
   return label.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** A CSV field, quoted when it holds a separator, quote or newline. */
 export function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

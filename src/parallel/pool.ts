@@ -77,6 +77,19 @@ export class ChainPool {
   }
 }
 
+/**
+ * Run `use` with a pool: `given` when there is one (left open), else a new pool of `workers` threads,
+ * closed afterwards, or none when `workers` is 0 (the chains then run in this thread).
+ */
+export async function withPool<T>(workers: number, given: ChainPool | undefined, use: (pool: ChainPool | undefined) => Promise<T>): Promise<T> {
+  const own = given === undefined && workers > 0 ? new ChainPool(workers) : undefined;
+  try {
+    return await use(given ?? own);
+  } finally {
+    await own?.close();
+  }
+}
+
 /** The default number of worker threads: one per chain, at most one per core. */
 export function defaultWorkers(chains: number): number {
   return Math.max(1, Math.min(chains, availableParallelism()));
