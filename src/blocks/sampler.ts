@@ -10,7 +10,7 @@
  * of the records, then of the predicted records, and last the records' log-likelihoods and
  * likelihoods (WAIC and DIC).
  */
-import { Stage, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
+import { Stage, priorShareTracker, sweepOrder, type Block, type Tracker } from '../mcmc/block.js';
 import type { Sampler } from '../mcmc/runChain.js';
 import { createState } from '../mcmc/state.js';
 import { allocateF64 } from '../linalg/arena.js';
@@ -140,22 +140,6 @@ function shareLabels(design: Design, settings: SamplerSettings): string[] {
   design.markers.forEach((md, s) => out.push(...(markerParams(settings.markers[s], markerSetNames(md.name)).shares ?? [])));
   if (settings.fixedVariances.residual === undefined) out.push(VAR_RESIDUAL);
   return out;
-}
-
-/** The prior shares of `blocks`' variances, in the order of `labels`. */
-function priorShareTracker(labels: readonly string[], blocks: readonly Block[]): Tracker {
-  const byVariable = new Map(blocks.flatMap((b) => b.priorShares ?? []).map((s) => [s.variable, s]));
-  const shares = labels.map((l) => {
-    const s = byVariable.get(l);
-    if (!s) throw new Error(`no block reports the prior share of ${l}`);
-    return s;
-  });
-  return {
-    labels,
-    read: (_state, out) => {
-      for (let i = 0; i < shares.length; i++) out[i] = shares[i].value;
-    },
-  };
 }
 
 /** The layout of a chain of `design` under `settings`. */

@@ -41,6 +41,44 @@ export function priorShareOf(priorSS: number, ss: number): number {
   return priorSS / (priorSS + ss);
 }
 
+/**
+ * The prior shares of a covariance matrix's diagonal. With Σ ~ IW(ν, ν S) and the full conditional
+ * Σ | rest ~ IW(ν + q, ν S + SS) over q vectors, each Σ_cc has the marginal
+ * (ν S_cc + SS_cc)/χ²(ν + q − d + 1) (Gelman et al., Bayesian Data Analysis, 3rd ed., §3.6), a
+ * scaled-inverse-χ² whose scale the prior makes the share ν S_cc/(ν S_cc + SS_cc) of; an uncorrelated
+ * term's components are scaled-inverse-χ² themselves, with the same share.
+ */
+export class DiagonalShares {
+  readonly shares: readonly PriorShare[];
+
+  /** `variables[c]` names Σ_cc. */
+  constructor(variables: readonly string[]) {
+    this.shares = variables.map((variable) => ({ variable, value: Number.NaN }));
+  }
+
+  /** From the prior (df, scale S, d × d row-major) and SS of the last update. Mutates: the shares' values. */
+  set(df: number, scale: ArrayLike<number>, ss: ArrayLike<number>): void {
+    const d = this.shares.length;
+    for (let c = 0; c < d; c++) this.shares[c].value = priorShareOf(df * scale[c * d + c], ss[c * d + c]);
+  }
+}
+
+/** A tracker of the prior shares of `blocks`' variances, in the order of `labels`. */
+export function priorShareTracker(labels: readonly string[], blocks: readonly Block[]): Tracker {
+  const byVariable = new Map(blocks.flatMap((b) => b.priorShares ?? []).map((s) => [s.variable, s]));
+  const shares = labels.map((l) => {
+    const s = byVariable.get(l);
+    if (!s) throw new Error(`no block reports the prior share of ${l}`);
+    return s;
+  });
+  return {
+    labels,
+    read: (_state, out) => {
+      for (let i = 0; i < shares.length; i++) out[i] = shares[i].value;
+    },
+  };
+}
+
 /** The sweep order. */
 export enum Stage {
   /** Missing traits filled in (data augmentation), before every other block. */

@@ -164,6 +164,11 @@ export function covarianceName(term: string, components: readonly string[], a: n
   return a === b ? `var[${term}](${components[a]})` : `cov[${term}](${components[a]},${components[b]})`;
 }
 
+/** The names of a covariance matrix's diagonal, in component order. */
+export function diagonalNames(term: string, components: readonly string[]): string[] {
+  return components.map((_, c) => covarianceName(term, components, c, c));
+}
+
 export function correlationName(term: string, components: readonly string[], a: number, b: number): string {
   return `cor[${term}](${components[a]},${components[b]})`;
 }

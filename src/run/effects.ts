@@ -6,7 +6,7 @@ import type { PreparedModel } from '../blocks/plan.js';
 import type { ChainLayout } from '../blocks/sampler.js';
 import { RunningMoments } from '../mcmc/moments.js';
 import type { Design } from '../model/design.js';
-import { covarianceElements, covarianceName, varianceName } from '../model/names.js';
+import { covarianceElements, covarianceName, diagonalNames, varianceName } from '../model/names.js';
 import type { ChainResult } from '../parallel/chainTask.js';
 import type { CategoryProbabilities, EffectSummary, FitEffects, RandomEffects, RunWarning, SummaryRow } from '../types.js';
 
@@ -108,27 +108,53 @@ export function pooledShares(layout: ChainLayout, labels: readonly (readonly str
  */
 export const PRIOR_SHARE_WARNING = 0.25;
 
+/** A prior as the prior-share warning describes it: df, the variance's scale, and the spec's "priors" key and the shape of its value. */
+interface SharePrior {
+  df: number;
+  scale: number;
+  term: string;
+  /** The smallest df the prior takes (a proper prior): 1 for a scalar or uncorrelated prior, d for a d × d inverse-Wishart (ν > d − 1). */
+  minDf: number;
+  matrix: boolean;
+}
+
+/** The prior of every variance whose prior share may be tracked, by its variable name. */
+function sharePriors(model: PreparedModel): Map<string, SharePrior> {
+  const out = new Map<string, SharePrior>();
+  for (const p of model.priors) out.set(varianceName(p.term), { df: p.df, scale: p.scale, term: p.term, minDf: 1, matrix: false });
+  for (const m of model.markerSets) {
+    const h = m.hyper as { df?: number; scale?: number };
+    if (typeof h.df === 'number' && typeof h.scale === 'number')
+      out.set(varianceName(m.term), { df: h.df, scale: h.scale, term: m.term, minDf: 1, matrix: false });
+  }
+  for (const c of model.covariancePriors ?? []) {
+    const d = c.components.length;
+    diagonalNames(c.term, c.components).forEach((name, k) =>
+      out.set(name, { df: c.df, scale: c.scale[k][k], term: c.term, minDf: c.correlated ? d : 1, matrix: d > 1 }),
+    );
+  }
+  return out;
+}
+
 /**
  * Record each variance's prior share in its summary row, and warn where the prior sets the variance.
  * Mutates: the rows' priorShare.
  */
 export function priorShares(rows: SummaryRow[], shares: ReadonlyMap<string, number>, model: PreparedModel): RunWarning[] {
   const out: RunWarning[] = [];
-  const prior = (variable: string): { df: number; scale: number } | undefined => {
-    const term = variable.slice(4, -1);
-    return model.priors.find((p) => p.term === term) ?? (model.markerSets.find((m) => m.term === term)?.hyper as { df: number; scale: number } | undefined);
-  };
+  const priors = sharePriors(model);
   for (const row of rows) {
     const share = shares.get(row.variable);
     if (share === undefined) continue;
     row.priorShare = share;
     if (share <= PRIOR_SHARE_WARNING) continue;
-    const p = prior(row.variable);
+    const p = priors.get(row.variable);
     const given = p ? ` (df ${p.df}, scale ${Number(p.scale.toPrecision(3))})` : '';
+    const example = p ? `"priors": {"${p.term}": {"df": ${p.minDf}, "scale": ${p.matrix ? '[[...]]' : '...'}}}` : '"priors"';
     out.push({
       subject: row.variable,
       severity: 5 + share,
-      message: `the prior${given} supplies ${Math.round(100 * share)}% of its posterior scale (prior share ${share.toFixed(2)}): the data say little about it and the estimate follows the prior; refit with a weaker prior (a smaller df, e.g. "priors": {"${row.variable.slice(4, -1)}": {"df": 1, "scale": ...}}) and compare`,
+      message: `the prior${given} supplies ${Math.round(100 * share)}% of its posterior scale (prior share ${share.toFixed(2)}): the data say little about it and the estimate follows the prior; refit with a weaker prior (a smaller df, e.g. ${example}) and compare`,
     });
   }
   return out;

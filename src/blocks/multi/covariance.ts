@@ -13,11 +13,11 @@
  * independent of R_aa, so conditioning on R_aa = 1 leaves their joint law:
  *   R_{−a·a} ~ IW(ν', Ψ_{−a,−a} − w w'/Ψ_aa),   b | R_{−a·a} ~ N(w/Ψ_aa, R_{−a·a}/Ψ_aa),   w = Ψ_{−a,a}.
  */
-import { Stage, type Block } from '../../mcmc/block.js';
+import { DiagonalShares, Stage, type Block, type PriorShare } from '../../mcmc/block.js';
 import type { ChainState } from '../../mcmc/state.js';
 import type { Design } from '../../model/design.js';
 import type { CovarianceSetting } from '../../model/matrixPriors.js';
-import { covarianceElements } from '../../model/names.js';
+import { covarianceElements, diagonalNames } from '../../model/names.js';
 import { chiSquare, normal } from '../../rng/dist.js';
 import type { UniformSource } from '../../rng/rng.js';
 import { choleskyInPlace } from '../../linalg/dense.js';
@@ -32,11 +32,17 @@ abstract class CovarianceBlock implements Block {
   private readonly iw: InverseWishart;
   protected readonly ss: Float64Array;
   private readonly psi: Float64Array;
+  private readonly diagonal?: DiagonalShares;
+  readonly priorShares: readonly PriorShare[];
 
+  /** `shares`: report the prior shares of the diagonal (mcmc/block.ts, DiagonalShares). */
   constructor(
     protected readonly setting: CovarianceSetting,
     names: readonly string[],
+    shares: boolean,
   ) {
+    if (shares) this.diagonal = new DiagonalShares(diagonalNames(setting.term, setting.components));
+    this.priorShares = this.diagonal?.shares ?? [];
     this.d = setting.components.length;
     this.elements = covarianceElements(this.d, setting.correlated);
     this.params = names;
@@ -59,11 +65,12 @@ abstract class CovarianceBlock implements Block {
     for (let a = 0; a < out.length; a++) out[a] = scale[a] * f;
   }
 
-  /** Σ | rest from SS (this.ss, filled by the subclass) and `count` values. Mutates: the matrix. */
+  /** Σ | rest from SS (this.ss, filled by the subclass) and `count` values. Mutates: the matrix, the prior shares. */
   protected drawFrom(state: ChainState, rng: UniformSource, count: number): void {
     const { d, ss, psi } = this;
     const { df, scale, correlated } = this.setting;
     const out = this.target(state);
+    this.diagonal?.set(df, scale, ss);
     if (correlated) {
       for (let a = 0; a < d * d; a++) psi[a] = df * scale[a] + ss[a];
       this.iw.draw(rng, df + count, psi, out);
@@ -92,7 +99,7 @@ export class TermCovarianceBlock extends CovarianceBlock {
     setting: CovarianceSetting,
     names: readonly string[],
   ) {
-    super(setting, names);
+    super(setting, names, !setting.fixed);
   }
 
   protected target(state: ChainState): Float64Array {
@@ -133,7 +140,8 @@ export class ResidualCovarianceBlock extends CovarianceBlock {
     names: readonly string[],
     unit?: number,
   ) {
-    super(setting, names);
+    // with a unit variance R0 is drawn by UnitVarianceDraw, whose components are not IW's marginals
+    super(setting, names, !setting.fixed && unit === undefined);
     if (unit !== undefined) this.unitDraw = new UnitVarianceDraw(this.d, unit);
   }
 

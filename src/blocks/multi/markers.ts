@@ -11,14 +11,14 @@
  */
 import { invertSPDInto } from '../../linalg/dense.js';
 import type { SweepKernel } from '../../linalg/sweepKernel.js';
-import { Stage, type Block, type Tracker } from '../../mcmc/block.js';
+import { DiagonalShares, Stage, type Block, type PriorShare, type Tracker } from '../../mcmc/block.js';
 import type { ChainState, MarkerSetState } from '../../mcmc/state.js';
 import { covarianceSetting, type CovarianceSetting, type Given } from '../../model/matrixPriors.js';
 import { DEFAULT_PI, fmtNum } from '../../model/defaults.js';
 import { MixmcError } from '../../errors.js';
 import type { MarkerSpec, MatrixPriorReport } from '../../types.js';
 import type { MarkerDesign } from '../../model/markers.js';
-import { covarianceElements, covarianceName, ofTrait } from '../../model/names.js';
+import { covarianceElements, covarianceName, diagonalNames, ofTrait } from '../../model/names.js';
 import { dirichlet } from '../../rng/dist.js';
 import type { RandomSource } from '../../rng/rng.js';
 import { type ChainMemory, chainArray } from '../markers/base.js';
@@ -114,6 +114,8 @@ export class MultiMarkerBlock implements Block {
   private readonly iw: InverseWishart;
   private readonly counts: Float64Array;
   private readonly elements: [number, number][];
+  private readonly diagonal?: DiagonalShares;
+  readonly priorShares: readonly PriorShare[];
 
   constructor(
     private readonly md: MarkerDesign,
@@ -151,6 +153,8 @@ export class MultiMarkerBlock implements Block {
     this.iw = new InverseWishart(t);
     this.counts = new Float64Array(1 << t);
     this.elements = covarianceElements(t, plan.covariance.correlated);
+    if (!plan.covariance.fixed) this.diagonal = new DiagonalShares(diagonalNames(plan.covariance.term, plan.covariance.components));
+    this.priorShares = this.diagonal?.shares ?? [];
   }
 
   /** β = 0 (all markers out), Σβ its fixed value or prior scale, Π its start. Mutates: the set's state. */
@@ -221,7 +225,7 @@ export class MultiMarkerBlock implements Block {
     }
   }
 
-  /** Σβ | b ~ IW(ν + p, ν S + Σ_j b_j b_j'), unless held fixed. Mutates: varB. */
+  /** Σβ | b ~ IW(ν + p, ν S + Σ_j b_j b_j'), unless held fixed. Mutates: varB, the prior shares. */
   private drawCovariance(rng: RandomSource, b: Float64Array): void {
     const c = this.plan.covariance;
     if (c.fixed) return;
@@ -229,6 +233,7 @@ export class MultiMarkerBlock implements Block {
     ss.fill(0);
     for (let j = 0; j < this.md.p; j++) for (let a = 0; a < t; a++) for (let q = 0; q < t; q++) ss[a * t + q] += b[j * t + a] * b[j * t + q];
     for (let a = 0; a < t * t; a++) psi[a] = c.df * c.scale[a] + ss[a];
+    this.diagonal!.set(c.df, c.scale, ss);
     this.iw.draw(rng, c.df + this.md.p, psi, this.state.varB);
   }
 

@@ -5,15 +5,16 @@
  * and heritabilities. Its layout (traced names, trackers) is computed without building blocks, as for
  * the single-trait sampler (../sampler.ts), which hands multivariate designs to this module.
  *
- * Tracker order: each random term's levels (level-major, every component), the fitted values of the
- * records (trait-major), the predictions of records with every trait missing (trait-major).
+ * Tracker order: each random term's levels (level-major, every component), each marker set's effects
+ * (and PIPs), the GEBVs, the fitted values of the records (trait-major), the predictions of records
+ * with every trait missing (trait-major), the prior shares, the pointwise likelihood, the replicates.
  */
-import { Stage, sweepOrder, type Block, type Tracker } from '../../mcmc/block.js';
+import { priorShareTracker, Stage, sweepOrder, type Block, type Tracker } from '../../mcmc/block.js';
 import type { Sampler } from '../../mcmc/runChain.js';
 import { createMultiState } from '../../mcmc/state.js';
 import type { Design } from '../../model/design.js';
 import type { CovarianceSetting } from '../../model/matrixPriors.js';
-import { componentLabels, covarianceElements, covarianceName, levelComponentName, ofTrait } from '../../model/names.js';
+import { componentLabels, covarianceElements, covarianceName, diagonalNames, levelComponentName, ofTrait } from '../../model/names.js';
 import { ResidualCovarianceBlock, TermCovarianceBlock } from './covariance.js';
 import { MultiDerivedBlock, multiDerivedParams } from './derived.js';
 import { MultiFixedBlock } from './fixed.js';
@@ -47,6 +48,8 @@ export interface MultiRoles {
   gebv?: number;
   fitted: number;
   predicted?: number;
+  /** The prior share of every covariance matrix's diagonal element (mcmc/block.ts, DiagonalShares), by variable. */
+  priorShare?: number;
   /** log p(y_i | θ) and p(y_i | θ) of every record (likelihood.ts). */
   pointwise: number;
   /** The posterior predictive check (../replicates.ts), when a trait has one. */
@@ -88,8 +91,18 @@ export function multiParams(design: Design, multi: MultiSettings, traceLevels: n
 }
 
 /**
+ * The diagonal elements whose prior share is tracked, in tracker order: random terms, marker sets, the
+ * residual (those not held fixed; not the residual with a liability's unit variance).
+ */
+function shareLabels(multi: MultiSettings): string[] {
+  const tracked = [...multi.terms, ...multi.markers.map((m) => m.covariance)];
+  if (multi.unitResidual === undefined) tracked.push(multi.residual);
+  return tracked.filter((s) => !s.fixed).flatMap((s) => diagonalNames(s.term, s.components));
+}
+
+/**
  * The trackers' labels in tracker order — each term's levels, each marker set's effects (and PIPs),
- * the GEBVs, the fitted values, the predictions — and their roles. The GEBVs, fitted values and
+ * the GEBVs, the fitted values, the predictions, the prior shares — and their roles. The GEBVs, fitted values and
  * predictions are labelled by id, once per trait (trait-major).
  */
 export function multiTrackers(design: Design, multi: MultiSettings): { labels: (readonly string[])[]; roles: MultiRoles } {
@@ -114,6 +127,11 @@ export function multiTrackers(design: Design, multi: MultiSettings): { labels: (
   if (design.predict.m > 0) {
     roles.predicted = labels.length;
     labels.push(Array.from({ length: t }, () => design.predict.ids).flat());
+  }
+  const shares = shareLabels(multi);
+  if (shares.length > 0) {
+    roles.priorShare = labels.length;
+    labels.push(shares);
   }
   roles.pointwise = labels.length;
   labels.push(pointwiseLabels(design));
@@ -207,6 +225,7 @@ export function buildMultiSampler(design: Design, multi: MultiSettings, traceLev
   blocks.push(new MultiDerivedBlock(design, multi.terms, multi.residual));
   trackers[roles.fitted] = fittedTracker(design, labels[roles.fitted]);
   if (roles.predicted !== undefined) trackers[roles.predicted] = predictedTracker(design, labels[roles.predicted], genetic);
+  if (roles.priorShare !== undefined) trackers[roles.priorShare] = priorShareTracker(labels[roles.priorShare], blocks);
   trackers[roles.pointwise] = multiLikelihoodTracker(design, labels[roles.pointwise]);
   const plan = replicatePlan(design);
   if (plan) trackers[roles.replicates!] = replicateTracker(design, plan);
