@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { readDraws } from '../io/draws.js';
-import { varianceName } from '../model/names.js';
+import { fixedMatrixNames, varianceName } from '../model/names.js';
 import { summarizeDraws, summarizeDrawsParallel, type SummarizeOptions } from '../run/summaries.js';
+import type { RunRecord } from '../output/runDir.js';
 import type { DrawSet, FitResult, Summary } from '../types.js';
 
 /** Draws of one parameter as chains × draws, or several parameters by name. */
@@ -47,18 +48,34 @@ function toDrawSet(input: DrawsInput): DrawSet {
   return { names, chains: Array.from({ length: nChains }, (_, c) => names.map((n) => Float64Array.from(rec[n][c]))) };
 }
 
-/** The genetic terms and fixed variances recorded with a fit or a run directory (run.json), merged into the options. */
-function withRunInfo(input: DrawsInput, opts: SummarizeOptions): SummarizeOptions {
-  const run = isFit(input) ? input.run : typeof input === 'string' ? runJson(input) : undefined;
-  const fixed = Object.keys(run?.fixedVariances ?? {}).map(varianceName);
-  return { ...opts, geneticTerms: opts.geneticTerms ?? run?.geneticTerms, heldFixed: [...(opts.heldFixed ?? []), ...fixed] };
+/**
+ * The genetic terms, fixed variances (a fixed matrix: its elements and correlations) and prior shares recorded with a fit or a run directory
+ * (run.json, summary.json), merged into the options. A run directory's prior shares are its
+ * summary.json's, used only when that summary was made from the same draws (the same number per
+ * chain): the shares are running means over the kept draws, which the draws files do not hold.
+ */
+function withRunInfo(input: DrawsInput, opts: SummarizeOptions, draws: DrawSet): SummarizeOptions {
+  const dir = typeof input === 'string' ? input : undefined;
+  const run = isFit(input) ? input.run : dir !== undefined ? readJson<RunJson>(join(dir, 'run.json')) : undefined;
+  const matrices = (run?.covariancePriors ?? []).filter((c) => c.fixed).flatMap((c) => fixedMatrixNames(c.term, c.components, c.correlated));
+  const fixed = [...Object.keys(run?.fixedVariances ?? {}).map(varianceName), ...matrices];
+  const out: SummarizeOptions = { ...opts, geneticTerms: opts.geneticTerms ?? run?.geneticTerms, heldFixed: [...(opts.heldFixed ?? []), ...fixed] };
+  const summary = isFit(input) ? input.summary : dir !== undefined ? readJson<Summary>(join(dir, 'summary.json')) : undefined;
+  if (!run?.priors || !run.markerSets || !summary || opts.priorShares) return out;
+  const lengths = draws.chains.map((c) => c[0]?.length ?? 0);
+  const same = summary.meta.drawsPerChain.length === lengths.length && summary.meta.drawsPerChain.every((l, k) => l === lengths[k]);
+  const shares = new Map(summary.parameters.filter((p) => typeof p.priorShare === 'number').map((p) => [p.variable, p.priorShare!]));
+  if (!same || shares.size === 0) return out;
+  return { ...out, priorShares: { shares, priors: { priors: run.priors, markerSets: run.markerSets, covariancePriors: run.covariancePriors } } };
 }
 
-function runJson(dir: string): { fixedVariances?: Record<string, number>; geneticTerms?: string[] } | undefined {
-  const f = join(dir, 'run.json');
-  if (!existsSync(f)) return undefined;
+/** What summarize() reads of run.json. */
+type RunJson = Partial<Pick<RunRecord, 'fixedVariances' | 'geneticTerms' | 'priors' | 'markerSets' | 'covariancePriors'>>;
+
+function readJson<T>(file: string): T | undefined {
+  if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(f, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
@@ -73,7 +90,8 @@ function runJson(dir: string): { fixedVariances?: Record<string, number>; geneti
  * // s.parameters[0].variable === 'mu'
  */
 export function summarize(input: DrawsInput, opts: SummarizeOptions = {}): Summary {
-  return summarizeDraws(toDrawSet(input), withRunInfo(input, opts), fromFiles(input) ? 'trim' : 'error');
+  const draws = toDrawSet(input);
+  return summarizeDraws(draws, withRunInfo(input, opts, draws), fromFiles(input) ? 'trim' : 'error');
 }
 
 /**
@@ -81,5 +99,6 @@ export function summarize(input: DrawsInput, opts: SummarizeOptions = {}): Summa
  * parameters each); the same result, for large draw sets.
  */
 export async function summarizeParallel(input: DrawsInput, opts: SummarizeOptions = {}): Promise<Summary> {
-  return summarizeDrawsParallel(toDrawSet(input), withRunInfo(input, opts), fromFiles(input) ? 'trim' : 'error');
+  const draws = toDrawSet(input);
+  return summarizeDrawsParallel(draws, withRunInfo(input, opts, draws), fromFiles(input) ? 'trim' : 'error');
 }

@@ -173,6 +173,14 @@ export function correlationName(term: string, components: readonly string[], a: 
   return `cor[${term}](${components[a]},${components[b]})`;
 }
 
+/** The traced names a covariance matrix held fixed keeps constant: its elements and, when correlated, its correlations. */
+export function fixedMatrixNames(term: string, components: readonly string[], correlated: boolean): string[] {
+  const elements = covarianceElements(components.length, correlated);
+  const out = elements.map(([a, b]) => covarianceName(term, components, a, b));
+  for (const [a, b] of elements) if (a !== b) out.push(correlationName(term, components, a, b));
+  return out;
+}
+
 /** The elements of a d × d covariance that are traced: the upper triangle row by row (diagonal only when uncorrelated). */
 export function covarianceElements(d: number, correlated: boolean): [number, number][] {
   const out: [number, number][] = [];

@@ -43,7 +43,8 @@ import type {
 } from '../types.js';
 import { VERSION } from '../version.js';
 import { summarizeDrawsParallel } from './summaries.js';
-import { fitEffects, heldFixedNames, pooledEffects, pooledShares, priorShares, reliabilities } from './effects.js';
+import { fitEffects, heldFixedNames, pooledEffects, pooledShares, reliabilities } from './effects.js';
+import { priorShares } from './priorShares.js';
 
 /** Options of `fit`: chain settings that override the spec's `mcmc`, and how the chains run. */
 export interface FitOptions extends McmcConfig {

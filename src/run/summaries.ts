@@ -10,6 +10,7 @@ import { withDerived } from '../diagnostics/derived.js';
 import { convergenceWarnings, summarizeDrawSet } from '../diagnostics/summary.js';
 import { derivedSpec, varianceTerm } from '../model/names.js';
 import { workerFile } from '../parallel/pool.js';
+import { type PriorSource, priorShares } from './priorShares.js';
 import type { DrawSet, RunWarning, Summary, SummaryRow } from '../types.js';
 
 export interface SummarizeOptions {
@@ -21,6 +22,8 @@ export interface SummarizeOptions {
   geneticTerms?: readonly string[];
   /** Parameters held fixed by the spec (no constant-draws warning). */
   heldFixed?: readonly string[];
+  /** The variances' prior shares (posterior means, by variable) and the priors behind them: recorded in the rows and warned about (priorShares.ts). */
+  priorShares?: { shares: ReadonlyMap<string, number>; priors: PriorSource };
   /** Worker threads for the per-parameter statistics (default: every core for large draw sets). */
   threads?: number;
 }
@@ -74,6 +77,7 @@ function summaryJob(input: DrawSet, opts: SummarizeOptions, ragged: 'trim' | 'er
   return {
     draws: finalDraws,
     finish: (rows) => {
+      if (opts.priorShares) warnings.push(...priorShares(rows, opts.priorShares.shares, opts.priorShares.priors));
       warnings.push(...convergenceWarnings(rows, finalDraws, fixedVars, variances));
       return {
         parameters: rows,

@@ -3,10 +3,14 @@
  * share of Σ_cc is ν S_cc/(ν S_cc + SS_cc) with SS recomputed here from the state the update read
  * (the levels for a random term, the residuals for R0, the effects for a marker set's Σβ); and `fit` warns, as for a scalar variance,
  * when the default prior sets a bivariate sire model's genetic variances (60 sires × 15 progeny,
- * issue 13's design: shares 0.35–0.42 on its seeds 1–3) but not under a weak prior.
+ * issue 13's design: shares 0.35–0.42 on its seeds 1–3) but not under a weak prior. A matrix held
+ * fixed (its elements and correlations) is not warned about as constant, nor when its run directory
+ * is summarised again.
  */
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { fit } from '../../src/api/fit.js';
+import { summarize } from '../../src/api/summarize.js';
 import { prepare } from '../../src/blocks/plan.js';
 import { buildSampler } from '../../src/blocks/sampler.js';
 import type { Block } from '../../src/mcmc/block.js';
@@ -123,5 +127,20 @@ describe('prior shares of covariance matrices', () => {
     );
     const names = uncorrelated.summary.parameters.filter((p) => p.priorShare !== undefined).map((p) => p.variable);
     expect(names.sort()).toEqual(['var[residual]', 'var[sire]((Intercept))', 'var[sire](y2)']);
+  });
+});
+
+describe('a covariance matrix held fixed', () => {
+  it('is not warned about as constant draws, in the fit or when its run directory is summarised again', async () => {
+    const run = join(tempDir(), 'run');
+    const res = await fit(
+      { data, formula, fixedVariances: { residual: R0 }, mcmc: { chains: 2, iterations: 300, burnin: 100, seed: 1 } },
+      { workers: 0, outDir: run },
+    );
+    const constant = (warnings: readonly { subject: string; message: string }[]) =>
+      warnings.filter((w) => /all draws are the same/.test(w.message)).map((w) => w.subject);
+    expect(res.summary.parameters.find((p) => p.variable === 'cor[residual](y1,y2)')!.sd).toBe(0);
+    expect(constant(res.summary.warnings)).toEqual([]);
+    expect(constant(summarize(run).warnings)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/api/fit.js';
+import { summarize } from '../../src/api/summarize.js';
 import { normal } from '../../src/rng/dist.js';
 import { chainRng } from '../../src/rng/rng.js';
 import type { DataRow, FitResult } from '../../src/types.js';
@@ -65,6 +66,28 @@ describe('prior sensitivity', () => {
     const byName = (v: string) => s.parameters.find((p: { variable: string }) => p.variable === v);
     expect(byName('var[sire]').priorShare).toBeCloseTo(row(res, 'var[sire]').priorShare!, 12);
     expect(byName('var[residual]').priorShare).toBeUndefined();
+  });
+
+  it('summarising the run directory again keeps the shares and the warning, but not from a summary of other draws', async () => {
+    const dir = tempDir();
+    const run = join(dir, 'run');
+    await fit({ data: sireData(40, 12, 0.1, 3), formula: 'y ~ 1 + (1|sire)', mcmc }, { workers: 0, outDir: run });
+    const saved = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+    const again = summarize(run, { vars: ['var[*]'] });
+    const share = (s: { parameters: { variable: string; priorShare?: number }[] }, v: string) => s.parameters.find((p) => p.variable === v)?.priorShare;
+    expect(share(again, 'var[sire]')).toBe(share(saved, 'var[sire]'));
+    expect(share(again, 'var[residual]')).toBe(share(saved, 'var[residual]'));
+    expect(again.warnings.filter((w) => /of its posterior scale/.test(w.message)).map((w) => w.subject)).toEqual(['var[sire]']);
+    const cli = await runCli(['summary', run]);
+    expect(cli.stdout).toMatch(/var\[sire\]: the prior \(df 5, scale 0\.\d+\) supplies \d+% of its posterior scale/);
+    // a summary.json of fewer draws (a run since extended) says nothing of these draws
+    writeFileSync(
+      join(run, 'summary.json'),
+      JSON.stringify({ ...saved, meta: { ...saved.meta, drawsPerChain: saved.meta.drawsPerChain.map((n: number) => n - 1) } }),
+    );
+    const other = summarize(run);
+    expect(share(other, 'var[sire]')).toBeUndefined();
+    expect(other.warnings.filter((w) => /of its posterior scale/.test(w.message))).toEqual([]);
   });
 });
 
