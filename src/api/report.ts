@@ -6,13 +6,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isMissing, parseNumber, readTable, type Table } from '../io/csv.js';
 import { readDraws } from '../io/draws.js';
-import { varianceName } from '../model/names.js';
 import { writeFileAtomic } from '../output/files.js';
 import { COMPARE_FILES, markersFile, type RunRecord, readRunJson } from '../output/runDir.js';
 import type { ReportInput } from '../report/html.js';
 import { buildReport } from '../report/html.js';
 import { buildSbcReport, type SbcReportInput } from '../report/sbc.js';
-import { summarizeDraws } from '../run/summaries.js';
+import { recordedOptions, summarizeDraws } from '../run/summaries.js';
 import type { Summary } from '../types.js';
 
 export interface ReportOptions {
@@ -38,10 +37,8 @@ export async function report(dir: string, opts: ReportOptions = {}): Promise<{ f
   const draws = readDraws([dir]);
   // a finished run's summary.json has everything (WAIC, prior shares, the data's warnings); otherwise the draws so far
   const file = join(dir, 'summary.json');
-  const summary: Summary =
-    run.status === 'finished' && existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as Summary)
-      : summarizeDraws(draws, { geneticTerms: run.geneticTerms, heldFixed: Object.keys(run.fixedVariances).map(varianceName) }, 'trim');
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary) : undefined;
+  const summary: Summary = run.status === 'finished' && saved ? saved : summarizeDraws(draws, recordedOptions(run, saved, draws, {}), 'trim');
   const { html, figures } = await buildReport({ run, summary, draws, vars: opts.vars, ...modelFiles(dir, run) });
   writeFileAtomic(out, html);
   return { file: out, bytes: statSync(out).size, figures };

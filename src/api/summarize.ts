@@ -6,9 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MixmcError } from '../errors.js';
 import { readDraws } from '../io/draws.js';
-import { fixedMatrixNames, varianceName } from '../model/names.js';
-import { summarizeDraws, summarizeDrawsParallel, type SummarizeOptions } from '../run/summaries.js';
-import type { RunRecord } from '../output/runDir.js';
+import { type RecordedRun, recordedOptions, summarizeDraws, summarizeDrawsParallel, type SummarizeOptions } from '../run/summaries.js';
 import type { DrawSet, FitResult, Summary } from '../types.js';
 
 /** Draws of one parameter as chains × draws, or several parameters by name. */
@@ -48,29 +46,12 @@ function toDrawSet(input: DrawsInput): DrawSet {
   return { names, chains: Array.from({ length: nChains }, (_, c) => names.map((n) => Float64Array.from(rec[n][c]))) };
 }
 
-/**
- * The genetic terms, fixed variances (a fixed matrix: its elements and correlations) and prior shares recorded with a fit or a run directory
- * (run.json, summary.json), merged into the options. A run directory's prior shares are its
- * summary.json's, used only when that summary was made from the same draws (the same number per
- * chain): the shares are running means over the kept draws, which the draws files do not hold.
- */
+/** The options from what a fit or a run directory records (run.json, summary.json): see recordedOptions. */
 function withRunInfo(input: DrawsInput, opts: SummarizeOptions, draws: DrawSet): SummarizeOptions {
-  const dir = typeof input === 'string' ? input : undefined;
-  const run = isFit(input) ? input.run : dir !== undefined ? readJson<RunJson>(join(dir, 'run.json')) : undefined;
-  const matrices = (run?.covariancePriors ?? []).filter((c) => c.fixed).flatMap((c) => fixedMatrixNames(c.term, c.components, c.correlated));
-  const fixed = [...Object.keys(run?.fixedVariances ?? {}).map(varianceName), ...matrices];
-  const out: SummarizeOptions = { ...opts, geneticTerms: opts.geneticTerms ?? run?.geneticTerms, heldFixed: [...(opts.heldFixed ?? []), ...fixed] };
-  const summary = isFit(input) ? input.summary : dir !== undefined ? readJson<Summary>(join(dir, 'summary.json')) : undefined;
-  if (!run?.priors || !run.markerSets || !summary || opts.priorShares) return out;
-  const lengths = draws.chains.map((c) => c[0]?.length ?? 0);
-  const same = summary.meta.drawsPerChain.length === lengths.length && summary.meta.drawsPerChain.every((l, k) => l === lengths[k]);
-  const shares = new Map(summary.parameters.filter((p) => typeof p.priorShare === 'number').map((p) => [p.variable, p.priorShare!]));
-  if (!same || shares.size === 0) return out;
-  return { ...out, priorShares: { shares, priors: { priors: run.priors, markerSets: run.markerSets, covariancePriors: run.covariancePriors } } };
+  if (isFit(input)) return recordedOptions(input.run, input.summary, draws, opts);
+  if (typeof input !== 'string') return opts;
+  return recordedOptions(readJson<RecordedRun>(join(input, 'run.json')), readJson<Summary>(join(input, 'summary.json')), draws, opts);
 }
-
-/** What summarize() reads of run.json. */
-type RunJson = Partial<Pick<RunRecord, 'fixedVariances' | 'geneticTerms' | 'priors' | 'markerSets' | 'covariancePriors'>>;
 
 function readJson<T>(file: string): T | undefined {
   if (!existsSync(file)) return undefined;

@@ -8,10 +8,10 @@ import { Piscina } from 'piscina';
 import { MixmcError } from '../errors.js';
 import { withDerived } from '../diagnostics/derived.js';
 import { convergenceWarnings, summarizeDrawSet } from '../diagnostics/summary.js';
-import { derivedSpec, varianceTerm } from '../model/names.js';
+import { derivedSpec, fixedMatrixNames, varianceName, varianceTerm } from '../model/names.js';
 import { workerFile } from '../parallel/pool.js';
 import { type PriorSource, priorShares } from './priorShares.js';
-import type { DrawSet, RunWarning, Summary, SummaryRow } from '../types.js';
+import type { DrawSet, MarkerSetReport, MatrixPriorReport, PriorReport, RunWarning, Summary, SummaryRow } from '../types.js';
 
 export interface SummarizeOptions {
   /** Mass of the central and HPD intervals (default 0.95). */
@@ -26,6 +26,36 @@ export interface SummarizeOptions {
   priorShares?: { shares: ReadonlyMap<string, number>; priors: PriorSource };
   /** Worker threads for the per-parameter statistics (default: every core for large draw sets). */
   threads?: number;
+}
+
+/** What a fit (its RunInfo) or a run directory (its run.json) records that its summary uses. */
+export interface RecordedRun {
+  fixedVariances?: Record<string, number | number[][]>;
+  geneticTerms?: readonly string[];
+  priors?: readonly PriorReport[];
+  markerSets?: readonly MarkerSetReport[];
+  covariancePriors?: readonly MatrixPriorReport[];
+}
+
+/**
+ * `opts` with what a fit or run directory records: its genetic terms, its fixed variances (a fixed
+ * matrix: its elements and correlations) as held fixed, and the prior shares of `saved` (the summary
+ * made when it finished or stopped) with the priors behind them. The shares are running means over
+ * the kept draws, which the draws files do not hold, so they are used only when `saved` was made from
+ * the same number of draws per chain as `draws`.
+ */
+export function recordedOptions(run: RecordedRun | undefined, saved: Summary | undefined, draws: DrawSet, opts: SummarizeOptions): SummarizeOptions {
+  if (!run) return opts;
+  const matrices = (run.covariancePriors ?? []).filter((c) => c.fixed).flatMap((c) => fixedMatrixNames(c.term, c.components, c.correlated));
+  const fixed = [...Object.keys(run.fixedVariances ?? {}).map(varianceName), ...matrices];
+  const out: SummarizeOptions = { ...opts, geneticTerms: opts.geneticTerms ?? run.geneticTerms, heldFixed: [...(opts.heldFixed ?? []), ...fixed] };
+  if (!run.priors || !run.markerSets || !saved || opts.priorShares) return out;
+  const lengths = draws.chains.map((c) => c[0]?.length ?? 0);
+  const made = saved.meta.drawsPerChain;
+  const same = made.length === lengths.length && made.every((l, k) => l === lengths[k]);
+  const shares = new Map(saved.parameters.filter((p) => typeof p.priorShare === 'number').map((p) => [p.variable, p.priorShare!]));
+  if (!same || shares.size === 0) return out;
+  return { ...out, priorShares: { shares, priors: { priors: run.priors, markerSets: run.markerSets, covariancePriors: run.covariancePriors } } };
 }
 
 /** A glob ('*', '?') as a RegExp over the whole name. */

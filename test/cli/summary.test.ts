@@ -34,7 +34,10 @@ describe('mixmc summary', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[2]).toMatch(/^variable\s+mean\s+sd\s+5%\s+median\s+95%/);
-    expect(lines.slice(3).map((l) => l.split(/\s+/)[0])).toEqual(['var[Batch]', 'var[residual]']);
+    const table = lines.slice(3, lines.indexOf('', 3));
+    expect(table.map((l) => l.split(/\s+/)[0])).toEqual(['var[Batch]', 'var[residual]']);
+    // the fit's prior-share warning (6 batches under the default prior), from summary.json
+    expect(lines.slice(lines.indexOf('Warnings:') + 1).join('\n')).toMatch(/^ {2}var\[Batch\]: the prior \(df 5, .*supplies \d+% of its posterior scale/);
   });
 
   it('--csv writes the rows', async () => {
