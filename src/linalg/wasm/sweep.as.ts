@@ -160,9 +160,9 @@ function axpy(prev: usize, scaled: usize, e: usize, nq: i32): void {
 
 /** Σ ê_i over the records whose genotype at marker j is missing. */
 @inline
-function missingSum(desc: usize, j: i32, e: usize): f64 {
-  const ptr = field(desc, 20);
-  const idx = field(desc, 24);
+function missingSum(j: i32, e: usize): f64 {
+  const ptr = missPtr;
+  const idx = missIdx;
   let s = 0.0;
   const end = load<i32>(ptr + ((<usize>j + 1) << 2));
   for (let t = load<i32>(ptr + (<usize>j << 2)); t < end; t++) s += load<f64>(e + (<usize>load<i32>(idx + (<usize>t << 2)) << 3));
@@ -171,9 +171,9 @@ function missingSum(desc: usize, j: i32, e: usize): f64 {
 
 /** ê_i ← ê_i + v over the records whose genotype at marker j is missing. */
 @inline
-function missingAdd(desc: usize, j: i32, e: usize, v: f64): void {
-  const ptr = field(desc, 20);
-  const idx = field(desc, 24);
+function missingAdd(j: i32, e: usize, v: f64): void {
+  const ptr = missPtr;
+  const idx = missIdx;
   const end = load<i32>(ptr + ((<usize>j + 1) << 2));
   for (let t = load<i32>(ptr + (<usize>j << 2)); t < end; t++) {
     const at = e + (<usize>load<i32>(idx + (<usize>t << 2)) << 3);
@@ -187,8 +187,28 @@ let off: f64 = 0;
 let pendingA: f64 = 0;
 let pendingJ: i32 = -1;
 
+/** The set's descriptor fields, read once per sweep by start() (not once per marker). */
+let geno: usize = 0;
+let stride: usize = 0;
+let nq: i32 = 0;
+let records: f64 = 0;
+let missPtr: usize = 0;
+let missIdx: usize = 0;
+let means: usize = 0;
+let center: usize = 0;
+let sums: usize = 0;
+
 @inline
 function start(desc: usize, e: usize): void {
+  geno = field(desc, 0);
+  stride = field(desc, 4);
+  nq = <i32>field(desc, 8);
+  records = <f64>field(desc, 16);
+  missPtr = field(desc, 20);
+  missIdx = field(desc, 24);
+  means = field(desc, 28);
+  center = field(desc, 32);
+  sums = field(desc, 36);
   const n = <i32>field(desc, 16);
   let s = 0.0;
   for (let i = 0; i < n; i++) s += load<f64>(e + (<usize>i << 3));
@@ -202,42 +222,38 @@ function start(desc: usize, e: usize): void {
  * x_j'e with every earlier update applied: the pending one (marker pendingJ, by a) is applied first
  * (its missing records, S and off, then fused with the dot over the column).
  */
-function crossResidual(desc: usize, j: i32, e: usize, scaled: usize): f64 {
-  const geno = field(desc, 0);
-  const stride = field(desc, 4);
-  const nq = <i32>field(desc, 8);
+function crossResidual(j: i32, e: usize, scaled: usize): f64 {
   const col = geno + <usize>j * stride;
   let d: f64;
   if (pendingA != 0) {
     const jp = pendingJ;
     const a = pendingA;
-    missingAdd(desc, jp, e, a * load<f64>(field(desc, 28) + (<usize>jp << 3)));
-    S += a * load<f64>(field(desc, 36) + (<usize>jp << 3));
-    off -= a * load<f64>(field(desc, 32) + (<usize>jp << 3));
+    missingAdd(jp, e, a * load<f64>(means + (<usize>jp << 3)));
+    S += a * load<f64>(sums + (<usize>jp << 3));
+    off -= a * load<f64>(center + (<usize>jp << 3));
     scaleTable(scaled, a);
     d = fused(geno + <usize>jp * stride, col, scaled, e, nq);
     pendingA = 0;
   } else {
     d = dot(col, e, nq);
   }
-  d += load<f64>(field(desc, 28) + (<usize>j << 3)) * missingSum(desc, j, e);
-  const c = load<f64>(field(desc, 32) + (<usize>j << 3));
-  const n = <f64>field(desc, 16);
-  return d - c * S + off * (load<f64>(field(desc, 36) + (<usize>j << 3)) - n * c);
+  d += load<f64>(means + (<usize>j << 3)) * missingSum(j, e);
+  const c = load<f64>(center + (<usize>j << 3));
+  return d - c * S + off * (load<f64>(sums + (<usize>j << 3)) - records * c);
 }
 
 /** Apply what is pending and fold off into ê, so that e = y − fitted again. */
-function finish(desc: usize, e: usize, scaled: usize): void {
+function finish(e: usize, scaled: usize): void {
   if (pendingA != 0) {
     const jp = pendingJ;
     const a = pendingA;
-    missingAdd(desc, jp, e, a * load<f64>(field(desc, 28) + (<usize>jp << 3)));
-    off -= a * load<f64>(field(desc, 32) + (<usize>jp << 3));
+    missingAdd(jp, e, a * load<f64>(means + (<usize>jp << 3)));
+    off -= a * load<f64>(center + (<usize>jp << 3));
     scaleTable(scaled, a);
-    axpy(field(desc, 0) + <usize>jp * field(desc, 4), scaled, e, <i32>field(desc, 8));
+    axpy(geno + <usize>jp * stride, scaled, e, nq);
     pendingA = 0;
   }
-  const n = <i32>field(desc, 16);
+  const n = <i32>records;
   if (off != 0) for (let i = 0; i < n; i++) store<f64>(e + (<usize>i << 3), load<f64>(e + (<usize>i << 3)) + off);
 }
 
@@ -253,7 +269,7 @@ export function normalSweep(desc: usize, e: usize, scaled: usize, beta: usize, p
   const p = <i32>field(desc, 12);
   const xx = field(desc, 40);
   for (let j = 0; j < p; j++) {
-    const xe = crossResidual(desc, j, e, scaled);
+    const xe = crossResidual(j, e, scaled);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const c = xxj + ridge / load<f64>(prior + (common ? 0 : <usize>j << 3));
     const bj = load<f64>(beta + (<usize>j << 3));
@@ -263,7 +279,7 @@ export function normalSweep(desc: usize, e: usize, scaled: usize, beta: usize, p
     pendingJ = j;
     store<f64>(beta + (<usize>j << 3), bNew);
   }
-  finish(desc, e, scaled);
+  finish(e, scaled);
 }
 
 /**
@@ -294,7 +310,7 @@ export function mixtureSweep(
   const xx = field(desc, 40);
   const priorOdds = pi / (1 - pi);
   for (let j = 0; j < p; j++) {
-    const xe = crossResidual(desc, j, e, scaled);
+    const xe = crossResidual(j, e, scaled);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const vj = load<f64>(priorVar + (common ? 0 : <usize>j << 3));
     const c = xxj + varE / vj;
@@ -316,7 +332,7 @@ export function mixtureSweep(
     pendingA = old - now;
     pendingJ = j;
   }
-  finish(desc, e, scaled);
+  finish(e, scaled);
 }
 
 /**
@@ -359,7 +375,7 @@ export function bayesRSweep(
     store<f64>(ratio + (<usize>k << 3), vk / varE);
   }
   for (let j = 0; j < p; j++) {
-    const xe = crossResidual(desc, j, e, scaled);
+    const xe = crossResidual(j, e, scaled);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const old = load<f64>(beta + (<usize>j << 3));
     const r = xe + xxj * old;
@@ -399,7 +415,7 @@ export function bayesRSweep(
     pendingA = old - now;
     pendingJ = j;
   }
-  finish(desc, e, scaled);
+  finish(e, scaled);
 }
 
 /*
@@ -435,10 +451,10 @@ function startColumns(desc: usize, e: usize, pitch: usize, t: i32, st: usize): v
 }
 
 /** out[s] = x_j'e_s for every column (each column's pending update applied first). */
-function crossColumns(desc: usize, j: i32, e: usize, pitch: usize, t: i32, st: usize, scaled: usize, out: usize): void {
+function crossColumns(j: i32, e: usize, pitch: usize, t: i32, st: usize, scaled: usize, out: usize): void {
   for (let s = 0; s < t; s++) {
     loadColumn(st, s);
-    store<f64>(out + (<usize>s << 3), crossResidual(desc, j, e + <usize>s * pitch, scaled));
+    store<f64>(out + (<usize>s << 3), crossResidual(j, e + <usize>s * pitch, scaled));
     saveColumn(st, s);
   }
 }
@@ -451,10 +467,10 @@ function pendColumn(st: usize, s: i32, j: i32, a: f64): void {
   store<f64>(at, <f64>j, 24);
 }
 
-function finishColumns(desc: usize, e: usize, pitch: usize, t: i32, st: usize, scaled: usize): void {
+function finishColumns(e: usize, pitch: usize, t: i32, st: usize, scaled: usize): void {
   for (let s = 0; s < t; s++) {
     loadColumn(st, s);
-    finish(desc, e + <usize>s * pitch, scaled);
+    finish(e + <usize>s * pitch, scaled);
     saveColumn(st, s);
   }
 }
@@ -512,7 +528,7 @@ export function mvNormalSweep(desc: usize, e: usize, pitch: usize, t: i32, st: u
   const noise = work + (<usize>(2 * t) << 3);
   const c = work + (<usize>(3 * t) << 3);
   for (let j = 0; j < p; j++) {
-    crossColumns(desc, j, e, pitch, t, st, scaled, xe);
+    crossColumns(j, e, pitch, t, st, scaled, xe);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const bj = beta + (<usize>(j * t) << 3);
     for (let a = 0; a < t; a++) store<f64>(xe + (<usize>a << 3), load<f64>(xe + (<usize>a << 3)) + xxj * load<f64>(bj + (<usize>a << 3)));
@@ -537,7 +553,7 @@ export function mvNormalSweep(desc: usize, e: usize, pitch: usize, t: i32, st: u
       pendColumn(st, a, j, old - now);
     }
   }
-  finishColumns(desc, e, pitch, t, st, scaled);
+  finishColumns(e, pitch, t, st, scaled);
 }
 
 /**
@@ -576,7 +592,7 @@ export function mvMixtureSweep(
   const wv = work;
   const old = work + (<usize>t << 3);
   for (let j = 0; j < p; j++) {
-    crossColumns(desc, j, e, pitch, t, st, scaled, wv);
+    crossColumns(j, e, pitch, t, st, scaled, wv);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const base = <usize>(j * t) << 3;
     let pattern = 0;
@@ -624,5 +640,5 @@ export function mvMixtureSweep(
     }
     for (let k = 0; k < t; k++) pendColumn(st, k, j, load<f64>(old + (<usize>k << 3)) - load<f64>(alpha + base + (<usize>k << 3)));
   }
-  finishColumns(desc, e, pitch, t, st, scaled);
+  finishColumns(e, pitch, t, st, scaled);
 }
