@@ -23,9 +23,16 @@ async function runSummary(paths: string[], flags: SummaryFlags): Promise<void> {
     return;
   }
   if (flags.csv !== undefined) {
+    // the prior share (variances with a conjugate prior, when the fit recorded it) is a last column, NA elsewhere
+    const shares = s.parameters.some((r) => r.priorShare !== undefined);
     const lines = [
-      SUMMARY_COLUMNS.join(','),
-      ...s.parameters.map((r) => SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvValue(r[k]))).join(',')),
+      [...SUMMARY_COLUMNS, ...(shares ? ['priorShare'] : [])].join(','),
+      ...s.parameters.map((r) =>
+        [
+          ...SUMMARY_COLUMNS.map((k) => (k === 'variable' ? csvField(r.variable) : csvValue(r[k]))),
+          ...(shares ? [csvValue(r.priorShare ?? Number.NaN)] : []),
+        ].join(','),
+      ),
     ];
     const text = `${lines.join('\n')}\n`;
     if (typeof flags.csv === 'string') {

@@ -44,8 +44,19 @@ describe('mixmc summary', () => {
     const run = await dyestuffRun();
     const r = await runCli(['summary', run, '--csv']);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('variable,mean,sd,median,lower,upper,hpdLower,hpdUpper,rhat,essBulk,essTail,mcseMean');
+    expect(lines[0]).toBe('variable,mean,sd,median,lower,upper,hpdLower,hpdUpper,rhat,essBulk,essTail,mcseMean,priorShare');
     expect(lines.length).toBeGreaterThan(5);
+    // the prior share of each variance, as summary.json has it; NA for the other rows
+    const saved = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+    const share = (v: string) => saved.parameters.find((p: { variable: string }) => p.variable === v).priorShare;
+    const last = (v: string) =>
+      lines
+        .find((l) => l.startsWith(`${v},`))!
+        .split(',')
+        .pop();
+    expect(Number(last('var[Batch]'))).toBeCloseTo(share('var[Batch]'), 8);
+    expect(Number(last('var[residual]'))).toBeCloseTo(share('var[residual]'), 8);
+    expect(last(lines[1].split(',')[0])).toBe('NA');
   });
 
   it('works on a run still being written: an unfinished last line and chains of different lengths', async () => {
