@@ -2,8 +2,9 @@
  * Issue 12 H: honest warnings. The prior share of a variance (the posterior mean of ν s²/(ν s² + SS),
  * the prior's part of the scale of its full conditional) is recorded in summary.json and warned about
  * when the prior sets the variance: a sire model of 40 sires × 12 progeny under the default prior
- * (the issue's case: posterior 0.23 against REML 0.09), but not 400 sires. Animals with records but
- * no pedigree line are named.
+ * (the issue's case: posterior 0.23 against REML 0.09), but not 400 sires; summarising the fit or
+ * its run directory again keeps both (from summary.json when it was made from the same draws).
+ * Animals with records but no pedigree line are named.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,10 @@ describe('prior sensitivity', () => {
     const w = priorWarnings(res);
     expect(w.map((x) => x.subject)).toEqual(['var[sire]']);
     expect(w[0].message).toMatch(/the prior \(df 5, scale 0\.\d+\) supplies \d+% of its posterior scale .*weaker prior/);
+    // summarising the fit again keeps them
+    const again = summarize(res, { prob: 0.9 });
+    expect(row({ ...res, summary: again }, 'var[sire]').priorShare).toBe(sire.priorShare);
+    expect(again.warnings.filter((x) => /of its posterior scale/.test(x.message)).map((x) => x.subject)).toEqual(['var[sire]']);
     // the residual is set by its 480 records
     expect(row(res, 'var[residual]').priorShare).toBeLessThan(0.02);
   });
