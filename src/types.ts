@@ -290,6 +290,8 @@ export interface RunInfo {
   covariancePriors?: MatrixPriorReport[];
   /** Random terms with a pedigree or genomic covariance (h2 is derived for one such term). */
   geneticTerms: string[];
+  /** The traced parameters held fixed (a fixed variance, a fixed matrix's elements and correlations, a liability's unit variance). */
+  heldFixed: string[];
   response: string;
   /** Records in the likelihood. */
   records: number;

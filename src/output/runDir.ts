@@ -56,6 +56,8 @@ export interface RunRecord {
   kernel: 'wasm' | 'js';
   /** Random terms with a pedigree or genomic covariance (h2 is derived for them). */
   geneticTerms: string[];
+  /** The traced parameters held fixed (a fixed variance, a fixed matrix's elements and correlations, a liability's unit variance). */
+  heldFixed: string[];
   seeds: { chain: number; key: string }[];
   /** SHA-256 of the spec and of every input file, checked on resume. */
   fingerprint: { spec: string; files: Record<string, string> };

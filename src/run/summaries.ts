@@ -8,7 +8,7 @@ import { Piscina } from 'piscina';
 import { MixmcError } from '../errors.js';
 import { withDerived } from '../diagnostics/derived.js';
 import { convergenceWarnings, summarizeDrawSet } from '../diagnostics/summary.js';
-import { derivedSpec, fixedMatrixNames, varianceName, varianceTerm } from '../model/names.js';
+import { derivedSpec, varianceName, varianceTerm } from '../model/names.js';
 import { workerFile } from '../parallel/pool.js';
 import { type PriorSource, priorShares } from './priorShares.js';
 import type { DrawSet, MarkerSetReport, MatrixPriorReport, PriorReport, RunWarning, Summary, SummaryRow } from '../types.js';
@@ -32,22 +32,22 @@ export interface SummarizeOptions {
 export interface RecordedRun {
   fixedVariances?: Record<string, number | number[][]>;
   geneticTerms?: readonly string[];
+  heldFixed?: readonly string[];
   priors?: readonly PriorReport[];
   markerSets?: readonly MarkerSetReport[];
   covariancePriors?: readonly MatrixPriorReport[];
 }
 
 /**
- * `opts` with what a fit or run directory records: its genetic terms, its fixed variances (a fixed
- * matrix: its elements and correlations) as held fixed, and the prior shares of `saved` (the summary
- * made when it finished or stopped) with the priors behind them. The shares are running means over
- * the kept draws, which the draws files do not hold, so they are used only when `saved` was made from
- * the same number of draws per chain as `draws`.
+ * `opts` with what a fit or run directory records: its genetic terms, the parameters it held fixed
+ * (from a run.json written before they were recorded: its scalar fixed variances), and the prior
+ * shares of `saved` (the summary made when it finished or stopped) with the priors behind them. The
+ * shares are running means over the kept draws, which the draws files do not hold, so they are used
+ * only when `saved` was made from the same number of draws per chain as `draws`.
  */
 export function recordedOptions(run: RecordedRun | undefined, saved: Summary | undefined, draws: DrawSet, opts: SummarizeOptions): SummarizeOptions {
   if (!run) return opts;
-  const matrices = (run.covariancePriors ?? []).filter((c) => c.fixed).flatMap((c) => fixedMatrixNames(c.term, c.components, c.correlated));
-  const fixed = [...Object.keys(run.fixedVariances ?? {}).map(varianceName), ...matrices];
+  const fixed = run.heldFixed ?? Object.keys(run.fixedVariances ?? {}).map(varianceName);
   const out: SummarizeOptions = { ...opts, geneticTerms: opts.geneticTerms ?? run.geneticTerms, heldFixed: [...(opts.heldFixed ?? []), ...fixed] };
   if (!run.priors || !run.markerSets || !saved || opts.priorShares) return out;
   const lengths = draws.chains.map((c) => c[0]?.length ?? 0);

@@ -4,8 +4,9 @@
  * (the levels for a random term, the residuals for R0, the effects for a marker set's Σβ); and `fit` warns, as for a scalar variance,
  * when the default prior sets a bivariate sire model's genetic variances (60 sires × 15 progeny,
  * issue 13's design: shares 0.35–0.42 on its seeds 1–3) but not under a weak prior. A matrix held
- * fixed (its elements and correlations) is not warned about as constant, nor when its run directory
- * is summarised again.
+ * fixed (its elements and correlations), or a binary trait's unit residual variance, is not warned
+ * about as constant, nor when its run directory is summarised again (run.json records what was held
+ * fixed).
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -140,6 +141,20 @@ describe('a covariance matrix held fixed', () => {
     const constant = (warnings: readonly { subject: string; message: string }[]) =>
       warnings.filter((w) => /all draws are the same/.test(w.message)).map((w) => w.subject);
     expect(res.summary.parameters.find((p) => p.variable === 'cor[residual](y1,y2)')!.sd).toBe(0);
+    expect(constant(res.summary.warnings)).toEqual([]);
+    expect(constant(summarize(run).warnings)).toEqual([]);
+  });
+
+  it("nor is a binary trait's residual variance, fixed at 1", async () => {
+    const run = join(tempDir(), 'run');
+    const rows = data.map((r) => ({ ...r, b: (r.y1 as number) > 10 ? 1 : 0 }));
+    const res = await fit(
+      { data: rows, formula: 'cbind(y2, b) ~ 1 + (1|sire)', family: { b: 'binary' }, mcmc: { chains: 2, iterations: 300, burnin: 100, seed: 1 } },
+      { workers: 0, outDir: run },
+    );
+    const constant = (warnings: readonly { subject: string; message: string }[]) =>
+      warnings.filter((w) => /all draws are the same/.test(w.message)).map((w) => w.subject);
+    expect(res.summary.parameters.find((p) => p.variable === 'var[residual](b)')!.sd).toBe(0);
     expect(constant(res.summary.warnings)).toEqual([]);
     expect(constant(summarize(run).warnings)).toEqual([]);
   });
