@@ -209,7 +209,7 @@ function start(desc: usize, e: usize): void {
   means = field(desc, 28);
   center = field(desc, 32);
   sums = field(desc, 36);
-  const n = <i32>field(desc, 16);
+  const n = <i32>records;
   let s = 0.0;
   for (let i = 0; i < n; i++) s += load<f64>(e + (<usize>i << 3));
   S = s;
