@@ -55,7 +55,7 @@ export function sweepKernel(memory: WebAssembly.Memory, name: KernelName): Sweep
     } else {
       const module = wasmModule();
       if (!module) throw new Error('this runtime has no WebAssembly SIMD');
-      const instance = new WebAssembly.Instance(module, { env: { memory, log: Math.log, exp: Math.exp } });
+      const instance = new WebAssembly.Instance(module, { env: { memory, log: Math.log } });
       k = instance.exports as unknown as SweepKernel;
     }
     byName.set(name, k);

@@ -312,6 +312,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
   };
 
   return {
+    exp: Math.exp,
     normalSweep(desc, e, _scaled, beta, prior, common, ridge, varE, z): void {
       start(desc, e);
       const p = field(desc, 12);

@@ -2,6 +2,8 @@
 
 /** The sweeps; pointers are byte offsets in the arena's memory. */
 export interface SweepKernel {
+  /** e^x as the sweeps compute it: Math.exp's bits in both kernels (the wasm kernel has its own copy of the algorithm). */
+  exp(x: number): number;
   normalSweep(desc: number, e: number, scaled: number, beta: number, prior: number, common: number, ridge: number, varE: number, z: number): void;
   mixtureSweep(
     desc: number,

@@ -242,3 +242,43 @@ describe('bayesRSweep', () => {
     out.get('wasm')!.forEach((x, k) => expect(Array.from(x)).toEqual(Array.from(out.get('js')![k])));
   });
 });
+
+describe('exp', () => {
+  it.runIf(wasmSimdAvailable())('the wasm kernel’s own e^x has Math.exp’s bits (the JS twin calls Math.exp)', () => {
+    const exp = sweepKernel(arena.memory, 'wasm').exp;
+    // every branch of the algorithm: non-finite, overflow and underflow, |x| < 2^-28, |x| ≤ ½ln2,
+    // ½ln2 < |x| < 1.5ln2 (and x = 1), the general reduction, and results below 2^-1021 (subnormal)
+    const special = [
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      1,
+      -1,
+      1e-300,
+      -1e-300,
+      3e-9,
+      Math.LN2 / 2,
+      -Math.LN2 / 2,
+      Math.LN2,
+      1.5 * Math.LN2,
+      709.78,
+      709.79,
+      -708.5,
+      -720,
+      -745.13,
+      -745.14,
+      1000,
+      -1000,
+    ];
+    const xs = [...special];
+    const rng = chainRng(21, 0);
+    const u = new Float64Array(200_000);
+    rng.uniforms(u);
+    for (let i = 0; i < u.length; i++) xs.push((2 * u[i] - 1) * [1e-9, 0.01, 0.5, 1.1, 5, 40, 720, 760][i % 8]);
+    const differ = xs.filter((x) => !Object.is(exp(x), Math.exp(x)));
+    expect(differ).toEqual([]);
+    expect(sweepKernel(arena.memory, 'js').exp).toBe(Math.exp);
+  });
+});
