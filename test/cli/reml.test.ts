@@ -6,6 +6,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 import { posteriorMode, agreement } from '../../src/reml/compare.js';
 import { chainRng } from '../../src/rng/rng.js';
 import { gamma } from '../../src/rng/dist.js';
+import { simulateMarkers } from '../helpers/markers.js';
 
 function config(dir: string): string {
   copyFileSync(fixturePath('dyestuff.csv'), join(dir, 'd.csv'));
@@ -88,6 +89,22 @@ describe('"solver" in the spec', () => {
     for (const r of results) for (const u of r.random) expect(Math.abs(u.blup - ref.reml.refined.random[u.variable].blup)).toBeLessThan(1e-4);
     expect(results[0].random[0].pev).toBeGreaterThan(0);
     results[1].random.forEach((u: { blup: number }, k: number) => expect(u.blup).toBeCloseTo(results[0].random[k].blup, 8));
+  });
+
+  it('a multi-trait model with markers is a clear error in compare (no multi-trait SNP-BLUP), and nothing is written', async () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 40, 12, 2, 0.5, 31);
+    writeFileSync(join(dir, 'p.csv'), `id,y1,y2\n${sim.rows.map((r, i) => `${r.id},${r.y},${i % 3 ? r.y + 1 : 'NA'}`).join('\n')}\n`);
+    const f = join(dir, 'c.json');
+    writeFileSync(f, JSON.stringify({ data: 'p.csv', id: 'id', formula: 'cbind(y1, y2) ~ 1', markers: { file: sim.genoFile, prior: 'BRR' } }));
+    const out = join(dir, 'out');
+    const r = await runCli(['compare', f, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /term 'markers': multi-trait REML does not take marker sets .*'compare' each trait's single-trait model, or fit this one with 'mixmc fit'/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('an iterative solver without fixed variances is a clear error', async () => {
