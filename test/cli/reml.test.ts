@@ -94,7 +94,7 @@ describe('"solver" in the spec', () => {
   it('a multi-trait model with markers is a clear error in compare (no multi-trait SNP-BLUP), and nothing is written', async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 40, 12, 2, 0.5, 31);
-    writeFileSync(join(dir, 'p.csv'), `id,y1,y2\n${sim.rows.map((r, i) => `${r.id},${r.y},${i % 3 ? r.y + 1 : 'NA'}`).join('\n')}\n`);
+    writeFileSync(join(dir, 'p.csv'), `id,y1,y2\n${sim.rows.map((r, i) => `${r.id},${r.y},${i % 3 ? Number(r.y) + 1 : 'NA'}`).join('\n')}\n`);
     const f = join(dir, 'c.json');
     writeFileSync(f, JSON.stringify({ data: 'p.csv', id: 'id', formula: 'cbind(y1, y2) ~ 1', markers: { file: sim.genoFile, prior: 'BRR' } }));
     const out = join(dir, 'out');
