@@ -1,9 +1,10 @@
 /**
  * The HTML report of a run: one self-contained file (styles, the table-sorting script and every
  * figure inline as SVG; nothing fetched), in this order: the run (spec, data size, priors with their
- * rules, chains and seeds, times, versions, status), the warnings (each linking to its parameter's
+ * rules — scalar, matrix, and the marker sets' other settings —, chains and seeds, times, versions, status), the warnings (each linking to its parameter's
  * figures), WAIC and DIC, the summary table (sortable; R-hat and ESS coloured against 1.01 and 400),
- * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's)
+ * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's,
+ * the marginal one for a matrix's diagonal element: variancePrior)
  * and autocorrelations; for marker models a Manhattan plot per set (PIP for mixture priors, |E[β]|
  * otherwise) and the genomic windows of windows.csv; and the fitted values against the observed response;
  * for a compare run the posterior beside REML (checks.ts); and the posterior predictive check.
@@ -47,10 +48,28 @@ function number(x: number, digits = 4): string {
   return Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
 }
 
-/** The Scaled-Inv-χ²(ν, s²) density over the range of the draws, for a variance with a scalar prior. */
+/**
+ * The prior of a variance as Scaled-Inv-χ²(ν, s²): its own prior for a scalar variance; for a
+ * diagonal element Σ_cc of a matrix with Σ ~ Inv-Wishart(ν, Ψ), Ψ = ν·scale, the marginal
+ * Inv-Gamma((ν − d + 1)/2, Ψ_cc/2), i.e. ν' = ν − d + 1 and s² = Ψ_cc/ν' (Anderson 2003, An
+ * Introduction to Multivariate Statistical Analysis, §7.7); for an uncorrelated (||) term's
+ * component, its own Scaled-Inv-χ²(ν, scale_cc).
+ */
+export function variancePrior(run: Pick<RunRecord, 'priors' | 'covariancePriors'>, variable: string): { df: number; scale: number } | undefined {
+  const scalar = /^var\[(.+)\]$/.exec(variable);
+  if (scalar) return run.priors.find((p) => p.term === scalar[1]);
+  const element = /^var\[(.+)\]\((.+)\)$/.exec(variable);
+  const matrix = element ? run.covariancePriors?.find((m) => m.term === element[1] && m.components.includes(element[2])) : undefined;
+  if (!element || !matrix || matrix.fixed) return undefined;
+  const c = matrix.components.indexOf(element[2]);
+  if (!matrix.correlated) return { df: matrix.df, scale: matrix.scale[c][c] };
+  const df = matrix.df - matrix.components.length + 1;
+  return { df, scale: (matrix.df * matrix.scale[c][c]) / df };
+}
+
+/** The prior density (variancePrior) over the range of the draws of a variance. */
 function priorCurve(run: RunRecord, variable: string, chains: readonly Float64Array[]): { x: number; density: number }[] | undefined {
-  const term = /^var\[(.+)\]$/.exec(variable)?.[1];
-  const prior = term === undefined ? undefined : run.priors.find((p) => p.term === term);
+  const prior = variancePrior(run, variable);
   if (!prior) return undefined;
   let lo = Infinity;
   let hi = -Infinity;
@@ -95,7 +114,7 @@ function runSection(run: RunRecord, summary: Summary): string {
     ['status', run.status + (run.status === 'running' ? ' (the report of a run still being written: its draws so far)' : '')],
     ['formula', run.spec.formula],
     ['records', String(summary.meta.run?.records ?? '')],
-    ['chains', `${run.chains.length} (${run.chains.map((c) => `${c.chain + 1}: ${c.status}, ${c.completed} iterations, ${c.draws} draws`).join('; ')})`],
+    ['chains', `${run.chains.length} (${run.chains.map((c) => `${c.chain}: ${c.status}, ${c.completed} iterations, ${c.draws} draws`).join('; ')})`],
     ['mcmc', `${run.mcmc.iterations} iterations, burn-in ${run.mcmc.burnin}, thin ${run.mcmc.thin}, seed ${run.mcmc.seed}`],
     ['streams', run.seeds.map((s) => s.key).join(', ')],
     ['started', run.started],
@@ -103,11 +122,25 @@ function runSection(run: RunRecord, summary: Summary): string {
     ['ended', run.ended ?? '—'],
     ['versions', `mixmc ${run.version}, Node ${process.versions.node}, kernel ${run.kernel}`],
   ];
-  const priors = run.priors.map(
-    (p) => `<tr><td>${escapeHtml(p.term)}</td><td>${p.df}</td><td>${number(p.scale)}</td><td>${escapeHtml(p.rule ?? p.source)}</td></tr>`,
-  );
+  const row = (cells: string[]): string => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  const matrixText = (m: number[][]): string => `[${m.map((r) => `[${r.map((x) => number(x)).join(', ')}]`).join(', ')}]`;
+  const priors = [
+    ...run.priors.map((p) => row([p.term, String(p.df), number(p.scale), p.rule ?? p.source])),
+    ...(run.covariancePriors ?? []).map((m) =>
+      row([
+        `${m.term} (${m.components.join(', ')})`,
+        m.fixed ? '' : String(m.df),
+        m.fixed ? '' : matrixText(m.scale),
+        m.fixed ? `held fixed at ${matrixText(m.fixed)}` : `${m.correlated ? 'inverse-Wishart' : 'uncorrelated'}; ${m.rule ?? m.source}`,
+      ]),
+    ),
+  ];
+  // a marker set's rules, but those of its variance already in the table above
+  const shown = run.priors.flatMap((p) => (p.rule ? [p.rule] : []));
+  const markerRules = run.markerSets.map((m) => row([m.term, m.prior, m.rules.filter((r) => !shown.some((x) => r.endsWith(`: ${x}`))).join('; ')]));
   return `<section id="run"><h2>The run</h2><table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<h3>Priors</h3><table><tr><th>term</th><th>df</th><th>scale</th><th>rule</th></tr>${priors.join('')}</table>
+<h3>Priors</h3><table class="rules"><tr><th>term</th><th>df</th><th>scale</th><th>rule</th></tr>${priors.join('')}</table>
+${markerRules.length > 0 ? `<table class="rules"><tr><th>marker set</th><th>prior</th><th>other settings</th></tr>${markerRules.join('')}</table>` : ''}
 <details><summary>spec</summary><pre>${escapeHtml(JSON.stringify(run.spec, (k, v) => (k === 'data' && Array.isArray(v) ? `[${v.length} rows]` : v), 2))}</pre></details></section>`;
 }
 
@@ -142,7 +175,7 @@ function summaryTable(summary: Summary, withFigures: ReadonlySet<string>): strin
 }
 
 export const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;color:#222}table{border-collapse:collapse;font-size:13px}
-td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}.kv td{text-align:left}
+td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}.kv td{text-align:left}.rules td:last-child,.rules th:last-child{text-align:left}
 .bad{background:#f8c9c4}.warn{background:#fde3b5}th[data-col]{cursor:pointer}.figs{display:flex;flex-wrap:wrap;gap:8px}
 section.param{border-top:1px solid #ccc;margin-top:1em}pre{font-size:12px;background:#f6f6f6;padding:8px}`;
 

@@ -11,10 +11,16 @@ import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/api/compare.js';
 import { fit } from '../../src/api/fit.js';
 import { report } from '../../src/api/report.js';
-import { figureId } from '../../src/report/html.js';
+import jstatModule from 'jstat';
+import { InverseWishart } from '../../src/blocks/multi/wishart.js';
+import { figureId, variancePrior } from '../../src/report/html.js';
+import { chainRng } from '../../src/rng/rng.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { fitSimulatedMarkers } from '../helpers/markers.js';
+import { fitSimulatedMarkers, simulateMarkers } from '../helpers/markers.js';
+import { simulateSires } from '../helpers/multi.js';
+
+const jStat = jstatModule.jStat ?? jstatModule;
 
 const dyestuff = (iterations: number) => ({
   data: fixturePath('dyestuff.csv'),
@@ -65,6 +71,83 @@ describe('the HTML report', () => {
     expect(html).toMatch(/<th>WAIC<\/th><td>[0-9.]+ \(SE/);
     expect(html).toContain('id="summary-table"');
     expect(html).toMatch(/<th>status<\/th><td>finished/);
+    // run.json numbers the chains from 1: so does the report
+    expect(html).toMatch(/<th>chains<\/th><td>3 \(1: finished, 300 iterations, 240 draws; 2: finished[^;]*; 3: finished/);
+  });
+
+  it('a model with covariance matrices and a marker set: every prior in the table with its rule, and the marginal prior of each diagonal element over its posterior', async () => {
+    const dir = join(tempDir('mixmc-report-'), 'run');
+    // 8 sires × 5 progeny, genotyped (the simulated markers' individuals ind0 … ind39)
+    const data = simulateSires(
+      8,
+      5,
+      [
+        [0.2, 0.05],
+        [0.05, 0.2],
+      ],
+      [
+        [1, 0.3],
+        [0.3, 1],
+      ],
+      0.1,
+      5,
+    ).map((r, i) => ({ ...r, id: `ind${i}` }));
+    const sim = simulateMarkers(tempDir(), 40, 30, 3, 0.5, 6);
+    await fit(
+      {
+        data,
+        id: 'id',
+        formula: 'cbind(y1, y2) ~ 1 + (1|sire)',
+        markers: { file: sim.genoFile, prior: 'BayesC' },
+        mcmc: { chains: 2, iterations: 200, burnin: 50, thin: 1, seed: 3 },
+      },
+      { outDir: dir, workers: 0 },
+    );
+    const html = readFileSync((await report(dir)).file, 'utf8');
+    const priors = /<h3>Priors<\/h3>([\s\S]*?)<details>/.exec(html)?.[1] ?? '';
+    for (const term of ['sire', 'markers', 'residual'])
+      expect(priors).toMatch(new RegExp(`<td>${term} \\(y1, y2\\)</td><td>\\d+</td><td>\\[\\[[^<]+\\]\\]</td><td>inverse-Wishart; df = `));
+    expect(priors).toMatch(/<td>markers<\/td><td>BayesC<\/td><td>pi: /);
+    const { sections } = inspect(html);
+    for (const v of ['var[sire](y1)', 'var[markers](y2)', 'var[residual](y1)']) expect(sections.get(figureId(v)), v).toMatch(/density \(dashed: prior\)/);
+    expect(sections.get(figureId('cov[sire](y1,y2)'))).not.toMatch(/dashed: prior/);
+  });
+
+  it('the prior drawn for a diagonal element of an inverse-Wishart matrix is its marginal: the sampler’s own IW draws of Σ_cc follow it (Kolmogorov–Smirnov at 1%)', () => {
+    const scale = [
+      [2, 0.5, -0.3],
+      [0.5, 1, 0.2],
+      [-0.3, 0.2, 0.5],
+    ];
+    const df = 7;
+    const components = ['a', 'b', 'c'];
+    const run = { priors: [], covariancePriors: [{ term: 'g', components, correlated: true, df, scale, source: 'user' as const }] };
+    const draws = 20_000;
+    const iw = new InverseWishart(3);
+    const psi = Float64Array.from(scale.flat(), (v) => df * v);
+    const out = new Float64Array(9);
+    const rng = chainRng(77, 0);
+    const sigma = components.map(() => new Float64Array(draws));
+    for (let k = 0; k < draws; k++) {
+      iw.draw(rng, df, psi, out);
+      for (let c = 0; c < 3; c++) sigma[c][k] = out[c * 3 + c];
+    }
+    components.forEach((name, c) => {
+      const prior = variancePrior(run, `var[g](${name})`)!;
+      expect(prior.df).toBe(df - 3 + 1);
+      // Σ_cc ~ Scaled-Inv-χ²(ν', s²)  ⇔  ν's²/Σ_cc ~ χ²(ν')
+      const sorted = Float64Array.from(sigma[c]).sort();
+      let ks = 0;
+      sorted.forEach((x, i) => {
+        const cdf = 1 - jStat.chisquare.cdf((prior.df * prior.scale) / x, prior.df);
+        ks = Math.max(ks, Math.abs(cdf - i / draws), Math.abs(cdf - (i + 1) / draws));
+      });
+      expect(ks, name).toBeLessThan(1.63 / Math.sqrt(draws));
+    });
+    // an uncorrelated term's component has its own Scaled-Inv-χ²(ν, scale_cc)
+    const diag = { priors: [], covariancePriors: [{ term: 'g', components, correlated: false, df, scale, source: 'user' as const }] };
+    expect(variancePrior(diag, 'var[g](b)')).toEqual({ df, scale: 1 });
+    expect(variancePrior(diag, 'var[g](d)')).toBeUndefined();
   });
 
   it('an interrupted run: the report of the draws so far says so; the CLI writes --out and picks --vars', async () => {
