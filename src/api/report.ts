@@ -57,25 +57,27 @@ function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 
   if (compared) out.compare = compared;
   // a set's term is 'markers' (the unnamed set) or 'markers:NAME'
   const sets = run.markerSets.map((set) => ({ term: set.term, file: join(dir, markersFile(set.term === 'markers' ? '' : set.term.slice('markers:'.length))) }));
+  // one plot per set, or per set and trait when the file has a trait column (a multi-trait model)
   const markers = sets
     .filter((s) => existsSync(s.file))
-    .map((s) => {
+    .flatMap((s) => {
       const t = readTable(s.file);
-      if (t.header.includes('trait')) return undefined;
       const pip = numbers(t, 'pip');
       const mean = numbers(t, 'mean');
       const pos = numbers(t, 'pos');
       const id = t.header.indexOf('id');
       const chr = t.header.indexOf('chr');
       const usePip = pip.some((v) => !Number.isNaN(v));
-      return {
+      const row = (r: readonly string[], j: number) => ({ id: r[id], chr: isMissing(r[chr]) ? '' : r[chr], pos: pos[j], value: usePip ? pip[j] : Math.abs(mean[j]) });
+      const valueName = usePip ? 'PIP' : '|E[β]|';
+      return byTrait(t).map(({ trait, rows }) => ({
         term: s.term,
-        valueName: usePip ? 'PIP' : '|E[β]|',
-        rows: t.rows.map((r, j) => ({ id: r[id], chr: isMissing(r[chr]) ? '' : r[chr], pos: pos[j], value: usePip ? pip[j] : Math.abs(mean[j]) })),
-      };
+        ...(trait === undefined ? {} : { trait }),
+        valueName,
+        rows: rows.map(({ r, j }) => row(r, j)),
+      }));
     });
-  const present = markers.filter((m): m is NonNullable<typeof m> => m !== undefined);
-  if (present.length > 0) out.markers = present;
+  if (markers.length > 0) out.markers = markers;
   const windows = join(dir, 'windows.csv');
   if (existsSync(windows)) {
     const t = readTable(windows);
@@ -87,13 +89,28 @@ function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 
   const fitted = join(dir, 'fitted.csv');
   if (existsSync(fitted)) {
     const t = readTable(fitted);
-    if (!t.header.includes('trait')) {
-      const observed = numbers(t, 'observed');
-      const mean = numbers(t, 'mean');
-      out.fitted = observed.flatMap((o, i) => (Number.isFinite(o) && Number.isFinite(mean[i]) ? [{ observed: o, fitted: mean[i] }] : []));
-    }
+    const observed = numbers(t, 'observed');
+    const mean = numbers(t, 'mean');
+    out.fitted = byTrait(t).map(({ trait, rows }) => ({
+      ...(trait === undefined ? {} : { trait }),
+      points: rows.flatMap(({ j }) => (Number.isFinite(observed[j]) && Number.isFinite(mean[j]) ? [{ observed: observed[j], fitted: mean[j] }] : [])),
+    }));
   }
   return out;
+}
+
+/** A table's rows (with their indices) by the value of its trait column, in order of appearance; one group without a trait column. */
+function byTrait(t: Table): { trait?: string; rows: { r: readonly string[]; j: number }[] }[] {
+  const at = t.header.indexOf('trait');
+  const indexed = t.rows.map((r, j) => ({ r, j }));
+  if (at < 0) return [{ rows: indexed }];
+  const groups = new Map<string, { r: readonly string[]; j: number }[]>();
+  for (const x of indexed) {
+    const group = groups.get(x.r[at]);
+    if (group) group.push(x);
+    else groups.set(x.r[at], [x]);
+  }
+  return [...groups].map(([trait, rows]) => ({ trait, rows }));
 }
 
 /** compare.json's variances (REML estimate and SE) and compare.csv's effects by term, when the run is a compare run. */

@@ -163,7 +163,7 @@ const MAX_SCATTER = 4000;
  * position in genome order (chromosomes in turn, coloured alternately; marker order when there are no
  * positions). Beyond MAX_SCATTER markers, the top half by value and an even sample of the others.
  */
-export function manhattanSpec(markers: readonly { id: string; chr: string; pos: number; value: number }[], valueName: string): Spec {
+export function manhattanSpec(markers: readonly { id: string; chr: string; pos: number; value: number }[], valueName: string, set = 'markers'): Spec {
   const chromosomes = [...new Set(markers.map((m) => m.chr))];
   const offsets = new Map<string, number>();
   let offset = 0;
@@ -189,7 +189,7 @@ export function manhattanSpec(markers: readonly { id: string; chr: string; pos: 
   return {
     width: 2 * WIDTH + 100,
     height: 2 * HEIGHT,
-    title: `markers: ${valueName}`,
+    title: `${set}: ${valueName}`,
     data: { values },
     mark: { type: 'point', filled: true, size: 12 },
     encoding: {
@@ -206,11 +206,11 @@ export function manhattanSpec(markers: readonly { id: string; chr: string; pos: 
   } as Spec;
 }
 
-/** Fitted (GEBV-bearing) values against the observed response, with the identity line. */
-export function fittedSpec(points: readonly { observed: number; fitted: number }[]): Spec {
+/** Fitted (GEBV-bearing) values against the observed response (of one trait), with the identity line. */
+export function fittedSpec(points: readonly { observed: number; fitted: number }[], trait?: string): Spec {
   return identitySpec(
     points.map((p) => ({ x: p.observed, y: p.fitted })),
-    { title: 'fitted against observed', x: 'observed', y: 'fitted' },
+    { title: trait === undefined ? 'fitted against observed' : `${trait}: fitted against observed`, x: 'observed', y: 'fitted' },
   );
 }
 

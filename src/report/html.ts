@@ -5,8 +5,9 @@
  * figures), WAIC and DIC, the summary table (sortable; R-hat and ESS coloured against 1.01 and 400),
  * and per parameter its trace, rank histograms, densities (with the prior's density over a variance's,
  * the marginal one for a matrix's diagonal element: variancePrior)
- * and autocorrelations; for marker models a Manhattan plot per set (PIP for mixture priors, |E[β]|
- * otherwise) and the genomic windows of windows.csv; and the fitted values against the observed response;
+ * and autocorrelations; for marker models a Manhattan plot per set and trait (PIP for mixture priors,
+ * |E[β]| otherwise) and the genomic windows of windows.csv; and the fitted values against the observed
+ * response, per trait;
  * for a compare run the posterior beside REML (checks.ts); and the posterior predictive check.
  */
 import { lgamma } from '../diagnostics/special.js';
@@ -21,10 +22,10 @@ export interface ReportInput {
   draws: DrawSet;
   /** The parameters that get figures (default: every traced one but random-effect levels, at most MAX_FIGURED). */
   vars?: readonly string[];
-  /** Marker sets (markers.csv): each marker's position and value (PIP, or |E[β]|). */
-  markers?: { term: string; valueName: string; rows: { id: string; chr: string; pos: number; value: number }[] }[];
-  /** fitted.csv's records with an observed response. */
-  fitted?: { observed: number; fitted: number }[];
+  /** Marker sets (markers.csv), per trait in a multi-trait model: each marker's position and value (PIP, or |E[β]|). */
+  markers?: { term: string; trait?: string; valueName: string; rows: { id: string; chr: string; pos: number; value: number }[] }[];
+  /** fitted.csv's records with an observed response, per trait in a multi-trait model. */
+  fitted?: { trait?: string; points: { observed: number; fitted: number }[] }[];
   /** windows.csv, and the WPPA threshold (1/windows). */
   windows?: { rows: { window: number; share: number; wppa: number }[]; threshold: number };
   /** A compare run's variances by REML (compare.json) and its effects, BLUP beside posterior mean, by term (compare.csv). */
@@ -249,10 +250,17 @@ export async function buildReport(input: ReportInput): Promise<{ html: string; f
     );
   }
   const modelFigures: string[] = [];
+  const ofTrait = (name: string, trait: string | undefined): string => (trait === undefined ? name : `${name}(${trait})`);
   for (const set of input.markers ?? [])
-    modelFigures.push(`<figure id="${figureId(set.term)}">${await renderSvg(manhattanSpec(set.rows, set.valueName))}</figure>`);
+    modelFigures.push(
+      `<figure id="${figureId(ofTrait(set.term, set.trait))}">${await renderSvg(manhattanSpec(set.rows, set.valueName, ofTrait(set.term, set.trait)))}</figure>`,
+    );
   if (input.windows) modelFigures.push(`<figure id="windows">${await renderSvg(windowsSpec(input.windows.rows, input.windows.threshold))}</figure>`);
-  if (input.fitted && input.fitted.length > 0) modelFigures.push(`<figure id="fitted">${await renderSvg(fittedSpec(input.fitted))}</figure>`);
+  for (const f of input.fitted ?? []) {
+    if (f.points.length === 0) continue;
+    const id = f.trait === undefined ? 'fitted' : figureId(ofTrait('fitted', f.trait));
+    modelFigures.push(`<figure id="${id}">${await renderSvg(fittedSpec(f.points, f.trait))}</figure>`);
+  }
   figures += modelFigures.length;
   const modelSection = modelFigures.length > 0 ? `<section id="model"><h2>Markers and fit</h2><div class="figs">${modelFigures.join('')}</div></section>` : '';
   const compare = input.compare ? await compareSection(input.compare, draws) : { html: '', figures: 0 };

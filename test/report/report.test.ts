@@ -111,6 +111,15 @@ describe('the HTML report', () => {
     const { sections } = inspect(html);
     for (const v of ['var[sire](y1)', 'var[markers](y2)', 'var[residual](y1)']) expect(sections.get(figureId(v)), v).toMatch(/density \(dashed: prior\)/);
     expect(sections.get(figureId('cov[sire](y1,y2)'))).not.toMatch(/dashed: prior/);
+    // per trait: a Manhattan plot of the PIPs (a point per marker) and the fitted values against the observed
+    for (const trait of ['y1', 'y2']) {
+      const manhattan = new RegExp(`<figure id="${figureId(`markers(${trait})`)}">([\\s\\S]*?)</figure>`).exec(html)?.[1] ?? '';
+      expect(manhattan).toContain(`markers(${trait}): PIP`);
+      expect((manhattan.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(30);
+      const fitted = new RegExp(`<figure id="${figureId(`fitted(${trait})`)}">([\\s\\S]*?)</figure>`).exec(html)?.[1] ?? '';
+      expect(fitted).toContain(`${trait}: fitted against observed`);
+      expect((fitted.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(trait === 'y1' ? 40 : 30);
+    }
   });
 
   it('the prior drawn for a diagonal element of an inverse-Wishart matrix is its marginal: the sampler’s own IW draws of Σ_cc follow it (Kolmogorov–Smirnov at 1%)', () => {
