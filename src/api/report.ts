@@ -68,7 +68,12 @@ function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 
       const id = t.header.indexOf('id');
       const chr = t.header.indexOf('chr');
       const usePip = pip.some((v) => !Number.isNaN(v));
-      const row = (r: readonly string[], j: number) => ({ id: r[id], chr: isMissing(r[chr]) ? '' : r[chr], pos: pos[j], value: usePip ? pip[j] : Math.abs(mean[j]) });
+      const row = (r: readonly string[], j: number) => ({
+        id: r[id],
+        chr: isMissing(r[chr]) ? '' : r[chr],
+        pos: pos[j],
+        value: usePip ? pip[j] : Math.abs(mean[j]),
+      });
       const valueName = usePip ? 'PIP' : '|E[β]|';
       return byTrait(t).map(({ trait, rows }) => ({
         term: s.term,

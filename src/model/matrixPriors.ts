@@ -141,7 +141,7 @@ export function covarianceSetting(
   const k = correlated ? d : 1;
   const scale = new Array(d * d).fill(0);
   modes.forEach((mode, c) => (scale[c * d + c] = (mode * (df + k + 1)) / df));
-  const rule = `df = ${correlated ? `d + 4 = ${df}` : df}; ${components.map((_, c) => ruleOf(c)).join('; ')}; S_cc = mode·(df + ${k} + 1)/df, 0 off the diagonal`;
+  const rule = `df = ${correlated ? `d + 4 = ${df}` : df}; ${components.map((_, c) => ruleOf(c)).join('; ')}; S_cc = mode·(df + ${k} + 1)/df${components.length > 1 ? ', 0 off the diagonal' : ''}`;
   return {
     setting: { term, components, correlated, df, scale, fixed },
     report: { term, components, correlated, df, scale: rows(scale), source: 'default', rule, ...(fixed ? { fixed: rows(fixed) } : {}) },

@@ -58,11 +58,14 @@ function number(x: number, digits = 4): string {
  */
 export function variancePrior(run: Pick<RunRecord, 'priors' | 'covariancePriors'>, variable: string): { df: number; scale: number } | undefined {
   const scalar = /^var\[(.+)\]$/.exec(variable);
-  if (scalar) return run.priors.find((p) => p.term === scalar[1]);
   const element = /^var\[(.+)\]\((.+)\)$/.exec(variable);
-  const matrix = element ? run.covariancePriors?.find((m) => m.term === element[1] && m.components.includes(element[2])) : undefined;
-  if (!element || !matrix || matrix.fixed) return undefined;
-  const c = matrix.components.indexOf(element[2]);
+  if (scalar && run.priors.some((p) => p.term === scalar[1])) return run.priors.find((p) => p.term === scalar[1]);
+  // a scalar name can also be the one element of a 1 × 1 matrix (the residual beside a random slope)
+  const matrix = run.covariancePriors?.find((m) =>
+    scalar ? m.term === scalar[1] && m.components.length === 1 : element !== null && m.term === element[1] && m.components.includes(element[2]),
+  );
+  if (!matrix || matrix.fixed) return undefined;
+  const c = element ? matrix.components.indexOf(element[2]) : 0;
   if (!matrix.correlated) return { df: matrix.df, scale: matrix.scale[c][c] };
   const df = matrix.df - matrix.components.length + 1;
   return { df, scale: (matrix.df * matrix.scale[c][c]) / df };
@@ -127,14 +130,17 @@ function runSection(run: RunRecord, summary: Summary): string {
   const matrixText = (m: number[][]): string => `[${m.map((r) => `[${r.map((x) => number(x)).join(', ')}]`).join(', ')}]`;
   const priors = [
     ...run.priors.map((p) => row([p.term, String(p.df), number(p.scale), p.rule ?? p.source])),
-    ...(run.covariancePriors ?? []).map((m) =>
-      row([
+    ...(run.covariancePriors ?? []).map((m) => {
+      const scalar = m.components.length === 1;
+      const text = (x: number[][]): string => (scalar ? number(x[0][0]) : matrixText(x));
+      const kind = scalar ? 'scaled-inverse-χ²' : m.correlated ? 'inverse-Wishart' : 'uncorrelated';
+      return row([
         `${m.term} (${m.components.join(', ')})`,
         m.fixed ? '' : String(m.df),
-        m.fixed ? '' : matrixText(m.scale),
-        m.fixed ? `held fixed at ${matrixText(m.fixed)}` : `${m.correlated ? 'inverse-Wishart' : 'uncorrelated'}; ${m.rule ?? m.source}`,
-      ]),
-    ),
+        m.fixed ? '' : text(m.scale),
+        m.fixed ? `held fixed at ${text(m.fixed)}` : `${kind}; ${m.rule ?? m.source}`,
+      ]);
+    }),
   ];
   // a marker set's rules, but those of its variance already in the table above
   const shown = run.priors.flatMap((p) => (p.rule ? [p.rule] : []));

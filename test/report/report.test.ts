@@ -157,6 +157,9 @@ describe('the HTML report', () => {
     const diag = { priors: [], covariancePriors: [{ term: 'g', components, correlated: false, df, scale, source: 'user' as const }] };
     expect(variancePrior(diag, 'var[g](b)')).toEqual({ df, scale: 1 });
     expect(variancePrior(diag, 'var[g](d)')).toBeUndefined();
+    // the one element of a 1 × 1 matrix (a single-trait residual beside a random slope): Scaled-Inv-χ²(ν, scale)
+    const one = { priors: [], covariancePriors: [{ term: 'residual', components: ['y'], correlated: true, df: 5, scale: [[3]], source: 'default' as const }] };
+    expect(variancePrior(one, 'var[residual]')).toEqual({ df: 5, scale: 3 });
   });
 
   it('an interrupted run: the report of the draws so far says so; the CLI writes --out and picks --vars', async () => {
