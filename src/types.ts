@@ -338,8 +338,11 @@ export type ChainProgress = Omit<ProgressEvent, 'chains'>;
 /** GEBVs of new individuals. */
 export interface Prediction {
   ids: string[];
+  /** One per individual, or with `traits` one per individual and trait, trait-major (every individual of the first trait, then the second, …). */
   mean: Float64Array;
   sd: Float64Array;
+  /** The traits of a multi-trait model. */
+  traits?: readonly string[];
   /** Number of posterior draws of β used (0: means only, from the posterior mean of β). */
   draws: number;
   /** How each marker set's alleles were matched, by set term. */

@@ -1,9 +1,10 @@
 /**
  * Genomic prediction for new individuals from a fitted marker model: GEBV_i = Σ_s x_is'β_s, with x_is
- * centred by the training column means of set s (missing genotypes imputed by the training means).
- * With saved draws of β (the same saveEffects in every set) it is computed for every draw, so that the
- * posterior SD includes the uncertainty of the effects; otherwise the mean is Σ_s x_is'E[β_s] (exact,
- * as the GEBV is linear in β) and the SD, which needs the posterior covariance of β, is NaN.
+ * centred by the training column means of set s (missing genotypes imputed by the training means),
+ * per trait in a multi-trait model (GEBV_ik = Σ_s x_is'β_s,k). With saved draws of β (the same
+ * saveEffects in every set) it is computed for every draw, so that the posterior SD includes the
+ * uncertainty of the effects; otherwise the mean is Σ_s x_is'E[β_s] (exact, as the GEBV is linear in
+ * β) and the SD, which needs the posterior covariance of β, is NaN.
  */
 import { MixmcError } from '../errors.js';
 import { readGenotypes, type GenotypeTable } from '../io/genotypes.js';
@@ -41,52 +42,63 @@ export function predict(source: FitResult | string, genotypes: NewGenotypes): Pr
       throw new MixmcError(`${missing.length} individual(s) have no genotypes for ${a.set.term}, e.g. ${missing.slice(0, 5).join(', ')}`, { term: a.set.term });
     return Int32Array.from(ids, (id) => row.get(id)!);
   });
-  const gebv = new Float64Array(m);
+  // every set of a multi-trait model has the model's traits
+  const traits = sets[0].traits;
+  const t = traits?.length ?? 1;
+  const gebv = new Float64Array(m * t);
   const part = new Float64Array(m);
+  /** gebv[k·m + i] += x_i'β_k of set s, β the set's p·t effects (marker-major). */
+  const addSet = (s: number, beta: ArrayLike<number>): void => {
+    for (let k = 0; k < t; k++) {
+      linearPredictor(aligned[s].genotypes, sets[s], beta, t, k, rowsOf[s], part);
+      for (let i = 0; i < m; i++) gebv[k * m + i] += part[i];
+    }
+  };
   // draws of every set's β that belong together: only when every set kept the same draws (same saveEffects)
-  const saved = sets.map((s) => s.chains.map((c) => c.length / s.markers.length));
+  const saved = sets.map((s) => s.chains.map((c) => c.length / (s.markers.length * t)));
   const aligned0 = saved.every((r) => r.join() === saved[0].join());
   const draws = aligned0 ? saved[0].reduce((a, r) => a + r, 0) : 0;
+  const withTraits = traits ? { traits } : {};
   if (draws === 0) {
-    aligned.forEach((a, s) => {
-      linearPredictor(a.genotypes, sets[s], sets[s].betaMean, rowsOf[s], part);
-      for (let i = 0; i < m; i++) gebv[i] += part[i];
-    });
-    return { ids, mean: gebv, sd: new Float64Array(m).fill(NaN), draws, alleles };
+    sets.forEach((set, s) => addSet(s, set.betaMean));
+    return { ids, mean: gebv, sd: new Float64Array(m * t).fill(NaN), ...withTraits, draws, alleles };
   }
-  const moments = new RunningMoments(m);
-  const cursors = sets.map((s) => ({ chain: 0, row: 0, p: s.markers.length }));
+  const moments = new RunningMoments(m * t);
+  const cursors = sets.map((s) => ({ chain: 0, row: 0, size: s.markers.length * t }));
   for (let d = 0; d < draws; d++) {
     gebv.fill(0);
-    aligned.forEach((a, s) => {
+    sets.forEach((set, s) => {
       const c = cursors[s];
-      while (c.row * c.p >= sets[s].chains[c.chain].length) {
+      while (c.row * c.size >= set.chains[c.chain].length) {
         c.chain++;
         c.row = 0;
       }
-      const values = sets[s].chains[c.chain];
-      linearPredictor(a.genotypes, sets[s], values.subarray(c.row * c.p, (c.row + 1) * c.p), rowsOf[s], part);
+      addSet(s, set.chains[c.chain].subarray(c.row * c.size, (c.row + 1) * c.size));
       c.row++;
-      for (let i = 0; i < m; i++) gebv[i] += part[i];
     });
     moments.push(gebv);
   }
-  const sd = new Float64Array(m);
-  for (let i = 0; i < m; i++) sd[i] = moments.sd(i);
-  return { ids, mean: moments.mean, sd, draws, alleles };
+  const sd = new Float64Array(m * t);
+  for (let i = 0; i < m * t; i++) sd[i] = moments.sd(i);
+  return { ids, mean: moments.mean, sd, ...withTraits, draws, alleles };
 }
 
-/** out_i = x_{rows[i]}'β, x the imputed (training means) and centred genotypes. Mutates: out. */
+/**
+ * out_i = x_{rows[i]}'β_k, x the imputed (training means) and centred genotypes, β_k = (beta[j·stride + k])_j
+ * (one trait's effects of marker-major effects; stride 1, k 0 with one trait). Mutates: out.
+ */
 function linearPredictor(
   g: PackedGenotypes,
   set: { means: Float64Array; center: Float64Array },
   beta: ArrayLike<number>,
+  stride: number,
+  k: number,
   rows: Int32Array,
   out: Float64Array,
 ): void {
   out.fill(0);
-  for (let j = 0; j < beta.length; j++) {
-    const bj = beta[j];
+  for (let j = 0; j < set.means.length; j++) {
+    const bj = beta[j * stride + k];
     if (bj === 0) continue;
     const mean = set.means[j];
     const c = set.center[j];

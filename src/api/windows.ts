@@ -91,6 +91,11 @@ export function windows(runDir: string, opts: WindowOptions = {}): WindowResult 
   const s = sources.findIndex((src) => src.name === name || (name === 'markers' && src.name === ''));
   if (s < 0) throw new MixmcError(`the run has no marker set '${name}' (it has ${sources.map((x) => `'${x.name}'`).join(', ')})`, { term: 'set' });
   const source = sources[s];
+  if (source.traits)
+    throw new MixmcError(
+      'genomic windows are computed for single-trait marker models (multi-trait windows are not implemented): fit each trait on its own for its windows; gebv.csv and markers.csv have every trait',
+      { term: 'markers' },
+    );
   const rows = source.chains.reduce((sum, c) => sum + c.length / source.markers.length, 0);
   if (rows === 0) {
     throw new MixmcError(

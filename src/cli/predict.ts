@@ -33,11 +33,20 @@ function runPredict(runDir: string, flags: { geno: string[]; out?: string }): vo
     process.stderr.write(
       "note: the fit kept no draws of the marker effects, so the GEBVs are x'E[β] and their SD is NA; fit with markers.saveEffects = k (every k-th kept draw) for posterior SDs\n",
     );
-  const lines = ['id,mean,sd', ...pred.ids.map((id, i) => `${csvField(id)},${csvValue(pred.mean[i])},${csvValue(pred.sd[i])}`)];
+  // one line per individual, or per trait and individual (trait-major, as gebv.csv)
+  const m = pred.ids.length;
+  const traits = pred.traits;
+  const lines = [
+    traits ? 'id,trait,mean,sd' : 'id,mean,sd',
+    ...Array.from(pred.mean, (mean, r) => {
+      const trait = traits ? `${csvField(traits[Math.floor(r / m)])},` : '';
+      return `${csvField(pred.ids[r % m])},${trait}${csvValue(mean)},${csvValue(pred.sd[r])}`;
+    }),
+  ];
   if (flags.out) {
     writeFileAtomic(resolve(flags.out), `${lines.join('\n')}\n`);
     process.stdout.write(
-      `wrote ${pred.ids.length} predictions (${pred.draws ? `${pred.draws} posterior draws` : 'posterior mean of β'}) to ${resolve(flags.out)}\n`,
+      `wrote ${m} predictions${traits ? ` of ${traits.length} traits` : ''} (${pred.draws ? `${pred.draws} posterior draws` : 'posterior mean of β'}) to ${resolve(flags.out)}\n`,
     );
   } else {
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -49,7 +58,7 @@ export function predictCommand(program: Command): void {
     .command('predict')
     .argument('<runDir>', 'run directory of a marker model fit')
     .requiredOption('--geno <files...>', 'genotypes of the individuals to predict (.bed or CSV): one file for every set, or NAME=FILE per marker set')
-    .option('--out <file>', 'write the predictions as CSV (id,mean,sd) instead of printing them')
+    .option('--out <file>', 'write the predictions as CSV (id,mean,sd; id,trait,mean,sd for a multi-trait model) instead of printing them')
     .description('GEBVs (posterior mean and SD) of new individuals from a fitted marker model')
     .action((runDir: string, flags: { geno: string[]; out?: string }) => runPredict(runDir, flags));
 }

@@ -1,7 +1,8 @@
 /**
  * A fit's marker effects for the tools that use them after the run (predict, genomic windows): per
  * set, the markers, the training centring, E[β] and the saved draws of β of every chain, from a
- * FitResult in memory or from a run directory (effects/layout.json and effects/…/chain-K.f32).
+ * FitResult in memory or from a run directory (effects/layout.json and effects/…/chain-K.f32). With
+ * several traits the effects are marker-major: β[j·t + k] is marker j's effect on trait k.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,9 +18,12 @@ export interface EffectSource {
   markers: readonly MarkerInfo[];
   means: Float64Array;
   center: Float64Array;
-  /** Saved draws per chain, rows × p. */
+  /** Saved draws per chain, rows × p·t. */
   chains: Float32Array[];
+  /** E[β], p·t values. */
   betaMean: Float64Array;
+  /** The traits of a multi-trait set (t = 1 without). */
+  traits?: readonly string[];
 }
 
 function fromFit(fit: FitResult): EffectSource[] {
@@ -36,6 +40,7 @@ function fromFit(fit: FitResult): EffectSource[] {
       return e ? e.values.subarray(0, e.rows * e.size) : new Float32Array(0);
     }),
     betaMean: set.effects.mean,
+    ...(set.traits ? { traits: set.traits } : {}),
   }));
 }
 
@@ -48,14 +53,8 @@ function fromRunDir(dir: string): EffectSource[] {
     throw new MixmcError(`not the run directory of a finished marker model fit (${(err as Error).message})`, { file });
   }
   if (layout.version !== 2) throw new MixmcError('the run was written by an older mixmc; fit it again with this version', { file });
-  if (layout.sets.some((s) => s.traits)) {
-    throw new MixmcError(
-      'predict and windows work on single-trait marker models; a multi-trait run has the GEBVs of every trait of its genotyped individuals in gebv.csv',
-      { file },
-    );
-  }
   return layout.sets.map((set) => {
-    const p = set.markers.length;
+    const p = set.markers.length * (set.traits?.length ?? 1);
     const chains = set.rows.map((rows, k) => {
       if (rows === 0) return new Float32Array(0);
       const f = effectsPath(dir, k, set.name);
@@ -72,13 +71,14 @@ function fromRunDir(dir: string): EffectSource[] {
       center: Float64Array.from(set.center),
       chains,
       betaMean: Float64Array.from(set.betaMean),
+      ...(set.traits ? { traits: set.traits } : {}),
     };
   });
 }
 
 /**
  * Every marker set's effects of a fit or of a run directory.
- * @throws MixmcError when there is no marker set, or the run directory is not a finished single-trait marker fit.
+ * @throws MixmcError when there is no marker set, or the run directory is not a finished marker fit.
  */
 export function effectSources(source: FitResult | string): EffectSource[] {
   return typeof source === 'string' ? fromRunDir(source) : fromFit(source);

@@ -98,6 +98,61 @@ describe('predict', () => {
     });
   });
 
+  it('a multi-trait model: per trait, equal to the fit’s own GEBVs of held-out genotyped individuals (with and without saved draws), from the API and the CLI; windows say they are single-trait', async () => {
+    const dir = tempDir();
+    const sim = simulateMarkers(dir, 70, 40, 3, 0.5, 95);
+    // two traits on the first 50 individuals (the second missing on every fourth); 20 genotyped without a record
+    const data = sim.rows.slice(0, 50).map((r, i) => ({ id: r.id, y1: r.y, y2: i % 4 === 0 ? null : 0.5 * Number(r.y) + (i % 3) }));
+    const newFile = join(dir, 'new.csv');
+    writeFileSync(
+      newFile,
+      `${[`id,${Array.from({ length: 40 }, (_, j) => `m${j}`).join(',')}`, ...sim.codes.slice(50).map((c, i) => `ind${50 + i},${c.join(',')}`)].join('\n')}\n`,
+    );
+    for (const saveEffects of [1, 0]) {
+      const out = join(dir, `run${saveEffects}`);
+      const res = await fit(
+        {
+          data,
+          id: 'id',
+          formula: 'cbind(y1, y2) ~ 1',
+          markers: { file: sim.genoFile, prior: 'BayesC' as const, saveEffects },
+          mcmc: { chains: 2, iterations: 300, burnin: 50, thin: 1, seed: 7 },
+        },
+        { outDir: out, workers: 0 },
+      );
+      const gebv = res.effects.gebv!;
+      // gebv is trait-major over the 70 genotyped individuals, records first
+      expect(gebv.traits?.slice(0, 1)).toEqual(['y1']);
+      expect(gebv.labels.slice(50, 70)).toEqual(Array.from({ length: 20 }, (_, i) => `ind${50 + i}`));
+      const api = predict(res, newFile);
+      expect(api.traits).toEqual(['y1', 'y2']);
+      expect(api.draws).toBe(saveEffects ? 500 : 0);
+      expect(api.mean).toHaveLength(40);
+      for (let k = 0; k < 2; k++) {
+        for (let i = 0; i < 20; i++) {
+          const own = 70 * k + 50 + i;
+          expect(gebv.traits![own]).toBe(k === 0 ? 'y1' : 'y2');
+          // Float32 effect draws against the Float64 tracker: agreement to ~1e-6 relative
+          expect(Math.abs(api.mean[20 * k + i] - gebv.mean[own])).toBeLessThan(1e-5 * Math.max(1, Math.abs(gebv.mean[own])));
+          if (saveEffects) expect(Math.abs(api.sd[20 * k + i] - gebv.sd[own])).toBeLessThan(1e-4 * gebv.sd[own] + 1e-6);
+          else expect(api.sd[20 * k + i]).toBeNaN();
+        }
+      }
+      const r = await runCli(['predict', out, '--geno', newFile, '--out', join(dir, 'pred.csv')]);
+      expect(r.code).toBe(0);
+      const lines = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('id,trait,mean,sd');
+      lines.slice(1).forEach((l, r) => {
+        const [id, trait, mean] = l.split(',');
+        expect([id, trait]).toEqual([api.ids[r % 20], ['y1', 'y2'][Math.floor(r / 20)]]);
+        expect(Number(mean)).toBe(Number(api.mean[r].toPrecision(10)));
+      });
+    }
+    const w = await runCli(['windows', join(dir, 'run1'), '--markers', '5']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/genomic windows are computed for single-trait marker models .*fit each trait on its own/);
+  });
+
   it('new genotypes missing a marker of the model are an error naming it', async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 30, 10, 2, 0.5, 92);

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const [file, id, out, h] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1300, height: Number(h ?? 800) } });
+await page.goto('file://' + file);
+await page.waitForTimeout(3000);
+await page.evaluate((i) => document.getElementById(i).scrollIntoView(), id);
+await page.waitForTimeout(500);
+await page.screenshot({ path: out });
+await browser.close();
