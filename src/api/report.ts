@@ -89,7 +89,11 @@ function modelFiles(dir: string, run: RunRecord): Pick<ReportInput, 'markers' | 
     const window = numbers(t, 'window');
     const share = numbers(t, 'share');
     const wppa = numbers(t, 'wppa');
-    out.windows = { rows: window.map((w, i) => ({ window: w, share: share[i], wppa: wppa[i] })), threshold: 1 / window.length };
+    out.windows = byTrait(t).map(({ trait, rows }) => ({
+      ...(trait === undefined ? {} : { trait }),
+      rows: rows.map(({ j }) => ({ window: window[j], share: share[j], wppa: wppa[j] })),
+      threshold: 1 / rows.length,
+    }));
   }
   const fitted = join(dir, 'fitted.csv');
   if (existsSync(fitted)) {

@@ -8,7 +8,10 @@
  *   variance_w = cov(g_w, g),   Σ_w variance_w = var(g) = var[genetic] of the draw,
  *   share_w = variance_w / var(g)  (the additive split; JWAS's var(g_w)/var(g) does not sum to 1),
  * and the window posterior probability of association WPPA_w = P(share_w > threshold), the
- * threshold 1/(number of windows) unless given.
+ * threshold 1/(number of windows) unless given. In a multi-trait model all of this is per trait k
+ * (g_k = Σ_j x_j β_jk), and each window also gets the correlation of its genetic values between
+ * traits a and b, cor(g_wa, g_wb) over the records, per draw (as JWAS reports a window's genetic
+ * correlation; Cheng et al. 2018, Genetics 209:89).
  */
 import { join } from 'node:path';
 import { prepare } from '../blocks/plan.js';
@@ -33,6 +36,8 @@ export interface WindowOptions {
 
 export interface WindowRow {
   window: number;
+  /** The trait, in a multi-trait model. */
+  trait?: string;
   chr: string;
   start: string;
   end: string;
@@ -46,12 +51,29 @@ export interface WindowRow {
   wppa: number;
 }
 
+/** A window's genetic correlation between two traits: cor(g_w,trait1, g_w,trait2) over the records, per draw. */
+export interface WindowCorrelation {
+  window: number;
+  chr: string;
+  start: string;
+  end: string;
+  trait1: string;
+  trait2: string;
+  /** Posterior mean and SD over the draws where both traits' window values vary (`draws` of them). */
+  cor: number;
+  corSd: number;
+  draws: number;
+}
+
 export interface WindowResult {
+  /** The windows, per trait (trait-major) in a multi-trait model. */
   windows: WindowRow[];
+  /** A multi-trait model's window correlations, per pair of traits (pair-major). */
+  correlations?: WindowCorrelation[];
   threshold: number;
   /** Saved draws used (all chains). */
   draws: number;
-  /** Per draw: var(g), and the sum of the windows' variances (equal up to rounding). */
+  /** Per draw: var(g), and the sum of the windows' variances (equal up to rounding); trait-major with several traits. */
   genetic: Float64Array;
   windowSum: Float64Array;
 }
@@ -91,12 +113,11 @@ export function windows(runDir: string, opts: WindowOptions = {}): WindowResult 
   const s = sources.findIndex((src) => src.name === name || (name === 'markers' && src.name === ''));
   if (s < 0) throw new MixmcError(`the run has no marker set '${name}' (it has ${sources.map((x) => `'${x.name}'`).join(', ')})`, { term: 'set' });
   const source = sources[s];
-  if (source.traits)
-    throw new MixmcError(
-      'genomic windows are computed for single-trait marker models (multi-trait windows are not implemented): fit each trait on its own for its windows; gebv.csv and markers.csv have every trait',
-      { term: 'markers' },
-    );
-  const rows = source.chains.reduce((sum, c) => sum + c.length / source.markers.length, 0);
+  const traits = source.traits;
+  const t = traits?.length ?? 1;
+  const p = source.markers.length;
+  const size = p * t;
+  const rows = source.chains.reduce((sum, c) => sum + c.length / size, 0);
   if (rows === 0) {
     throw new MixmcError(
       `the run saved no draws of the marker effects; fit it again with "saveEffects": K in the marker set (every K-th kept draw) to get genomic windows`,
@@ -105,82 +126,153 @@ export function windows(runDir: string, opts: WindowOptions = {}): WindowResult 
   }
   const model = prepare(run.spec, { baseDir: run.baseDir });
   const md = model.design.markers[s];
-  const p = source.markers.length;
   const n = md.n;
   const starts = windowStarts(source.markers, opts);
   const W = starts.length;
   const threshold = opts.threshold ?? 1 / W;
-  const parts = Array.from({ length: W }, () => new Float64Array(n));
+  // per trait k: the windows' parts g_wk of the draw (k·W + w), g_k, and the sums over draws
+  const parts = Array.from({ length: t * W }, () => new Float64Array(n));
+  const partMean = new Float64Array(t * W);
   const g = new Float64Array(n);
-  const sumVariance = new Float64Array(W);
-  const sumShare = new Float64Array(W);
-  const sumShare2 = new Float64Array(W);
-  const above = new Float64Array(W);
-  const genetic = new Float64Array(rows);
-  const windowSum = new Float64Array(rows);
+  const sumVariance = new Float64Array(t * W);
+  const sumShare = new Float64Array(t * W);
+  const sumShare2 = new Float64Array(t * W);
+  const above = new Float64Array(t * W);
+  const genetic = new Float64Array(t * rows);
+  const windowSum = new Float64Array(t * rows);
+  const pairs = traitPairs(t);
+  const corSum = new Float64Array(pairs.length * W);
+  const corSum2 = new Float64Array(pairs.length * W);
+  const corDraws = new Float64Array(pairs.length * W);
   let d = 0;
   for (const chain of source.chains) {
-    for (let r = 0; r < chain.length / p; r++, d++) {
-      g.fill(0);
-      for (let w = 0; w < W; w++) {
-        const part = parts[w];
-        part.fill(0);
-        const end = w + 1 < W ? starts[w + 1] : p;
-        for (let j = starts[w]; j < end; j++) axpyColumn(md.records, source.means[j], source.center[j], j, chain[r * p + j], part);
-        for (let i = 0; i < n; i++) g[i] += part[i];
+    for (let r = 0; r < chain.length / size; r++, d++) {
+      for (let k = 0; k < t; k++) {
+        g.fill(0);
+        for (let w = 0; w < W; w++) {
+          const part = parts[k * W + w];
+          part.fill(0);
+          const end = w + 1 < W ? starts[w + 1] : p;
+          for (let j = starts[w]; j < end; j++) axpyColumn(md.records, source.means[j], source.center[j], j, chain[r * size + j * t + k], part);
+          for (let i = 0; i < n; i++) g[i] += part[i];
+        }
+        let mean = 0;
+        for (let i = 0; i < n; i++) mean += g[i];
+        mean /= n;
+        let varG = 0;
+        for (let i = 0; i < n; i++) varG += (g[i] - mean) * (g[i] - mean);
+        varG /= n - 1;
+        genetic[k * rows + d] = varG;
+        for (let w = 0; w < W; w++) {
+          const part = parts[k * W + w];
+          let pm = 0;
+          for (let i = 0; i < n; i++) pm += part[i];
+          pm /= n;
+          partMean[k * W + w] = pm;
+          let cov = 0;
+          for (let i = 0; i < n; i++) cov += (part[i] - pm) * (g[i] - mean);
+          cov /= n - 1;
+          const share = cov / varG;
+          const at = k * W + w;
+          windowSum[k * rows + d] += cov;
+          sumVariance[at] += cov;
+          sumShare[at] += share;
+          sumShare2[at] += share * share;
+          if (share > threshold) above[at]++;
+        }
       }
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += g[i];
-      mean /= n;
-      let varG = 0;
-      for (let i = 0; i < n; i++) varG += (g[i] - mean) * (g[i] - mean);
-      varG /= n - 1;
-      genetic[d] = varG;
-      for (let w = 0; w < W; w++) {
-        const part = parts[w];
-        let pm = 0;
-        for (let i = 0; i < n; i++) pm += part[i];
-        pm /= n;
-        let cov = 0;
-        for (let i = 0; i < n; i++) cov += (part[i] - pm) * (g[i] - mean);
-        cov /= n - 1;
-        const share = cov / varG;
-        windowSum[d] += cov;
-        sumVariance[w] += cov;
-        sumShare[w] += share;
-        sumShare2[w] += share * share;
-        if (share > threshold) above[w]++;
-      }
+      // cor(g_wa, g_wb) over the records, where both parts vary in this draw
+      pairs.forEach(([a, b], q) => {
+        for (let w = 0; w < W; w++) {
+          const x = parts[a * W + w];
+          const y = parts[b * W + w];
+          const mx = partMean[a * W + w];
+          const my = partMean[b * W + w];
+          let sxy = 0;
+          let sxx = 0;
+          let syy = 0;
+          for (let i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+          }
+          if (!(sxx > 0 && syy > 0)) continue;
+          const cor = sxy / Math.sqrt(sxx * syy);
+          corSum[q * W + w] += cor;
+          corSum2[q * W + w] += cor * cor;
+          corDraws[q * W + w]++;
+        }
+      });
     }
   }
-  const out: WindowRow[] = starts.map((first, w) => {
+  const where = (w: number) => {
+    const first = starts[w];
     const last = (w + 1 < W ? starts[w + 1] : p) - 1;
-    const share = sumShare[w] / rows;
-    return {
-      window: w + 1,
-      chr: source.markers[first].chr,
-      start: source.markers[first].pos,
-      end: source.markers[last].pos,
-      first: source.markers[first].id,
-      last: source.markers[last].id,
-      markers: last - first + 1,
-      variance: sumVariance[w] / rows,
-      share,
-      shareSd: rows > 1 ? Math.sqrt(Math.max(0, (sumShare2[w] - rows * share * share) / (rows - 1))) : Number.NaN,
-      wppa: above[w] / rows,
-    };
-  });
-  if (opts.write) writeWindows(runDir, out);
-  return { windows: out, threshold, draws: rows, genetic, windowSum };
+    return { first, last, chr: source.markers[first].chr, start: source.markers[first].pos, end: source.markers[last].pos };
+  };
+  const out: WindowRow[] = [];
+  for (let k = 0; k < t; k++) {
+    for (let w = 0; w < W; w++) {
+      const { first, last, chr, start, end } = where(w);
+      const at = k * W + w;
+      const share = sumShare[at] / rows;
+      out.push({
+        window: w + 1,
+        ...(traits ? { trait: traits[k] } : {}),
+        chr,
+        start,
+        end,
+        first: source.markers[first].id,
+        last: source.markers[last].id,
+        markers: last - first + 1,
+        variance: sumVariance[at] / rows,
+        share,
+        shareSd: sampleSd(sumShare2[at], share, rows),
+        wppa: above[at] / rows,
+      });
+    }
+  }
+  const correlations: WindowCorrelation[] = pairs.flatMap(([a, b], q) =>
+    starts.map((_, w) => {
+      const { chr, start, end } = where(w);
+      const m = corDraws[q * W + w];
+      const cor = m > 0 ? corSum[q * W + w] / m : Number.NaN;
+      return { window: w + 1, chr, start, end, trait1: traits![a], trait2: traits![b], cor, corSd: sampleSd(corSum2[q * W + w], cor, m), draws: m };
+    }),
+  );
+  if (opts.write) writeWindows(runDir, out, correlations);
+  return { windows: out, ...(traits ? { correlations } : {}), threshold, draws: rows, genetic, windowSum };
 }
 
-/** windows.csv: one row per window, in genome order. */
-function writeWindows(dir: string, rows: readonly WindowRow[]): void {
-  const lines = ['window,chr,start,end,first,last,markers,variance,share,share_sd,wppa'];
+/** The SD of m values from their sum of squares and mean (NaN for fewer than two). */
+function sampleSd(sumSquares: number, mean: number, m: number): number {
+  return m > 1 ? Math.sqrt(Math.max(0, (sumSquares - m * mean * mean) / (m - 1))) : Number.NaN;
+}
+
+/** Every pair of the t traits, (a, b) with a < b. */
+function traitPairs(t: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < t; a++) for (let b = a + 1; b < t; b++) out.push([a, b]);
+  return out;
+}
+
+/**
+ * windows.csv: one row per window, in genome order (per trait, trait-major, with a trait column in a
+ * multi-trait model); and then window-correlations.csv: per window and pair of traits, the posterior
+ * mean and SD of the correlation of the window's genetic values, over the draws where both vary.
+ */
+function writeWindows(dir: string, rows: readonly WindowRow[], correlations: readonly WindowCorrelation[]): void {
+  const multi = rows.some((w) => w.trait !== undefined);
+  const lines = [
+    multi
+      ? 'window,trait,chr,start,end,first,last,markers,variance,share,share_sd,wppa'
+      : 'window,chr,start,end,first,last,markers,variance,share,share_sd,wppa',
+  ];
   for (const w of rows) {
     lines.push(
       [
         w.window,
+        ...(multi ? [csvField(w.trait ?? '')] : []),
         csvField(w.chr),
         csvField(w.start),
         csvField(w.end),
@@ -195,4 +287,14 @@ function writeWindows(dir: string, rows: readonly WindowRow[]): void {
     );
   }
   writeFileAtomic(join(dir, 'windows.csv'), `${lines.join('\n')}\n`);
+  if (!multi) return;
+  const cors = ['window,chr,start,end,trait1,trait2,cor,cor_sd,draws'];
+  for (const c of correlations) {
+    cors.push(
+      [c.window, csvField(c.chr), csvField(c.start), csvField(c.end), csvField(c.trait1), csvField(c.trait2), csvValue(c.cor), csvValue(c.corSd), c.draws].join(
+        ',',
+      ),
+    );
+  }
+  writeFileAtomic(join(dir, 'window-correlations.csv'), `${cors.join('\n')}\n`);
 }

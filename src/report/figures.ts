@@ -246,9 +246,9 @@ export function identitySpec(points: readonly { x: number; y: number }[], titles
 }
 
 /** Each genomic window's posterior mean share of var[genetic] (bars) and its WPPA (points), in genome order (windows.csv). */
-export function windowsSpec(windows: readonly { window: number; share: number; wppa: number }[], threshold: number): Spec {
+export function windowsSpec(windows: readonly { window: number; share: number; wppa: number }[], threshold: number, trait?: string): Spec {
   return {
-    title: `genomic windows: share of var[genetic] (bars) and WPPA = P(share > ${Number(threshold.toPrecision(3))}) (points)`,
+    title: `genomic windows${trait === undefined ? '' : ` of ${trait}`}: share of var[genetic] (bars) and WPPA = P(share > ${Number(threshold.toPrecision(3))}) (points)`,
     data: { values: windows.map((w) => ({ ...w })) },
     vconcat: [
       {

@@ -26,8 +26,8 @@ export interface ReportInput {
   markers?: { term: string; trait?: string; valueName: string; rows: { id: string; chr: string; pos: number; value: number }[] }[];
   /** fitted.csv's records with an observed response, per trait in a multi-trait model. */
   fitted?: { trait?: string; points: { observed: number; fitted: number }[] }[];
-  /** windows.csv, and the WPPA threshold (1/windows). */
-  windows?: { rows: { window: number; share: number; wppa: number }[]; threshold: number };
+  /** windows.csv, per trait in a multi-trait model, and the WPPA threshold (1/windows). */
+  windows?: { trait?: string; rows: { window: number; share: number; wppa: number }[]; threshold: number }[];
   /** A compare run's variances by REML (compare.json) and its effects, BLUP beside posterior mean, by term (compare.csv). */
   compare?: { variances: { variable: string; estimate: number; se: number }[]; effects: { term: string; points: { blup: number; posterior: number }[] }[] };
 }
@@ -261,7 +261,10 @@ export async function buildReport(input: ReportInput): Promise<{ html: string; f
     modelFigures.push(
       `<figure id="${figureId(ofTrait(set.term, set.trait))}">${await renderSvg(manhattanSpec(set.rows, set.valueName, ofTrait(set.term, set.trait)))}</figure>`,
     );
-  if (input.windows) modelFigures.push(`<figure id="windows">${await renderSvg(windowsSpec(input.windows.rows, input.windows.threshold))}</figure>`);
+  for (const w of input.windows ?? []) {
+    const id = w.trait === undefined ? 'windows' : figureId(ofTrait('windows', w.trait));
+    modelFigures.push(`<figure id="${id}">${await renderSvg(windowsSpec(w.rows, w.threshold, w.trait))}</figure>`);
+  }
   for (const f of input.fitted ?? []) {
     if (f.points.length === 0) continue;
     const id = f.trait === undefined ? 'fitted' : figureId(ofTrait('fitted', f.trait));
