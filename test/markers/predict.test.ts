@@ -98,7 +98,7 @@ describe('predict', () => {
     });
   });
 
-  it('a multi-trait model: per trait, equal to the fit’s own GEBVs of held-out genotyped individuals (with and without saved draws), from the API and the CLI; windows say they are single-trait', async () => {
+  it('a multi-trait model: per trait, equal to the fit’s own GEBVs of held-out genotyped individuals (with and without saved draws), from the API and the CLI', async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 70, 40, 3, 0.5, 95);
     // two traits on the first 50 individuals (the second missing on every fourth); 20 genotyped without a record
@@ -148,9 +148,6 @@ describe('predict', () => {
         expect(Number(mean)).toBe(Number(api.mean[r].toPrecision(10)));
       });
     }
-    const w = await runCli(['windows', join(dir, 'run1'), '--markers', '5']);
-    expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/genomic windows are computed for single-trait marker models .*fit each trait on its own/);
   });
 
   it('new genotypes missing a marker of the model are an error naming it', async () => {
