@@ -17,7 +17,7 @@ function runReml(config: string, flags: { json?: boolean; ml?: boolean }): void 
     const b = multi
       ? multiBlupAt(
           model.design,
-          [...multi.terms, multi.residual].map((c) => Float64Array.from(c.fixed!)),
+          [...multi.terms, ...multi.markers.map((m) => m.covariance), multi.residual].map((c) => Float64Array.from(c.fixed!)),
         )
       : blup(model.design, model.settings.fixedVariances, solver, { markers: model.design.markers.length > 0 });
     const out = { fixed: b.fixed, random: b.random, solver: b.solver, iterations: b.solverIterations };

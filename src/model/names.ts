@@ -12,6 +12,8 @@
  */
 
 export const RESIDUAL = 'residual';
+/** The genetic values' pseudo-term: var[genetic], and cov[genetic](a,b)/cor[genetic](a,b) with several traits. */
+export const GENETIC = 'genetic';
 export const VAR_RESIDUAL = 'var[residual]';
 export const VAR_GENETIC = 'var[genetic]';
 export const H2 = 'h2';
@@ -49,7 +51,7 @@ export function varianceTerm(name: string): string | undefined {
 
 /** Terms whose variance is not a random term's: the residual, the genetic variance and the marker sets. */
 export function isRandomTerm(term: string): boolean {
-  return term !== RESIDUAL && term !== 'genetic' && !isMarkerTerm(term);
+  return term !== RESIDUAL && term !== GENETIC && !isMarkerTerm(term);
 }
 
 export function isMarkerTerm(term: string): boolean {

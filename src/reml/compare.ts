@@ -13,7 +13,19 @@ import { argsort, averageRanks } from '../diagnostics/sort.js';
 import { quantileSorted, sorted } from '../diagnostics/stats.js';
 import { isMultivariate, type Design } from '../model/design.js';
 import { axpyColumn } from '../model/markers.js';
-import { covarianceName, H2, isMarkerTerm, markerSetNames, ofTrait, RESIDUAL, VAR_GENETIC, VAR_RESIDUAL, varianceName } from '../model/names.js';
+import {
+  correlationName,
+  covarianceName,
+  GENETIC,
+  H2,
+  isMarkerTerm,
+  markerSetNames,
+  ofTrait,
+  RESIDUAL,
+  VAR_GENETIC,
+  VAR_RESIDUAL,
+  varianceName,
+} from '../model/names.js';
 import { INTERCEPT } from '../model/formula.js';
 import type { EffectSummary, FitResult, RunWarning, SummaryRow } from '../types.js';
 import type { RemlResult } from './reml.js';
@@ -175,25 +187,33 @@ export function compareResults(fitRes: FitResult, r: RemlResult, design: Design)
     design.ids.forEach((id, i) => {
       if (!first.has(id)) first.set(id, i);
     });
-    // Σ_s M_s β̂_s over the records and over the individuals without one, column by column
-    const records = new Float64Array(design.n);
-    const predValues = new Map<string, number>();
-    design.markers.forEach((md, s) => {
-      const names = markerSetNames(md.name);
-      const pred = new Float64Array(md.predIds.length);
-      md.markers.forEach((m, j) => {
-        const bj = blupOf.get(names.effect(m.id)) ?? 0;
-        axpyColumn(md.records, md.means[j], md.center[j], j, bj, records);
-        axpyColumn(md.pred, md.means[j], md.center[j], j, bj, pred);
+    // per trait, Σ_s M_s β̂_s over the records and over the individuals without one, column by column
+    const traits = design.traits.names;
+    const byTrait = traits.map((trait) => {
+      const records = new Float64Array(design.n);
+      const predValues = new Map<string, number>();
+      design.markers.forEach((md, s) => {
+        const names = markerSetNames(md.name);
+        const pred = new Float64Array(md.predIds.length);
+        md.markers.forEach((m, j) => {
+          const bj = blupOf.get(ofTrait(names.effect(m.id), trait, traits.length)) ?? 0;
+          axpyColumn(md.records, md.means[j], md.center[j], j, bj, records);
+          axpyColumn(md.pred, md.means[j], md.center[j], j, bj, pred);
+        });
+        md.predIds.forEach((id, i) => predValues.set(id, (s === 0 ? 0 : (predValues.get(id) ?? 0)) + pred[i]));
       });
-      md.predIds.forEach((id, i) => predValues.set(id, (s === 0 ? 0 : (predValues.get(id) ?? 0)) + pred[i]));
+      return { records, predValues };
     });
-    const blupGebv = gebv.labels.map((id) => {
+    // gebv's entries are trait-major with several traits, each with its trait
+    const blupGebv = gebv.labels.map((id, x) => {
+      const { records, predValues } = byTrait[gebv.traits ? traits.indexOf(gebv.traits[x]) : 0];
       const i = first.get(id);
       return i !== undefined ? records[i] : (predValues.get(id) ?? NaN);
     });
     random.push({ term: 'gebv', n: blupGebv.length, ...agreement(Array.from(gebv.mean), blupGebv) });
-    gebv.labels.forEach((id, i) => compared.push({ term: 'gebv', label: id, blup: blupGebv[i], posterior: gebv.mean[i] }));
+    gebv.labels.forEach((id, i) =>
+      compared.push({ term: 'gebv', label: gebv.traits ? ofTrait(id, gebv.traits[i], traits.length) : id, blup: blupGebv[i], posterior: gebv.mean[i] }),
+    );
   }
   const comparison: CompareResult = {
     varianceComponents,
@@ -252,6 +272,39 @@ function geneticFunctions(r: RemlResult, design: Design, fitRes: FitResult): Omi
       grad[va] = -rho / (2 * theta[va]);
       grad[vb] = -rho / (2 * theta[vb]);
       out.push({ variable: name, reml: { estimate: rho, se: Math.sqrt(quadratic(grad, r.covariance)), boundary } });
+    }
+    // with markers: the genetic covariance cov[genetic](a,b) = Σ_s Σβ_s,ab·MSx_s as a'θ (var[genetic] on
+    // the diagonal), h2(TRAIT) and cor[genetic](a,b) = c/sqrt(v_a v_b), with delta-method SEs
+    if (design.markers.length > 0) {
+      const geneticCov = (x: number, y: number): number[] => {
+        const a = new Array<number>(theta.length).fill(0);
+        for (const md of design.markers) {
+          const k = variables.indexOf(covarianceName(md.term, traits, x, y));
+          if (k >= 0) a[k] = md.msx;
+        }
+        return a;
+      };
+      const value = (a: readonly number[]): number => a.reduce((sum, ak, k) => sum + ak * theta[k], 0);
+      traits.forEach((trait, x) => {
+        const a = geneticCov(x, x);
+        const name = covarianceName(GENETIC, traits, x, x);
+        if (fitRes.params.includes(name)) out.push({ variable: name, reml: { estimate: value(a), se: Math.sqrt(quadratic(a, r.covariance)), boundary } });
+        heritability(ofTrait(H2, trait, traits.length), a, variables.indexOf(covarianceName(RESIDUAL, traits, x, x)));
+      });
+      traits.forEach((_, x) => {
+        for (let y = x + 1; y < traits.length; y++) {
+          const [ac, ax, ay] = [geneticCov(x, y), geneticCov(x, x), geneticCov(y, y)];
+          const [c, vx, vy] = [value(ac), value(ax), value(ay)];
+          const covName = covarianceName(GENETIC, traits, x, y);
+          if (fitRes.params.includes(covName)) out.push({ variable: covName, reml: { estimate: c, se: Math.sqrt(quadratic(ac, r.covariance)), boundary } });
+          const corName = correlationName(GENETIC, traits, x, y);
+          if (!fitRes.params.includes(corName)) continue;
+          const rho = c / Math.sqrt(vx * vy);
+          const grad = ac.map((g, k) => g / Math.sqrt(vx * vy) - (rho / 2) * (ax[k] / vx + ay[k] / vy));
+          out.push({ variable: corName, reml: { estimate: rho, se: Math.sqrt(quadratic(grad, r.covariance)), boundary } });
+        }
+      });
+      return out;
     }
     // h2 per trait of the one pedigree or genomic term with random intercepts only
     const genetic = design.random.filter((t) => t.cov && t.coefs.length === 1 && t.coefs[0] === INTERCEPT);

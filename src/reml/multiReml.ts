@@ -21,7 +21,10 @@ import { MixmcError } from '../errors.js';
 import type { Design } from '../model/design.js';
 import { DEFAULT_R2 } from '../model/defaults.js';
 import { covarianceName } from '../model/names.js';
+import { multiEffectLabels } from '../blocks/multi/markers.js';
 import { multiFixedNames, multiLevelLabels } from '../blocks/multi/sampler.js';
+import { type GenomicSet, interceptPart, markerEffects, withGenomicTerms } from './genomicTerms.js';
+import { INTERCEPT } from '../model/formula.js';
 import type { Factor } from './factor.js';
 import { type Evaluation, type Matrix, MultiReml, type Parameter } from './multiEvaluate.js';
 import type { MultiMme } from './multiMme.js';
@@ -54,9 +57,13 @@ function withStep(values: Float64Array[], params: Parameter[], delta: Float64Arr
   return out;
 }
 
-/** REML of a multivariate model (several traits, or random terms with several coefficients). */
-export function multiReml(design: Design, opts: RemlOptions = {}): RemlResult {
+/**
+ * REML of a multivariate model (several traits, or random terms with several coefficients); its
+ * marker sets, if any, as genomic terms (genomicTerms.ts), their Σβ after the random terms' G.
+ */
+export function multiReml(given: Design, opts: RemlOptions = {}): RemlResult {
   if (opts.method === 'ML') throw new MixmcError('ML is not available for multivariate models; use REML', { term: 'method' });
+  const { design, sets } = given.markers.length > 0 ? withGenomicTerms(given) : { design: given, sets: [] };
   const engine = new MultiReml(design, opts.sparse);
   const { matrices, params } = engine;
   let values = startValues(design, matrices);
@@ -128,19 +135,20 @@ export function multiReml(design: Design, opts: RemlOptions = {}): RemlResult {
     iterations: history.length,
     converged,
     history,
-    ...multiBlup(design, engine.mme, values, ev.sol, ev.fac),
+    ...multiBlup(design, engine.mme, values, ev.sol, ev.fac, sets),
   };
 }
 
 /**
- * BLUE and BLUP of a multivariate model at known covariance matrices (each random term's, then R0's,
- * d × d row-major), with SEs and PEVs from C⁻¹.
+ * BLUE and BLUP of a multivariate model at known covariance matrices (each random term's, then each
+ * marker set's Σβ, then R0's, d × d row-major), with SEs and PEVs from C⁻¹.
  */
-export function multiBlupAt(design: Design, matrices: readonly Float64Array[], sparse?: boolean): BlupResult {
+export function multiBlupAt(given: Design, matrices: readonly Float64Array[], sparse?: boolean): BlupResult {
+  const { design, sets } = given.markers.length > 0 ? withGenomicTerms(given) : { design: given, sets: [] };
   const engine = new MultiReml(design, sparse);
   const ev = engine.evaluate([...matrices], false);
   if (!ev) throw new MixmcError('a fixed covariance matrix is not positive definite', { term: 'fixedVariances' });
-  return multiBlup(design, engine.mme, matrices, ev.sol, ev.fac);
+  return multiBlup(design, engine.mme, matrices, ev.sol, ev.fac, sets);
 }
 
 /** An EM value of G kept diagonal for an uncorrelated term. */
@@ -150,12 +158,30 @@ function diagonalIfUncorrelated(g: Float64Array, mat: Matrix): Float64Array {
   return Float64Array.from(g, (v, x) => (Math.floor(x / d) === x % d ? v : 0));
 }
 
-/** BLUE with SEs and BLUP with PEVs and reliabilities 1 − PEV/(G_cc K_ll) from C⁻¹. */
-function multiBlup(design: Design, mme: MultiMme, values: readonly Float64Array[], sol: Float64Array, fac: Factor): BlupResult {
+/**
+ * BLUE with SEs and BLUP with PEVs and reliabilities 1 − PEV/(G_cc K_ll) from C⁻¹; a marker set's
+ * term gives its marker effects (markerEffects) with reliabilities 1 − PEV/Σβ_kk.
+ */
+function multiBlup(design: Design, mme: MultiMme, values: readonly Float64Array[], sol: Float64Array, fac: Factor, sets: readonly GenomicSet[]): BlupResult {
   const fixedNames = multiFixedNames(design);
   const fixed = fixedNames.map((variable, j) => ({ variable, estimate: sol[j], se: Math.sqrt(fac.inv(j, j)) }));
   const random: RandomPrediction[] = [];
+  const traits = design.traits.names;
+  const t = traits.length;
+  // per trait, each marker set's part of the centred intercept (interceptPart)
+  const parts = traits.map(() => [] as ({ offset: number } & ReturnType<typeof interceptPart>)[]);
   mme.terms.forEach((term, k) => {
+    const set = sets.find((x) => x.k === k);
+    if (set) {
+      const sigma = values[k];
+      const gHat = sol.subarray(term.offset, term.offset + term.q * term.d);
+      const { blup, pev } = markerEffects(set, t, sigma, gHat, (a, b) => fac.inv(term.offset + a, term.offset + b));
+      multiEffectLabels(set.md, traits, 'snp').forEach((variable, x) =>
+        random.push({ variable, blup: blup[x], pev: pev[x], reliability: 1 - pev[x] / sigma[(x % t) * t + (x % t)] }),
+      );
+      for (let s = 0; s < t; s++) parts[s].push({ offset: term.offset, ...interceptPart(set, t, s, sigma, blup) });
+      return;
+    }
     const labels = multiLevelLabels(design, k);
     const diagK = design.random[k].cov?.diagK;
     const g = values[k];
@@ -167,5 +193,20 @@ function multiBlup(design: Design, mme: MultiMme, values: readonly Float64Array[
       random.push({ variable, blup: sol[term.offset + x], pev, reliability: 1 - pev / (g[c * d + c] * (diagK ? diagK[l] : 1)) });
     });
   });
+  // the sampler centres the markers: report each trait's intercept in that parametrisation
+  if (sets.length > 0) {
+    const p = design.fixed.p;
+    const intercept = design.fixed.names.indexOf(`b[${INTERCEPT}]`);
+    parts.forEach((list, s) => {
+      const b = s * p + intercept;
+      // v = e_b + Σ_sets Σ_l w_l e_{g_l,s}, as (unknown, weight) pairs
+      const v: [number, number][] = [[b, 1], ...list.flatMap((x) => Array.from(x.weights, (w, l): [number, number] => [x.offset + l * t + s, w]))];
+      let pev = 0;
+      for (const [i, wi] of v) for (const [j, wj] of v) if (wi !== 0 && wj !== 0) pev += wi * wj * fac.inv(i, j);
+      const shift = list.reduce((a, x) => a + x.shift, 0);
+      const conditional = list.reduce((a, x) => a + x.conditional, 0);
+      fixed[b] = { ...fixed[b], estimate: fixed[b].estimate + shift, se: Math.sqrt(pev + conditional) };
+    });
+  }
   return { fixed, random, solver: 'cholesky', solverIterations: 0 };
 }

@@ -161,12 +161,7 @@ export function requireGaussian(design: Design): void {
 export function reml(design: Design, opts: RemlOptions = {}): RemlResult {
   requireGaussian(design);
   if (isMultivariate(design)) {
-    if (opts.markers && design.markers.length > 0)
-      throw new MixmcError(
-        "multi-trait REML does not take marker sets (multi-trait SNP-BLUP is not implemented): 'compare' each trait's single-trait model, or fit this one with 'mixmc fit'",
-        { term: 'markers' },
-      );
-    return multiReml(design, opts);
+    return multiReml(opts.markers ? design : { ...design, markers: [] }, opts);
   }
   const method = opts.method ?? 'REML';
   const mme = buildMme(design, { markers: opts.markers });

@@ -91,7 +91,7 @@ describe('"solver" in the spec', () => {
     results[1].random.forEach((u: { blup: number }, k: number) => expect(u.blup).toBeCloseTo(results[0].random[k].blup, 8));
   });
 
-  it('a multi-trait model with markers is a clear error in compare (no multi-trait SNP-BLUP), and nothing is written', async () => {
+  it("a multi-trait model with fewer markers than individuals is a clear error in compare (its K = MM' is singular), and nothing is written", async () => {
     const dir = tempDir();
     const sim = simulateMarkers(dir, 40, 12, 2, 0.5, 31);
     writeFileSync(join(dir, 'p.csv'), `id,y1,y2\n${sim.rows.map((r, i) => `${r.id},${r.y},${i % 3 ? Number(r.y) + 1 : 'NA'}`).join('\n')}\n`);
@@ -102,7 +102,7 @@ describe('"solver" in the spec', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(
-      /term 'markers': multi-trait REML does not take marker sets .*'compare' each trait's single-trait model, or fit this one with 'mixmc fit'/,
+      /term 'markers': multi-trait REML fits markers in its genomic form K = MM' over the 40 .*singular here \(12 markers, fewer than the individuals\)/,
     );
     expect(existsSync(out)).toBe(false);
   });

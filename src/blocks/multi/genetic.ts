@@ -8,10 +8,8 @@
 import { Stage, type Block, type Tracker } from '../../mcmc/block.js';
 import type { ChainState } from '../../mcmc/state.js';
 import type { Design } from '../../model/design.js';
-import { covarianceElements, covarianceName, correlationName, H2, ofTrait } from '../../model/names.js';
+import { covarianceElements, covarianceName, correlationName, GENETIC, H2, ofTrait } from '../../model/names.js';
 import { gebvIndividuals, predictedAxpy } from '../genetic.js';
-
-const GENETIC = 'genetic';
 
 /** The traced names of the genetic block: the covariance elements, the correlations, h2 per trait. */
 export function multiGeneticParams(traits: readonly string[]): string[] {

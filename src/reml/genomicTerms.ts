@@ -1,0 +1,229 @@
+/**
+ * Marker sets in multi-trait REML, by the genomic form of SNP-BLUP (VanRaden 2008, J. Dairy Sci.
+ * 91:4414; Strandén & Garrick 2009, J. Dairy Sci. 92:2971): with β_j ∈ Rᵗ ~ N(0, Σβ) (trait-major
+ * vec β ~ N(0, Σβ ⊗ I_p)), the genetic values g = Mβ of the genotyped individuals have
+ * vec g ~ N(0, Σβ ⊗ K), K = MM', so a set is a random term over its individuals with covariance K
+ * and G0 = Σβ, which the multi-trait REML of multiReml.ts already fits (n × n in place of p × p
+ * per trait). M is the imputed codes uncentred: centring moves Mβ by a constant per trait, which each
+ * trait's intercept takes, and leaves the REML likelihood (of error contrasts, orthogonal to the
+ * intercepts) unchanged. The marker effects are then
+ *   β̂_k = M'K⁻¹ĝ_k   (the BLUP of β given ĝ: E[β | g] = (I ⊗ M'K⁻¹) g),
+ * and their prediction error variances
+ *   PEV(β_jk) = Σβ_kk (1 − m_j'K⁻¹m_j) + (K⁻¹m_j)' C^{gg}_kk (K⁻¹m_j),
+ * C^{gg}_kk the PEV block of ĝ_k (Var(β | g) = Σβ ⊗ (I − M'K⁻¹M) plus the uncertainty of ĝ).
+ * K must be positive definite: at least as many markers as genotyped individuals, no two with the
+ * same genotypes.
+ */
+import { MixmcError } from '../errors.js';
+import { choleskyInPlace, inverseFromCholeskyInto } from '../linalg/dense.js';
+import type { Design, RandomDesign } from '../model/design.js';
+import { decodeColumn, type MarkerDesign } from '../model/markers.js';
+import { INTERCEPT } from '../model/formula.js';
+
+/** One marker set as a genomic term: its individuals, their uncentred codes and K⁻¹. */
+export interface GenomicSet {
+  readonly md: MarkerDesign;
+  /** Index of the set's term in the augmented design's random terms. */
+  readonly k: number;
+  /** The individuals (levels), the first record of each. */
+  readonly ids: readonly string[];
+  readonly firstRecord: Int32Array;
+  /** K⁻¹, q × q row-major. */
+  readonly kinv: Float64Array;
+}
+
+/**
+ * The design with each marker set as a random term over its genotyped individuals with covariance
+ * K = MM', and the sets (for markerEffects).
+ * @throws MixmcError when a trait has no intercept, or K is singular.
+ */
+export function withGenomicTerms(design: Design): { design: Design; sets: GenomicSet[] } {
+  if (!design.fixed.names.some((name) => name.startsWith(`b[${INTERCEPT}]`))) {
+    throw new MixmcError('multi-trait REML with markers needs an intercept in the formula (each trait’s intercept takes the markers’ centring)', {
+      term: 'formula',
+    });
+  }
+  const sets: GenomicSet[] = [];
+  const terms: RandomDesign[] = design.markers.map((md, s) => {
+    const { ids, firstRecord, level } = individuals(design.ids);
+    const q = ids.length;
+    const k = genomicMatrix(md, firstRecord);
+    const l = Float64Array.from(k);
+    if (choleskyInPlace(l, q) >= 0) {
+      throw new MixmcError(
+        `multi-trait REML fits ${md.term} in its genomic form K = MM' over the ${q} genotyped individuals with records, and K is singular here (${md.p} markers${md.p < q ? ', fewer than the individuals' : '; some individuals share genotypes'}): fit the traits one at a time with 'mixmc reml', or compare the Gibbs fit alone`,
+        { term: md.term },
+      );
+    }
+    let logDet = 0;
+    for (let i = 0; i < q; i++) logDet += 2 * Math.log(l[i * q + i]);
+    const kinv = new Float64Array(q * q);
+    inverseFromCholeskyInto(l, q, kinv, new Float64Array(q * q));
+    const diagK = Float64Array.from({ length: q }, (_, i) => k[i * q + i]);
+    const count = new Float64Array(q);
+    for (const v of level) count[v]++;
+    sets.push({ md, k: design.random.length + s, ids, firstRecord, kinv });
+    return {
+      term: md.term,
+      coefs: [INTERCEPT],
+      correlated: true,
+      msxCoef: Float64Array.of(md.msx),
+      levels: ids,
+      q,
+      level,
+      count,
+      msx: md.msx,
+      cov: {
+        kind: 'genomic',
+        file: md.file,
+        levels: [...ids],
+        kinv: { n: q, rowPtr: Int32Array.from({ length: q + 1 }, (_, i) => i * q), colIdx: Int32Array.from({ length: q * q }, (_, x) => x % q), values: kinv },
+        logDet,
+        meanDiag: diagK.reduce((a, v) => a + v, 0) / q,
+        diagK,
+      },
+    };
+  });
+  return { design: { ...design, random: [...design.random, ...terms], markers: [] }, sets };
+}
+
+/** The distinct ids of the records, the first record of each, and each record's index among them. */
+function individuals(recordIds: readonly string[]): { ids: string[]; firstRecord: Int32Array; level: Int32Array } {
+  const index = new Map<string, number>();
+  const first: number[] = [];
+  const level = Int32Array.from(recordIds, (id, i) => {
+    let l = index.get(id);
+    if (l === undefined) {
+      l = first.length;
+      index.set(id, l);
+      first.push(i);
+    }
+    return l;
+  });
+  return { ids: [...index.keys()], firstRecord: Int32Array.from(first), level };
+}
+
+/** K = MM' over the individuals (uncentred imputed codes of their first records), q × q row-major. */
+function genomicMatrix(md: MarkerDesign, firstRecord: Int32Array): Float64Array {
+  const q = firstRecord.length;
+  const k = new Float64Array(q * q);
+  const column = new Float64Array(md.n);
+  const x = new Float64Array(q);
+  for (let j = 0; j < md.p; j++) {
+    decodeColumn(md.records, md.means[j], 0, j, column);
+    for (let i = 0; i < q; i++) x[i] = column[firstRecord[i]];
+    for (let a = 0; a < q; a++) {
+      const xa = x[a];
+      if (xa === 0) continue;
+      const row = a * q;
+      for (let b = 0; b <= a; b++) k[row + b] += xa * x[b];
+    }
+  }
+  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) k[b * q + a] = k[a * q + b];
+  return k;
+}
+
+/**
+ * The marker effects of a set from its term's BLUPs ĝ (level-major: ĝ[l·t + k]) and their PEV block
+ * (pevG(a, b) = C^{gg} between entries a and b of the term): β̂ and PEV per marker and trait, in the
+ * order of multiEffectLabels (marker-major).
+ */
+export function markerEffects(
+  set: GenomicSet,
+  t: number,
+  sigma: Float64Array,
+  gHat: Float64Array,
+  pevG: (a: number, b: number) => number,
+): { blup: Float64Array; pev: Float64Array } {
+  const { md, kinv, firstRecord } = set;
+  const q = firstRecord.length;
+  const p = md.p;
+  // w_k = K⁻¹ĝ_k
+  const w = new Float64Array(q * t);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b < q; b++) {
+      const v = kinv[a * q + b];
+      for (let k = 0; k < t; k++) w[a * t + k] += v * gHat[b * t + k];
+    }
+  }
+  // C^{gg}_kk per trait, q × q
+  const pevBlocks = Array.from({ length: t }, (_, k) => {
+    const c = new Float64Array(q * q);
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) c[a * q + b] = pevG(a * t + k, b * t + k);
+    return c;
+  });
+  const blup = new Float64Array(p * t);
+  const pev = new Float64Array(p * t);
+  const column = new Float64Array(md.n);
+  const m = new Float64Array(q);
+  const km = new Float64Array(q);
+  const ckm = new Float64Array(q);
+  for (let j = 0; j < p; j++) {
+    decodeColumn(md.records, md.means[j], 0, j, column);
+    for (let i = 0; i < q; i++) m[i] = column[firstRecord[i]];
+    km.fill(0);
+    for (let a = 0; a < q; a++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += kinv[a * q + b] * m[b];
+      km[a] = s;
+    }
+    let mkm = 0;
+    for (let a = 0; a < q; a++) mkm += m[a] * km[a];
+    for (let k = 0; k < t; k++) {
+      let b = 0;
+      for (let a = 0; a < q; a++) b += m[a] * w[a * t + k];
+      blup[j * t + k] = b;
+      const c = pevBlocks[k];
+      for (let a = 0; a < q; a++) {
+        let s = 0;
+        for (let x = 0; x < q; x++) s += c[a * q + x] * km[x];
+        ckm[a] = s;
+      }
+      let quad = 0;
+      for (let a = 0; a < q; a++) quad += km[a] * ckm[a];
+      pev[j * t + k] = sigma[k * t + k] * (1 - mkm) + quad;
+    }
+  }
+  return { blup, pev };
+}
+
+/**
+ * A trait's intercept in the sampler's centred parametrisation (x_j − c_j) from the uncentred fit:
+ * y = 1b + Σ_s M_sβ_s = 1(b + Σ_s c_s'β_s) + Σ_s (M_s − 1c_s')β_s, so b_c = b + Σ_s c_s'β_s,
+ * estimated by b̂ + Σ_s c_s'β̂_s,k, with
+ *   PEV = v'C⁻¹v + Σ_s Σβ_s,kk (c_s'c_s − u_s'K_s⁻¹u_s),  u_s = M_s c_s,
+ *   v = e_b + Σ_s Σ_l (K_s⁻¹u_s)_l e_{g_s,lk}
+ * (b̂ − b + Σ_s (K_s⁻¹u_s)'(ĝ_s,k − g_s,k), plus Σ_s c_s'(β_s − E[β_s | g_s])). This is one set's
+ * part: its shift c'β̂_k, the weights K⁻¹u of its ĝ_k, and its conditional term.
+ */
+export function interceptPart(
+  set: GenomicSet,
+  t: number,
+  k: number,
+  sigma: Float64Array,
+  beta: Float64Array,
+): { shift: number; weights: Float64Array; conditional: number } {
+  const { md, kinv, firstRecord } = set;
+  const q = firstRecord.length;
+  const u = new Float64Array(q);
+  const column = new Float64Array(md.n);
+  let shift = 0;
+  let cc = 0;
+  for (let j = 0; j < md.p; j++) {
+    const c = md.center[j];
+    if (c === 0) continue;
+    shift += c * beta[j * t + k];
+    cc += c * c;
+    decodeColumn(md.records, md.means[j], 0, j, column);
+    for (let i = 0; i < q; i++) u[i] += c * column[firstRecord[i]];
+  }
+  const weights = new Float64Array(q);
+  let uku = 0;
+  for (let x = 0; x < q; x++) {
+    let s = 0;
+    for (let y = 0; y < q; y++) s += kinv[x * q + y] * u[y];
+    weights[x] = s;
+    uku += u[x] * s;
+  }
+  return { shift, weights, conditional: sigma[k * t + k] * (cc - uku) };
+}
