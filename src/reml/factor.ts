@@ -18,6 +18,12 @@ export interface Factor {
 
 /** Dense systems at most up to this size; sparse Cholesky (minimum degree) with a selected inverse beyond. */
 export const DENSE_REML_LIMIT = 3000;
+/**
+ * A dense system (≥ DENSE_FRACTION non-zero: a genomic term's K⁻¹ ⊗ G⁻¹) is factored densely up to
+ * this size (C, its factor and its inverse take 3 × 8m² bytes: 600 MB at 5,000); the sparse code on
+ * such a matrix fills in completely and is many times slower.
+ */
+export const DENSE_SYSTEM_LIMIT = 5000;
 /** Below this many unknowns a dense factorisation is always cheap. */
 const SMALL_SYSTEM = 300;
 /** C with at least this fraction of its entries non-zero is factored densely (GBLUP's dense G⁻¹). */
@@ -45,7 +51,7 @@ function denseFactor(c: Float64Array, m: number): Factor | undefined {
 
 /**
  * Factors symmetric positive-definite matrices of one pattern, many times: dense when the system is
- * small (≤ SMALL_SYSTEM) or dense (≥ DENSE_FRACTION non-zero, up to DENSE_REML_LIMIT), sparse
+ * small (≤ SMALL_SYSTEM) or dense (≥ DENSE_FRACTION non-zero, up to DENSE_SYSTEM_LIMIT), sparse
  * otherwise with the ordering and symbolic analysis done once (only the values change).
  */
 export class SpdFactorizer {
@@ -55,7 +61,8 @@ export class SpdFactorizer {
   /** @param force true: sparse; false: dense; undefined: chosen from the size and density of `a`. */
   constructor(a: SparseSym, force?: boolean) {
     const m = a.n;
-    this.sparse = m > DENSE_REML_LIMIT || (force ?? (m > SMALL_SYSTEM && a.colIdx.length < DENSE_FRACTION * m * m));
+    const dense = a.colIdx.length >= DENSE_FRACTION * m * m;
+    this.sparse = m > (dense ? DENSE_SYSTEM_LIMIT : DENSE_REML_LIMIT) || (force ?? (m > SMALL_SYSTEM && !dense));
   }
 
   /** @returns undefined when `a` is not positive definite. */

@@ -20,7 +20,7 @@ import type { Design, RandomDesign } from '../model/design.js';
 import { decodeColumn, type MarkerDesign } from '../model/markers.js';
 import { INTERCEPT } from '../model/formula.js';
 
-/** One marker set as a genomic term: its individuals, their uncentred codes and K⁻¹. */
+/** One marker set as a genomic term: its individuals (the first record of each) and K⁻¹. */
 export interface GenomicSet {
   readonly md: MarkerDesign;
   /** Index of the set's term in the augmented design's random terms. */
