@@ -74,6 +74,19 @@ export function inverseFromCholeskyInto(l: Float64Array, n: number, inv: Float64
   }
 }
 
+/** out = A x, A n × n row-major; returns xᵀout (x'Ax). Mutates: out. */
+export function matVec(a: Float64Array, n: number, x: Float64Array, out: Float64Array): number {
+  let quad = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const row = i * n;
+    for (let k = 0; k < n; k++) s += a[row + k] * x[k];
+    out[i] = s;
+    quad += x[i] * s;
+  }
+  return quad;
+}
+
 /**
  * Inverse of a symmetric positive-definite matrix, as a new row-major array.
  * @throws Error when the matrix is not positive definite.

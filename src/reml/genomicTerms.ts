@@ -15,7 +15,7 @@
  * same genotypes.
  */
 import { MixmcError } from '../errors.js';
-import { choleskyInPlace, inverseFromCholeskyInto } from '../linalg/dense.js';
+import { choleskyInPlace, inverseFromCholeskyInto, matVec } from '../linalg/dense.js';
 import type { Design, RandomDesign } from '../model/design.js';
 import { decodeColumn, type MarkerDesign } from '../model/markers.js';
 import { INTERCEPT } from '../model/formula.js';
@@ -161,27 +161,12 @@ export function markerEffects(
   for (let j = 0; j < p; j++) {
     decodeColumn(md.records, md.means[j], 0, j, column);
     for (let i = 0; i < q; i++) m[i] = column[firstRecord[i]];
-    km.fill(0);
-    for (let a = 0; a < q; a++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += kinv[a * q + b] * m[b];
-      km[a] = s;
-    }
-    let mkm = 0;
-    for (let a = 0; a < q; a++) mkm += m[a] * km[a];
+    const mkm = matVec(kinv, q, m, km);
     for (let k = 0; k < t; k++) {
       let b = 0;
       for (let a = 0; a < q; a++) b += m[a] * w[a * t + k];
       blup[j * t + k] = b;
-      const c = pevBlocks[k];
-      for (let a = 0; a < q; a++) {
-        let s = 0;
-        for (let x = 0; x < q; x++) s += c[a * q + x] * km[x];
-        ckm[a] = s;
-      }
-      let quad = 0;
-      for (let a = 0; a < q; a++) quad += km[a] * ckm[a];
-      pev[j * t + k] = sigma[k * t + k] * (1 - mkm) + quad;
+      pev[j * t + k] = sigma[k * t + k] * (1 - mkm) + matVec(pevBlocks[k], q, km, ckm);
     }
   }
   return { blup, pev };
@@ -218,12 +203,6 @@ export function interceptPart(
     for (let i = 0; i < q; i++) u[i] += c * column[firstRecord[i]];
   }
   const weights = new Float64Array(q);
-  let uku = 0;
-  for (let x = 0; x < q; x++) {
-    let s = 0;
-    for (let y = 0; y < q; y++) s += kinv[x * q + y] * u[y];
-    weights[x] = s;
-    uku += u[x] * s;
-  }
+  const uku = matVec(kinv, q, u, weights);
   return { shift, weights, conditional: sigma[k * t + k] * (cc - uku) };
 }
