@@ -140,5 +140,33 @@ describe('marker sets in multi-trait REML (genomic form)', () => {
     ])
       expect(cor(of(own, 3), of(own, 2))).toBeGreaterThan(cor(of(own, 3), of(other, 2)));
     expect(random.gebv.correlation).toBeGreaterThan(0);
+    // mixmc reml with every matrix fixed: BLUE/BLUP with the marker sets in (they were left out)
+    const est = (v: string): number => c.varianceComponents.find((x: { variable: string }) => x.variable === v).reml.estimate;
+    const matrix = (term: string): number[][] => [
+      [est(`var[${term}](y1)`), est(`cov[${term}](y1,y2)`)],
+      [est(`cov[${term}](y1,y2)`), est(`var[${term}](y2)`)],
+    ];
+    const fixedSpec = join(dir, 'fixed.json');
+    writeFileSync(
+      fixedSpec,
+      JSON.stringify({
+        data: 'p.csv',
+        id: 'id',
+        formula: 'cbind(y1, y2) ~ 1',
+        markers: { file: sim.genoFile, prior: 'BRR' },
+        fixedVariances: { markers: matrix('markers'), residual: matrix('residual') },
+      }),
+    );
+    const fixed = await runCli(['reml', fixedSpec, '--json']);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const blups = JSON.parse(fixed.stdout).random.filter((u: { variable: string }) => u.variable.startsWith('snp['));
+    expect(blups).toHaveLength(400);
+    const compared = readFileSync(join(out, 'compare.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const remlBlup = new Map(compared.filter((x) => x[0] === 'markers').map((x) => [x[1], Number(x[2])]));
+    for (const u of blups) expect(Math.abs(u.blup - remlBlup.get(u.variable)!)).toBeLessThan(1e-6 * Math.max(...[...remlBlup.values()].map(Math.abs)));
   });
 });
