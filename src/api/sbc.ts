@@ -16,10 +16,13 @@
  * If the sampler is right, every rank is uniform on 0 … L: a χ² test on `bins` equal groups of
  * ranks per parameter gives its p-value. Ranked: the variances, the marker priors' drawn
  * hyper-parameters (scale, π, λ, class proportions, the number of markers in the model), and the
- * traced random-effect levels.
+ * traced random-effect levels. A multivariate model (several traits, random slopes) is simulated by
+ * blocks/multi/simulate.ts: every covariance matrix from its prior, and its elements and correlations
+ * ranked.
  */
 import { prepare, type PreparedModel } from '../blocks/plan.js';
 import { pchisq } from '../diagnostics/special.js';
+import { checkMultiSimulation, simulateMulti } from '../blocks/multi/simulate.js';
 import { simulateMarkerSet } from '../blocks/registry.js';
 import { MixmcError } from '../errors.js';
 import { axpyColumn } from '../model/markers.js';
@@ -83,15 +86,17 @@ interface Simulated {
 /** What the model needs to be calibrated this way, checked up front. */
 function checkSbcModel(model: PreparedModel): void {
   const { design, settings } = model;
-  if (settings.multi)
-    throw new MixmcError('sbc simulates single-trait models; this spec has several responses or correlated random effects', { term: 'formula' });
-  if (design.traits.families[0].kind !== 'gaussian')
-    throw new MixmcError(`sbc simulates Gaussian responses; '${design.response}' is ${design.traits.families[0].kind}`, { term: 'family' });
   const structured = design.random.find((r) => r.cov);
   if (structured)
     throw new MixmcError(`sbc simulates iid random terms; '${structured.term}' has a pedigree or relationship matrix (not simulated yet)`, {
       term: structured.term,
     });
+  if (settings.multi) {
+    checkMultiSimulation(design, settings.multi);
+    return;
+  }
+  if (design.traits.families[0].kind !== 'gaussian')
+    throw new MixmcError(`sbc simulates Gaussian responses; '${design.response}' is ${design.traits.families[0].kind}`, { term: 'family' });
   for (const p of model.priors) {
     if (settings.fixedVariances[p.term] !== undefined) continue;
     if (Number.isFinite(p.df) && !(p.df > 0 && p.scale > 0))
@@ -168,7 +173,7 @@ async function simulateAndRank(
   // each fit's chains need their own streams: with one seed for all, every posterior would
   // reuse the same random numbers, and the ranks would not be uniform even for a right sampler
   const seed = Math.floor(rng.uniform() * 2 ** 31);
-  const { y, truth } = simulate(model, rng);
+  const { y, truth } = model.settings.multi ? simulateMulti(model.design, model.settings.multi, rng) : simulate(model, rng);
   const fitted: PreparedModel = { ...model, design: { ...model.design, y }, resolved: { ...model.resolved, mcmc: { ...mcmc, seed } } };
   const res = await fitModel(fitted, { pool, workers }, false, {});
   if (res.failures.length > 0 || res.interrupted)
@@ -196,8 +201,8 @@ async function simulateAndRank(
 
 /**
  * Calibrate `spec`'s model by simulation.
- * @throws MixmcError for a model it cannot simulate (several traits, a non-Gaussian response, a
- *   pedigree or relationship term, an improper prior), bad settings, or a folder of another job.
+ * @throws MixmcError for a model it cannot simulate (a non-Gaussian response, a pedigree or
+ *   relationship term, a multi-trait BayesC set, an improper prior), bad settings, or a folder of another job.
  */
 export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult> {
   const overrides: McmcConfig = { chains: options.chains, iterations: options.iterations, burnin: options.burnin, thin: options.thin, seed: options.seed };

@@ -1,0 +1,119 @@
+/**
+ * Data from the prior of a multivariate model, for simulation-based calibration (api/sbc.ts): each
+ * covariance matrix Σ from its prior — Inverse-Wishart(ν, ν·S), or for an uncorrelated (`||`) term
+ * each Σ_cc ~ Scaled-Inv-χ²(ν, S_cc), or held at its fixed value — then u_l ~ N(0, G_k) per level of
+ * random term k, β_j ~ N(0, Σβ) per marker of a BRR set, e_i ~ N(0, R0) per record, and
+ *   y_is = Σ_k Σ_c z_ic u_{l(i),(s,c)} + Σ_j x_ij β_js + e_is
+ * on the design's records (every trait; the sampler ignores the values of missing traits). The fixed
+ * effects are 0 (see api/sbc.ts). The truth holds every drawn element and correlation under its
+ * traced name, and every random-effect level.
+ */
+import { MixmcError } from '../../errors.js';
+import { choleskyInPlace } from '../../linalg/dense.js';
+import type { Design } from '../../model/design.js';
+import type { CovarianceSetting } from '../../model/matrixPriors.js';
+import { axpyColumn } from '../../model/markers.js';
+import { componentLabels, correlationName, covarianceElements, covarianceName, levelComponentName } from '../../model/names.js';
+import { normal, scaledInvChiSquare } from '../../rng/dist.js';
+import type { RandomSource } from '../../rng/rng.js';
+import type { MultiSettings } from './sampler.js';
+import { InverseWishart } from './wishart.js';
+
+/** What a multivariate model needs to be simulated: Gaussian traits, iid random terms, BRR marker sets. @throws MixmcError otherwise. */
+export function checkMultiSimulation(design: Design, multi: MultiSettings): void {
+  const other = design.traits.families.findIndex((f) => f.kind !== 'gaussian');
+  if (other >= 0)
+    throw new MixmcError(`sbc simulates Gaussian responses; '${design.traits.names[other]}' is ${design.traits.families[other].kind}`, { term: 'family' });
+  multi.markers.forEach((m, s) => {
+    if (m.prior !== 'BRR')
+      throw new MixmcError(`sbc simulates multi-trait marker sets with BRR; '${design.markers[s].term}' has ${m.prior} (not simulated yet)`, {
+        term: design.markers[s].term,
+      });
+  });
+}
+
+/** One matrix from its prior (or fixed), row-major, its elements and correlations recorded in truth. */
+function drawMatrix(setting: CovarianceSetting, rng: RandomSource, truth: Record<string, number>): Float64Array {
+  const { term, components, correlated, df, scale, fixed } = setting;
+  const d = components.length;
+  if (fixed) return Float64Array.from(fixed);
+  const out = new Float64Array(d * d);
+  if (correlated) {
+    new InverseWishart(d).draw(
+      rng,
+      df,
+      Float64Array.from(scale, (v) => df * v),
+      out,
+    );
+  } else {
+    for (let c = 0; c < d; c++) out[c * d + c] = scaledInvChiSquare(rng, df, scale[c * d + c]);
+  }
+  for (const [a, b] of covarianceElements(d, correlated)) {
+    truth[covarianceName(term, components, a, b)] = out[a * d + b];
+    if (a !== b) truth[correlationName(term, components, a, b)] = out[a * d + b] / Math.sqrt(out[a * d + a] * out[b * d + b]);
+  }
+  return out;
+}
+
+/** out = L z, z standard normals, L the Cholesky factor of Σ (d × d). Mutates: out. */
+function correlatedNormals(l: Float64Array, d: number, rng: RandomSource, z: Float64Array, out: Float64Array): void {
+  for (let a = 0; a < d; a++) z[a] = normal(rng);
+  for (let a = 0; a < d; a++) {
+    let s = 0;
+    for (let b = 0; b <= a; b++) s += l[a * d + b] * z[b];
+    out[a] = s;
+  }
+}
+
+/** The lower Cholesky factor of a drawn matrix (positive definite by construction). */
+function factor(sigma: Float64Array, d: number): Float64Array {
+  const l = Float64Array.from(sigma);
+  choleskyInPlace(l, d);
+  for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) l[a * d + b] = 0;
+  return l;
+}
+
+/** A response (t·n, trait-major) and the truth, drawn from the model's priors (module comment). */
+export function simulateMulti(design: Design, multi: MultiSettings, rng: RandomSource): { y: Float64Array; truth: Record<string, number> } {
+  const { n } = design;
+  const { t, names: traits } = design.traits;
+  const truth: Record<string, number> = {};
+  const y = new Float64Array(t * n);
+  design.random.forEach((r, k) => {
+    const nc = r.coefs.length;
+    const d = t * nc;
+    const l = factor(drawMatrix(multi.terms[k], rng, truth), d);
+    const components = componentLabels(traits, r.coefs);
+    const u = new Float64Array(r.q * d);
+    const z = new Float64Array(d);
+    for (let level = 0; level < r.q; level++) {
+      const at = u.subarray(level * d, (level + 1) * d);
+      correlatedNormals(l, d, rng, z, at);
+      components.forEach((c, x) => {
+        truth[levelComponentName(r.term, r.levels[level], c, d)] = at[x];
+      });
+    }
+    for (let i = 0; i < n; i++) {
+      for (let s = 0; s < t; s++) {
+        for (let c = 0; c < nc; c++) y[s * n + i] += (r.z ? r.z[i * nc + c] : 1) * u[r.level[i] * d + s * nc + c];
+      }
+    }
+  });
+  const residual = factor(drawMatrix(multi.residual, rng, truth), t);
+  design.markers.forEach((md, m) => {
+    const l = factor(drawMatrix(multi.markers[m].covariance, rng, truth), t);
+    const beta = new Float64Array(t);
+    const z = new Float64Array(t);
+    for (let j = 0; j < md.p; j++) {
+      correlatedNormals(l, t, rng, z, beta);
+      for (let s = 0; s < t; s++) axpyColumn(md.records, md.means[j], md.center[j], j, beta[s], y.subarray(s * n, (s + 1) * n));
+    }
+  });
+  const e = new Float64Array(t);
+  const z = new Float64Array(t);
+  for (let i = 0; i < n; i++) {
+    correlatedNormals(residual, t, rng, z, e);
+    for (let s = 0; s < t; s++) y[s * n + i] += e[s];
+  }
+  return { y, truth };
+}
