@@ -76,16 +76,16 @@ function checkPositiveDefinite(m: number[], d: number, where: string, what: stri
 function userPrior(given: Given, term: string, components: string[], correlated: boolean): { df: number; scale: number[] } {
   const d = components.length;
   const where = `priors.${term}`;
-  if (typeof given.scale === 'number') {
-    throw new MixmcError(
-      `'${term}' has ${d} components (${components.join(', ')}): give "scale" as a ${d} × ${d} matrix${correlated ? '' : ' or a list of the d variances'}`,
-      {
-        term: `${where}.scale`,
-      },
-    );
-  }
   let scale: number[];
-  if (given.scale.every((x) => typeof x === 'number')) {
+  if (typeof given.scale === 'number') {
+    // one component (a single trait's residual beside a random slope): the scalar prior it is
+    if (d !== 1)
+      throw new MixmcError(
+        `'${term}' has ${d} components (${components.join(', ')}): give "scale" as a ${d} × ${d} matrix${correlated ? '' : ' or a list of the d variances'}`,
+        { term: `${where}.scale` },
+      );
+    scale = [given.scale];
+  } else if (given.scale.every((x) => typeof x === 'number')) {
     const v = given.scale as number[];
     if (correlated) throw new MixmcError(`'${term}' has correlated components: give "scale" as a ${d} × ${d} matrix`, { term: `${where}.scale` });
     if (v.length !== d) throw new MixmcError(`must list ${d} variances (${components.join(', ')})`, { term: `${where}.scale` });
