@@ -4,7 +4,8 @@
  * model at its own priors and design. Simulation s draws, from a stream keyed `mixmc:sbc:SEED:s`,
  * every variance from its prior (the priors resolved once from the real data, then held: a
  * data-derived default would otherwise move with each simulated response), the random effects
- * u_k ~ N(0, σ²_k I), each marker set's hyper-parameters and effects from its prior (the prior's
+ * u_k ~ N(0, σ²_k I) (N(0, σ²_k K) for a term with a pedigree, relationship or genomic K, as
+ * σ_k·L_K z with K = L_K L_K'), each marker set's hyper-parameters and effects from its prior (the prior's
  * module, blocks/markers), and y = Σ Z_k u_k + Σ M_s β_s + e, e ~ N(0, σ²e I), on the design's
  * records. The fixed effects have a flat prior, which is improper: they are held at 0 and not
  * ranked — the posterior of every other parameter is the same whatever b is (it depends on y only
@@ -25,6 +26,7 @@ import { pchisq } from '../diagnostics/special.js';
 import { checkMultiSimulation, simulateMulti } from '../blocks/multi/simulate.js';
 import { simulateMarkerSet } from '../blocks/registry.js';
 import { MixmcError } from '../errors.js';
+import { covarianceFactor } from '../model/covariance.js';
 import { axpyColumn } from '../model/markers.js';
 import { levelName, markerSetNames, VAR_RESIDUAL, varianceName } from '../model/names.js';
 import { csvField, csvValue, writeFileAtomic } from '../output/files.js';
@@ -86,11 +88,6 @@ interface Simulated {
 /** What the model needs to be calibrated this way, checked up front. */
 function checkSbcModel(model: PreparedModel): void {
   const { design, settings } = model;
-  const structured = design.random.find((r) => r.cov);
-  if (structured)
-    throw new MixmcError(`sbc simulates iid random terms; '${structured.term}' has a pedigree or relationship matrix (not simulated yet)`, {
-      term: structured.term,
-    });
   if (settings.multi) {
     checkMultiSimulation(design, settings.multi);
     return;
@@ -106,8 +103,8 @@ function checkSbcModel(model: PreparedModel): void {
   }
 }
 
-/** Draw one simulation's parameters and response. */
-function simulate(model: PreparedModel, rng: Rng): Simulated {
+/** Draw one simulation's parameters and response; factors[k] is L with K = LL' for a term with a covariance K. */
+function simulate(model: PreparedModel, rng: Rng, factors: readonly (Float64Array | undefined)[]): Simulated {
   const { design, settings } = model;
   const n = design.n;
   const truth: Record<string, number> = {};
@@ -120,9 +117,12 @@ function simulate(model: PreparedModel, rng: Rng): Simulated {
     return v;
   };
   const y = new Float64Array(n);
-  design.random.forEach((r) => {
+  design.random.forEach((r, k) => {
     const sd = Math.sqrt(variance(r.term));
-    const u = Float64Array.from({ length: r.q }, () => sd * normal(rng));
+    const z = Float64Array.from({ length: r.q }, () => sd * normal(rng));
+    // u ~ N(0, σ²K) as σLz for a term with covariance K = LL'; iid otherwise
+    const l = factors[k];
+    const u = l ? Float64Array.from(z, (_, a) => z.reduce((s, zb, b) => (b <= a ? s + l[a * r.q + b] * zb : s), 0)) : z;
     r.levels.forEach((l, k) => {
       truth[levelName(r.term, l)] = u[k];
     });
@@ -162,6 +162,7 @@ interface SimRanks {
 /** Simulation `s`: parameters and data from the prior, a fit, and the rank of each truth among L of its draws (kept in outDir). */
 async function simulateAndRank(
   model: PreparedModel,
+  factors: readonly (Float64Array | undefined)[],
   s: number,
   L: number,
   pool: ChainPool | undefined,
@@ -173,7 +174,7 @@ async function simulateAndRank(
   // each fit's chains need their own streams: with one seed for all, every posterior would
   // reuse the same random numbers, and the ranks would not be uniform even for a right sampler
   const seed = Math.floor(rng.uniform() * 2 ** 31);
-  const { y, truth } = model.settings.multi ? simulateMulti(model.design, model.settings.multi, rng) : simulate(model, rng);
+  const { y, truth } = model.settings.multi ? simulateMulti(model.design, model.settings.multi, rng, factors) : simulate(model, rng, factors);
   const fitted: PreparedModel = { ...model, design: { ...model.design, y }, resolved: { ...model.resolved, mcmc: { ...mcmc, seed } } };
   const res = await fitModel(fitted, { pool, workers }, false, {});
   if (res.failures.length > 0 || res.interrupted)
@@ -201,8 +202,8 @@ async function simulateAndRank(
 
 /**
  * Calibrate `spec`'s model by simulation.
- * @throws MixmcError for a model it cannot simulate (a non-Gaussian response, a pedigree or
- *   relationship term, a multi-trait BayesC set, an improper prior), bad settings, or a folder of another job.
+ * @throws MixmcError for a model it cannot simulate (a non-Gaussian response, a multi-trait BayesC
+ *   set, an improper prior), bad settings, or a folder of another job.
  */
 export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult> {
   const overrides: McmcConfig = { chains: options.chains, iterations: options.iterations, burnin: options.burnin, thin: options.thin, seed: options.seed };
@@ -221,6 +222,8 @@ export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult
   const key = canonicalHash({ inputs: fingerprint(model.resolved), mcmc: { ...mcmc, workers: undefined }, L, bins });
   if (outDir) claimJobDir(outDir, { what: 'simulation-based calibration', marker: 'sbc.json', parts: 'sims' }, key, options.force === true);
 
+  // the Cholesky factor of each structured term's K, once for every simulation
+  const factors = model.design.random.map((r) => (r.cov ? covarianceFactor(r.cov) : undefined));
   const workers = options.workers ?? mcmc.workers ?? defaultWorkers(mcmc.chains);
   const done = await withPool(workers, options.pool, async (pool) => {
     const out: SimRanks[] = [];
@@ -231,7 +234,7 @@ export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult
         out.push(before);
         continue;
       }
-      out.push(await simulateAndRank(model, s, L, pool, workers, outDir));
+      out.push(await simulateAndRank(model, factors, s, L, pool, workers, outDir));
     }
     return out;
   });

@@ -9,7 +9,7 @@ import { readGenotypes } from '../io/genotypes.js';
 import { readMatrix } from '../io/matrix.js';
 import { readPedigree } from '../io/pedigree.js';
 import { choleskyInPlace, inverseFromCholesky } from '../linalg/dense.js';
-import type { SparseSym } from '../linalg/sparse.js';
+import { type SparseSym, toDense } from '../linalg/sparse.js';
 import type { CovarianceSpec } from '../types.js';
 import { aInverse } from './pedigree.js';
 
@@ -187,4 +187,18 @@ export function denseToSparse(a: Float64Array, n: number): SparseSym {
   const colIdx = new Int32Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) colIdx[i * n + j] = j;
   return { n, rowPtr, colIdx, values: Float64Array.from(a) };
+}
+
+/**
+ * The lower Cholesky factor L of K (K = LL', q × q row-major), from K⁻¹: u = σ·Lz with z standard
+ * normals is a draw of N(0, σ²K) (simulation-based calibration of a structured term).
+ */
+export function covarianceFactor(cov: Covariance): Float64Array {
+  const q = cov.kinv.n;
+  const l = Float64Array.from(toDense(cov.kinv));
+  if (choleskyInPlace(l, q) >= 0) throw new MixmcError(`the covariance of ${cov.file} is not positive definite`, { file: cov.file });
+  const k = inverseFromCholesky(l, q);
+  if (choleskyInPlace(k, q) >= 0) throw new MixmcError(`the covariance of ${cov.file} is not positive definite`, { file: cov.file });
+  for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) k[a * q + b] = 0;
+  return k;
 }

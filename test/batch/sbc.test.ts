@@ -98,6 +98,65 @@ describe('simulation-based calibration', () => {
     expect(wrong.parameters.find((x) => x.variable === 'var[residual](y1)')!.p).toBeLessThan(0.01);
   });
 
+  it('an animal model with a pedigree (u ~ N(0, σ²A)) is calibrated, single-trait and bivariate (G0 ⊗ A)', async () => {
+    const dir = tempDir('mixmc-sbc-');
+    // 10 founders, then 3 generations of 15 from random parents of the one before: 55 animals
+    const ped = ['id,sire,dam'];
+    const generations: string[][] = [Array.from({ length: 10 }, (_, i) => `f${i}`)];
+    for (const f of generations[0]) ped.push(`${f},NA,NA`);
+    for (let g = 1; g <= 3; g++) {
+      const before = generations[g - 1];
+      const now = Array.from({ length: 15 }, (_, i) => `g${g}a${i}`);
+      // sires the even animals of the generation before, dams the odd ones
+      const half = Math.floor(before.length / 2);
+      now.forEach((id, i) => ped.push(`${id},${before[2 * (i % half)]},${before[2 * ((3 * i + 1) % half) + 1]}`));
+      generations.push(now);
+    }
+    writeFileSync(join(dir, 'ped.csv'), `${ped.join('\n')}\n`);
+    const animals = generations.flat();
+    const data: DataRow[] = animals.flatMap((a, i) => [0, 1].map((k) => ({ animal: a, y1: Math.sin(i + k), y2: (i + k) % 9 === 0 ? null : Math.cos(i * k) })));
+    const mcmc = { chains: 1, iterations: 500, burnin: 150, seed: 6 };
+    const single: RunSpec = {
+      data,
+      formula: 'y1 ~ 1 + (1|animal)',
+      covariance: { animal: { pedigree: join(dir, 'ped.csv') } },
+      priors: { animal: { df: 5, scale: 1 }, residual: { df: 5, scale: 1 } },
+      mcmc,
+    };
+    const r = await sbc(single, { ...settings, sims: 150 });
+    const p = new Map(r.parameters.map((x) => [x.variable, x.p]));
+    // rule: p > 0.01 for each variance, p > 0.01/55 for each level (Bonferroni)
+    expect(p.get('var[animal]')).toBeGreaterThan(0.01);
+    expect(p.get('var[residual]')).toBeGreaterThan(0.01);
+    const levels = r.parameters.filter((x) => x.variable.startsWith('u['));
+    expect(levels).toHaveLength(55);
+    for (const x of levels) expect(x.p, x.variable).toBeGreaterThan(0.01 / 55);
+    const bivariate: RunSpec = {
+      ...single,
+      formula: 'cbind(y1, y2) ~ 1 + (1|animal)',
+      priors: {
+        animal: {
+          df: 4,
+          scale: [
+            [1, 0.3],
+            [0.3, 1],
+          ],
+        },
+        residual: {
+          df: 5,
+          scale: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+      },
+    };
+    const b = await sbc(bivariate, { ...settings, sims: 150 });
+    const q = new Map(b.parameters.map((x) => [x.variable, x.p]));
+    for (const v of ['var[animal](y1)', 'cov[animal](y1,y2)', 'var[animal](y2)', 'cor[animal](y1,y2)', 'var[residual](y1)', 'var[residual](y2)'])
+      expect(q.get(v), v).toBeGreaterThan(0.01 / 6);
+  });
+
   it('writes sbc.csv and sbc-ranks.csv, and a rerun fits nothing; refuses what it cannot simulate', async () => {
     const dir = join(tempDir('mixmc-sbc-'), 'out');
     const small = { ...settings, sims: 20, outDir: dir };

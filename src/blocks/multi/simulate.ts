@@ -2,7 +2,8 @@
  * Data from the prior of a multivariate model, for simulation-based calibration (api/sbc.ts): each
  * covariance matrix Σ from its prior — Inverse-Wishart(ν, ν·S), or for an uncorrelated (`||`) term
  * each Σ_cc ~ Scaled-Inv-χ²(ν, S_cc), or held at its fixed value — then u_l ~ N(0, G_k) per level of
- * random term k, β_j ~ N(0, Σβ) per marker of a BRR set, e_i ~ N(0, R0) per record, and
+ * random term k (vec U ~ N(0, G_k ⊗ K) for a term with covariance K, as U = L_K W with W's rows
+ * N(0, G_k) and K = L_K L_K'), β_j ~ N(0, Σβ) per marker of a BRR set, e_i ~ N(0, R0) per record, and
  *   y_is = Σ_k Σ_c z_ic u_{l(i),(s,c)} + Σ_j x_ij β_js + e_is
  * on the design's records (every trait; the sampler ignores the values of missing traits). The fixed
  * effects are 0 (see api/sbc.ts). The truth holds every drawn element and correlation under its
@@ -74,7 +75,12 @@ function factor(sigma: Float64Array, d: number): Float64Array {
 }
 
 /** A response (t·n, trait-major) and the truth, drawn from the model's priors (module comment). */
-export function simulateMulti(design: Design, multi: MultiSettings, rng: RandomSource): { y: Float64Array; truth: Record<string, number> } {
+export function simulateMulti(
+  design: Design,
+  multi: MultiSettings,
+  rng: RandomSource,
+  factors: readonly (Float64Array | undefined)[],
+): { y: Float64Array; truth: Record<string, number> } {
   const { n } = design;
   const { t, names: traits } = design.traits;
   const truth: Record<string, number> = {};
@@ -86,11 +92,21 @@ export function simulateMulti(design: Design, multi: MultiSettings, rng: RandomS
     const components = componentLabels(traits, r.coefs);
     const u = new Float64Array(r.q * d);
     const z = new Float64Array(d);
+    for (let level = 0; level < r.q; level++) correlatedNormals(l, d, rng, z, u.subarray(level * d, (level + 1) * d));
+    // a term with covariance K: U = L_K W (rows the levels), so that Cov(u_l, u_m) = K_lm G
+    const lk = factors[k];
+    if (lk) {
+      for (let a = r.q - 1; a >= 0; a--) {
+        for (let x = 0; x < d; x++) {
+          let v = 0;
+          for (let b = 0; b <= a; b++) v += lk[a * r.q + b] * u[b * d + x];
+          u[a * d + x] = v;
+        }
+      }
+    }
     for (let level = 0; level < r.q; level++) {
-      const at = u.subarray(level * d, (level + 1) * d);
-      correlatedNormals(l, d, rng, z, at);
       components.forEach((c, x) => {
-        truth[levelComponentName(r.term, r.levels[level], c, d)] = at[x];
+        truth[levelComponentName(r.term, r.levels[level], c, d)] = u[level * d + x];
       });
     }
     for (let i = 0; i < n; i++) {
