@@ -1,7 +1,8 @@
 /**
  * Simulation-based calibration, fast: a random-intercept model (20 groups × 10 records) with proper
  * priors, 300 simulations, each truth ranked among 19 draws, 5 groups of ranks. The sampler as it is
- * passes (rule: p > 0.01 for each variance, p > 0.01/20 for each of the 20 levels, Bonferroni),
+ * passes (rule: p > 0.01 for each variance, p > 0.01/20 for each of the 20 levels, Bonferroni;
+ * expectCalibrated),
  * and the same calibration with the residual variance's update off by 5% of its scale fails
  * (p < 0.01 for var[residual]) — the test that SBC can see a wrong full conditional. Then what it
  * refuses, its files, and a rerun that does nothing.
@@ -10,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { report } from '../../src/api/report.js';
-import { sbc } from '../../src/api/sbc.js';
+import { type SbcResult, sbc } from '../../src/api/sbc.js';
 import { ResidualCovarianceBlock } from '../../src/blocks/multi/covariance.js';
 import { ResidualVarianceBlock } from '../../src/blocks/variance.js';
 import type { ChainState } from '../../src/mcmc/state.js';
@@ -27,6 +28,15 @@ const spec: RunSpec = {
 };
 const settings = { sims: 300, draws: 19, bins: 5, workers: 0 };
 
+/** Rule: every named parameter p > alpha/names, and the `levels` random-effect levels p > alpha/levels (Bonferroni within each). */
+function expectCalibrated(r: SbcResult, names: readonly string[], levels: number, alpha = 0.01): void {
+  const p = new Map(r.parameters.map((x) => [x.variable, x.p]));
+  for (const v of names) expect(p.get(v), v).toBeGreaterThan(alpha / names.length);
+  const ranked = r.parameters.filter((x) => x.variable.startsWith('u['));
+  expect(ranked).toHaveLength(levels);
+  for (const x of ranked) expect(x.p, x.variable).toBeGreaterThan(alpha / levels);
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -34,12 +44,8 @@ afterEach(() => {
 describe('simulation-based calibration', () => {
   it('the random-intercept sampler is calibrated', async () => {
     const r = await sbc(spec, settings);
-    const p = new Map(r.parameters.map((x) => [x.variable, x.p]));
-    expect(p.get('var[g]')).toBeGreaterThan(0.01);
-    expect(p.get('var[residual]')).toBeGreaterThan(0.01);
-    const levels = r.parameters.filter((x) => x.variable.startsWith('u['));
-    expect(levels).toHaveLength(20);
-    for (const x of levels) expect(x.p, x.variable).toBeGreaterThan(0.01 / 20);
+    expectCalibrated(r, ['var[g]'], 20);
+    expectCalibrated(r, ['var[residual]'], 20);
     expect(r.parameters.every((x) => x.sims === 300 && x.counts.reduce((a, c) => a + c, 0) === 300)).toBe(true);
     expect(r.notRanked.map((x) => x.variable)).toContain('b[(Intercept)]');
   });
@@ -79,15 +85,8 @@ describe('simulation-based calibration', () => {
     };
     const matrices = ['sire', 'residual'].flatMap((t) => [`var[${t}](y1)`, `cov[${t}](y1,y2)`, `var[${t}](y2)`, `cor[${t}](y1,y2)`]);
     const r = await sbc(bivariate, { ...settings, sims: 150 });
-    const p = new Map(r.parameters.map((x) => [x.variable, x]));
-    // rule: p > 0.01 over the 8 matrix parameters and over the 24 levels, Bonferroni
-    for (const v of matrices) {
-      expect(p.get(v)?.sims, v).toBe(150);
-      expect(p.get(v)!.p, v).toBeGreaterThan(0.01 / 8);
-    }
-    const levels = r.parameters.filter((x) => x.variable.startsWith('u['));
-    expect(levels).toHaveLength(24);
-    for (const x of levels) expect(x.p, x.variable).toBeGreaterThan(0.01 / 24);
+    for (const v of matrices) expect(r.parameters.find((x) => x.variable === v)?.sims, v).toBe(150);
+    expectCalibrated(r, matrices, 24);
     const update = ResidualCovarianceBlock.prototype.update;
     vi.spyOn(ResidualCovarianceBlock.prototype, 'update').mockImplementation(function (this: ResidualCovarianceBlock, state: ChainState, rng: UniformSource) {
       update.call(this, state, rng);
@@ -124,13 +123,8 @@ describe('simulation-based calibration', () => {
       mcmc,
     };
     const r = await sbc(single, { ...settings, sims: 150 });
-    const p = new Map(r.parameters.map((x) => [x.variable, x.p]));
-    // rule: p > 0.01 for each variance, p > 0.01/55 for each level (Bonferroni)
-    expect(p.get('var[animal]')).toBeGreaterThan(0.01);
-    expect(p.get('var[residual]')).toBeGreaterThan(0.01);
-    const levels = r.parameters.filter((x) => x.variable.startsWith('u['));
-    expect(levels).toHaveLength(55);
-    for (const x of levels) expect(x.p, x.variable).toBeGreaterThan(0.01 / 55);
+    expectCalibrated(r, ['var[animal]'], 55);
+    expectCalibrated(r, ['var[residual]'], 55);
     const bivariate: RunSpec = {
       ...single,
       formula: 'cbind(y1, y2) ~ 1 + (1|animal)',
@@ -152,9 +146,7 @@ describe('simulation-based calibration', () => {
       },
     };
     const b = await sbc(bivariate, { ...settings, sims: 150 });
-    const q = new Map(b.parameters.map((x) => [x.variable, x.p]));
-    for (const v of ['var[animal](y1)', 'cov[animal](y1,y2)', 'var[animal](y2)', 'cor[animal](y1,y2)', 'var[residual](y1)', 'var[residual](y2)'])
-      expect(q.get(v), v).toBeGreaterThan(0.01 / 6);
+    expectCalibrated(b, ['var[animal](y1)', 'cov[animal](y1,y2)', 'var[animal](y2)', 'cor[animal](y1,y2)', 'var[residual](y1)', 'var[residual](y2)'], 110);
   });
 
   it('writes sbc.csv and sbc-ranks.csv, and a rerun fits nothing; refuses what it cannot simulate', async () => {
