@@ -26,6 +26,7 @@ import { pchisq } from '../diagnostics/special.js';
 import { checkMultiSimulation, simulateMulti } from '../blocks/multi/simulate.js';
 import { simulateMarkerSet } from '../blocks/registry.js';
 import { MixmcError } from '../errors.js';
+import { lowerTimes } from '../linalg/dense.js';
 import { covarianceFactor } from '../model/covariance.js';
 import { axpyColumn } from '../model/markers.js';
 import { levelName, markerSetNames, VAR_RESIDUAL, varianceName } from '../model/names.js';
@@ -122,7 +123,8 @@ function simulate(model: PreparedModel, rng: Rng, factors: readonly (Float64Arra
     const z = Float64Array.from({ length: r.q }, () => sd * normal(rng));
     // u ~ N(0, σ²K) as σLz for a term with covariance K = LL'; iid otherwise
     const l = factors[k];
-    const u = l ? Float64Array.from(z, (_, a) => z.reduce((s, zb, b) => (b <= a ? s + l[a * r.q + b] * zb : s), 0)) : z;
+    const u = l ? new Float64Array(r.q) : z;
+    if (l) lowerTimes(l, r.q, z, u);
     r.levels.forEach((l, k) => {
       truth[levelName(r.term, l)] = u[k];
     });

@@ -74,6 +74,16 @@ export function inverseFromCholeskyInto(l: Float64Array, n: number, inv: Float64
   }
 }
 
+/** out = L x, L lower triangular n × n row-major (its upper triangle not read). Mutates: out. */
+export function lowerTimes(l: Float64Array, n: number, x: ArrayLike<number>, out: Float64Array): void {
+  for (let a = 0; a < n; a++) {
+    let s = 0;
+    const row = a * n;
+    for (let b = 0; b <= a; b++) s += l[row + b] * x[b];
+    out[a] = s;
+  }
+}
+
 /** out = A x, A n × n row-major; returns xᵀout (x'Ax). Mutates: out. */
 export function matVec(a: Float64Array, n: number, x: Float64Array, out: Float64Array): number {
   let quad = 0;

@@ -160,16 +160,28 @@ function fromDense(
     for (let i = 0; i < n * n; i++) k[i] *= 1 - blend;
     for (let i = 0; i < n; i++) k[i * n + i] += blend;
   }
-  const l = Float64Array.from(k);
-  let bad = choleskyInPlace(l, n);
-  // numerically singular counts as not positive definite: a pivot below 1e-10 of its diagonal
-  if (bad < 0) for (let i = 0; i < n && bad < 0; i++) if (l[i * n + i] ** 2 < 1e-10 * k[i * n + i]) bad = i;
-  if (bad >= 0) {
+  const cov = denseCovariance(kind, file, ids, k);
+  if ('singularAt' in cov) {
+    const bad = cov.singularAt;
     throw new MixmcError(
       `the ${kind} matrix is not positive definite (it fails at '${ids[bad]}', row ${bad + 1}); add a small ridge to its diagonal, or set "blend": 0.01 to use 0.99·K + 0.01·I`,
       { file, term },
     );
   }
+  return cov;
+}
+
+/**
+ * The covariance of a dense K (n × n row-major) over `ids`: K⁻¹ (every entry stored), log|K| and
+ * diag(K); or the row where its Cholesky factorisation fails — numerically singular counts as not
+ * positive definite: a pivot below 1e-10 of its diagonal.
+ */
+export function denseCovariance(kind: 'relationship' | 'genomic', file: string, ids: string[], k: Float64Array): Covariance | { singularAt: number } {
+  const n = ids.length;
+  const l = Float64Array.from(k);
+  let bad = choleskyInPlace(l, n);
+  if (bad < 0) for (let i = 0; i < n && bad < 0; i++) if (l[i * n + i] ** 2 < 1e-10 * k[i * n + i]) bad = i;
+  if (bad >= 0) return { singularAt: bad };
   let logDet = 0;
   let diag = 0;
   for (let i = 0; i < n; i++) {

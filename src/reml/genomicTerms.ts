@@ -15,7 +15,8 @@
  * same genotypes.
  */
 import { MixmcError } from '../errors.js';
-import { choleskyInPlace, inverseFromCholeskyInto, matVec } from '../linalg/dense.js';
+import { matVec } from '../linalg/dense.js';
+import { denseCovariance } from '../model/covariance.js';
 import type { Design, RandomDesign } from '../model/design.js';
 import { decodeColumn, type MarkerDesign } from '../model/markers.js';
 import { INTERCEPT } from '../model/formula.js';
@@ -44,45 +45,22 @@ export function withGenomicTerms(design: Design): { design: Design; sets: Genomi
     });
   }
   const sets: GenomicSet[] = [];
+  // the individuals, the same for every set (each has the records' genotypes)
+  const { ids, firstRecord, level } = individuals(design.ids);
+  const q = ids.length;
+  const count = new Float64Array(q);
+  for (const v of level) count[v]++;
   const terms: RandomDesign[] = design.markers.map((md, s) => {
-    const { ids, firstRecord, level } = individuals(design.ids);
-    const q = ids.length;
-    const k = genomicMatrix(md, firstRecord);
-    const l = Float64Array.from(k);
-    if (choleskyInPlace(l, q) >= 0) {
+    const cov = denseCovariance('genomic', md.file, ids, genomicMatrix(md, firstRecord));
+    if ('singularAt' in cov) {
       throw new MixmcError(
         `multi-trait REML fits ${md.term} in its genomic form K = MM' over the ${q} genotyped individuals with records, and K is singular here (${md.p} markers${md.p < q ? ', fewer than the individuals' : '; some individuals share genotypes'}): fit the traits one at a time with 'mixmc reml', or compare the Gibbs fit alone`,
         { term: md.term },
       );
     }
-    let logDet = 0;
-    for (let i = 0; i < q; i++) logDet += 2 * Math.log(l[i * q + i]);
-    const kinv = new Float64Array(q * q);
-    inverseFromCholeskyInto(l, q, kinv, new Float64Array(q * q));
-    const diagK = Float64Array.from({ length: q }, (_, i) => k[i * q + i]);
-    const count = new Float64Array(q);
-    for (const v of level) count[v]++;
-    sets.push({ md, k: design.random.length + s, ids, firstRecord, kinv });
-    return {
-      term: md.term,
-      coefs: [INTERCEPT],
-      correlated: true,
-      msxCoef: Float64Array.of(md.msx),
-      levels: ids,
-      q,
-      level,
-      count,
-      msx: md.msx,
-      cov: {
-        kind: 'genomic',
-        file: md.file,
-        levels: [...ids],
-        kinv: { n: q, rowPtr: Int32Array.from({ length: q + 1 }, (_, i) => i * q), colIdx: Int32Array.from({ length: q * q }, (_, x) => x % q), values: kinv },
-        logDet,
-        meanDiag: diagK.reduce((a, v) => a + v, 0) / q,
-        diagK,
-      },
-    };
+    // denseCovariance stores every entry of K⁻¹, row-major
+    sets.push({ md, k: design.random.length + s, ids, firstRecord, kinv: cov.kinv.values });
+    return { term: md.term, coefs: [INTERCEPT], correlated: true, msxCoef: Float64Array.of(md.msx), levels: ids, q, level, count, msx: md.msx, cov };
   });
   return { design: { ...design, random: [...design.random, ...terms], markers: [] }, sets };
 }

@@ -12,6 +12,7 @@
  */
 import { lgamma } from '../diagnostics/special.js';
 import type { RunRecord } from '../output/runDir.js';
+import { diagonalNames, varianceName } from '../model/names.js';
 import type { DrawSet, PredictiveCheck, Summary } from '../types.js';
 import { blupSpec, ppcHistogramSpec, ppcStatisticsSpec, remlVarianceSpec } from './checks.js';
 import { acfSpec, densitySpec, fittedSpec, manhattanSpec, rankSpec, renderSvg, traceSpec, windowsSpec } from './figures.js';
@@ -57,18 +58,17 @@ function number(x: number, digits = 4): string {
  * component, its own Scaled-Inv-χ²(ν, scale_cc).
  */
 export function variancePrior(run: Pick<RunRecord, 'priors' | 'covariancePriors'>, variable: string): { df: number; scale: number } | undefined {
-  const scalar = /^var\[(.+)\]$/.exec(variable);
-  const element = /^var\[(.+)\]\((.+)\)$/.exec(variable);
-  if (scalar && run.priors.some((p) => p.term === scalar[1])) return run.priors.find((p) => p.term === scalar[1]);
-  // a scalar name can also be the one element of a 1 × 1 matrix (the residual beside a random slope)
-  const matrix = run.covariancePriors?.find((m) =>
-    scalar ? m.term === scalar[1] && m.components.length === 1 : element !== null && m.term === element[1] && m.components.includes(element[2]),
-  );
-  if (!matrix || matrix.fixed) return undefined;
-  const c = element ? matrix.components.indexOf(element[2]) : 0;
-  if (!matrix.correlated) return { df: matrix.df, scale: matrix.scale[c][c] };
-  const df = matrix.df - matrix.components.length + 1;
-  return { df, scale: (matrix.df * matrix.scale[c][c]) / df };
+  const scalar = run.priors.find((p) => varianceName(p.term) === variable);
+  if (scalar) return scalar;
+  // a diagonal element by its traced name (diagonalNames: a 1 × 1 matrix's is var[TERM])
+  for (const m of run.covariancePriors ?? []) {
+    const c = diagonalNames(m.term, m.components).indexOf(variable);
+    if (c < 0 || m.fixed) continue;
+    if (!m.correlated) return { df: m.df, scale: m.scale[c][c] };
+    const df = m.df - m.components.length + 1;
+    return { df, scale: (m.df * m.scale[c][c]) / df };
+  }
+  return undefined;
 }
 
 /** The prior density (variancePrior) over the range of the draws of a variance. */

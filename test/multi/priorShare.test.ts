@@ -35,6 +35,9 @@ const R0 = [
 const data = simulateSires(60, 15, G0, R0, 0.15, 1);
 const formula = 'cbind(y1, y2) ~ 1 + (1|sire)';
 const shareWarnings = (res: FitResult) => res.summary.warnings.filter((w) => /of its posterior scale/.test(w.message));
+/** The subjects warned about as having constant draws. */
+const constant = (warnings: readonly { subject: string; message: string }[]) =>
+  warnings.filter((w) => /all draws are the same/.test(w.message)).map((w) => w.subject);
 
 describe('prior shares of covariance matrices', () => {
   it('are ν S_cc/(ν S_cc + SS_cc) of the SS each update read, for G0 and R0', () => {
@@ -138,8 +141,6 @@ describe('a covariance matrix held fixed', () => {
       { data, formula, fixedVariances: { residual: R0 }, mcmc: { chains: 2, iterations: 300, burnin: 100, seed: 1 } },
       { workers: 0, outDir: run },
     );
-    const constant = (warnings: readonly { subject: string; message: string }[]) =>
-      warnings.filter((w) => /all draws are the same/.test(w.message)).map((w) => w.subject);
     expect(res.summary.parameters.find((p) => p.variable === 'cor[residual](y1,y2)')!.sd).toBe(0);
     expect(constant(res.summary.warnings)).toEqual([]);
     expect(constant(summarize(run).warnings)).toEqual([]);
@@ -152,8 +153,6 @@ describe('a covariance matrix held fixed', () => {
       { data: rows, formula: 'cbind(y2, b) ~ 1 + (1|sire)', family: { b: 'binary' }, mcmc: { chains: 2, iterations: 300, burnin: 100, seed: 1 } },
       { workers: 0, outDir: run },
     );
-    const constant = (warnings: readonly { subject: string; message: string }[]) =>
-      warnings.filter((w) => /all draws are the same/.test(w.message)).map((w) => w.subject);
     expect(res.summary.parameters.find((p) => p.variable === 'var[residual](b)')!.sd).toBe(0);
     expect(constant(res.summary.warnings)).toEqual([]);
     expect(constant(summarize(run).warnings)).toEqual([]);

@@ -10,7 +10,7 @@
  * traced name, and every random-effect level.
  */
 import { MixmcError } from '../../errors.js';
-import { choleskyInPlace } from '../../linalg/dense.js';
+import { choleskyInPlace, lowerTimes } from '../../linalg/dense.js';
 import type { Design } from '../../model/design.js';
 import type { CovarianceSetting } from '../../model/matrixPriors.js';
 import { axpyColumn } from '../../model/markers.js';
@@ -56,21 +56,16 @@ function drawMatrix(setting: CovarianceSetting, rng: RandomSource, truth: Record
   return out;
 }
 
-/** out = L z, z standard normals, L the Cholesky factor of Σ (d × d). Mutates: out. */
+/** out = L z, z standard normals, L the Cholesky factor of Σ (d × d). Mutates: z, out. */
 function correlatedNormals(l: Float64Array, d: number, rng: RandomSource, z: Float64Array, out: Float64Array): void {
   for (let a = 0; a < d; a++) z[a] = normal(rng);
-  for (let a = 0; a < d; a++) {
-    let s = 0;
-    for (let b = 0; b <= a; b++) s += l[a * d + b] * z[b];
-    out[a] = s;
-  }
+  lowerTimes(l, d, z, out);
 }
 
-/** The lower Cholesky factor of a drawn matrix (positive definite by construction). */
+/** The lower Cholesky factor of a drawn matrix (positive definite by construction; lowerTimes reads only its lower triangle). */
 function factor(sigma: Float64Array, d: number): Float64Array {
   const l = Float64Array.from(sigma);
   choleskyInPlace(l, d);
-  for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) l[a * d + b] = 0;
   return l;
 }
 
