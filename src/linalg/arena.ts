@@ -6,7 +6,9 @@
  *
  * Layout: bytes 0–8191 hold the kernels' byte table (256 entries of four f64: the values of four 2-bit
  * codes; code 3, missing, reads 0), bytes 8192–8447 the nibble table (16 entries of two f64); bytes
- * 8448–8451 the allocation top; allocations start at 9216. Allocation is a lock-free bump of the top (Atomics), growing the memory
+ * 8448–8451 the allocation top, 8452–8455 the number of scaled tables claimed; bytes 16384–81919 the
+ * scaled tables, 256 of 256 bytes (a kernel instance's scratch, one per thread: see claimScaledTable);
+ * allocations start at 81920. Allocation is a lock-free bump of the top (Atomics), growing the memory
  * when needed; nothing is freed (a model's memory goes with the model).
  */
 
@@ -18,7 +20,11 @@ export interface Arena {
 const PAGE = 65536;
 const NIBBLES = 8192;
 const TOP = 8448;
-const FIRST = 9216;
+const CLAIMED = 8452;
+const TABLES = 16384;
+const TABLE_BYTES = 256;
+const TABLE_SLOTS = 256;
+const FIRST = TABLES + TABLE_SLOTS * TABLE_BYTES;
 /** wasm32 addresses at most 4 GiB. */
 const MAX_PAGES = 65536;
 
@@ -39,6 +45,15 @@ export function createArena(bytes = 0): Arena {
   }
   Atomics.store(new Int32Array(memory.buffer, TOP, 1), 0, FIRST);
   return { memory };
+}
+
+/**
+ * A scaled table of its own for a new kernel instance over `memory` (a thread's): its offset, or −1
+ * when all 256 are taken. Instances never give theirs back; one per thread per model is what they use.
+ */
+export function claimScaledTable(memory: WebAssembly.Memory): number {
+  const slot = Atomics.add(new Int32Array(memory.buffer, CLAIMED, 1), 0, 1);
+  return slot < TABLE_SLOTS ? TABLES + slot * TABLE_BYTES : -1;
 }
 
 /** `bytes` of the arena, aligned to `align` (a power of two); returns their offset. Safe from any thread. */

@@ -313,7 +313,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
 
   return {
     exp: Math.exp,
-    normalSweep(desc, e, _scaled, beta, prior, common, ridge, varE, z): void {
+    normalSweep(desc, e, beta, prior, common, ridge, varE, z): void {
       start(desc, e);
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;
@@ -334,7 +334,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       finish(desc, e);
     },
 
-    mixtureSweep(desc, e, _scaled, beta, b, delta, priorVar, common, varE, pi, z, u): void {
+    mixtureSweep(desc, e, beta, b, delta, priorVar, common, varE, pi, z, u): void {
       start(desc, e);
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;
@@ -366,7 +366,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       finish(desc, e);
     },
 
-    bayesRSweep(desc, e, _scaled, beta, cls, delta, pi, gammas, K, varG, vbar, varE, work, z, u): void {
+    bayesRSweep(desc, e, beta, cls, delta, pi, gammas, K, varG, vbar, varE, work, z, u): void {
       start(desc, e);
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;
@@ -423,7 +423,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       }
       finish(desc, e);
     },
-    mvNormalSweep(desc, e, pitch, t, st, _scaled, beta, w, ginv, z, work): void {
+    mvNormalSweep(desc, e, pitch, t, st, beta, w, ginv, z, work): void {
       startColumns(desc, e, pitch, t, st);
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;
@@ -459,7 +459,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       finishColumns(desc, e, pitch, t, st);
     },
 
-    mvMixtureSweep(desc, e, pitch, t, st, _scaled, b, alpha, delta, ri, gi, logPi, z, u, work): void {
+    mvMixtureSweep(desc, e, pitch, t, st, b, alpha, delta, ri, gi, logPi, z, u, work): void {
       startColumns(desc, e, pitch, t, st);
       const p = field(desc, 12);
       const xx = field(desc, 40) >> 3;

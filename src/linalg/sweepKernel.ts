@@ -4,11 +4,10 @@
 export interface SweepKernel {
   /** e^x as the sweeps compute it: Math.exp's bits in both kernels (the wasm kernel has its own copy of the algorithm). */
   exp(x: number): number;
-  normalSweep(desc: number, e: number, scaled: number, beta: number, prior: number, common: number, ridge: number, varE: number, z: number): void;
+  normalSweep(desc: number, e: number, beta: number, prior: number, common: number, ridge: number, varE: number, z: number): void;
   mixtureSweep(
     desc: number,
     e: number,
-    scaled: number,
     beta: number,
     b: number,
     delta: number,
@@ -22,7 +21,6 @@ export interface SweepKernel {
   bayesRSweep(
     desc: number,
     e: number,
-    scaled: number,
     beta: number,
     cls: number,
     delta: number,
@@ -37,19 +35,7 @@ export interface SweepKernel {
     u: number,
   ): void;
   /** Multi-trait BRR (wasm/sweep.as.ts): t residual columns `pitch` bytes apart, their states in st (4 f64 each). */
-  mvNormalSweep(
-    desc: number,
-    e: number,
-    pitch: number,
-    t: number,
-    st: number,
-    scaled: number,
-    beta: number,
-    w: number,
-    ginv: number,
-    z: number,
-    work: number,
-  ): void;
+  mvNormalSweep(desc: number, e: number, pitch: number, t: number, st: number, beta: number, w: number, ginv: number, z: number, work: number): void;
   /** Multi-trait BayesC (wasm/sweep.as.ts). */
   mvMixtureSweep(
     desc: number,
@@ -57,7 +43,6 @@ export interface SweepKernel {
     pitch: number,
     t: number,
     st: number,
-    scaled: number,
     b: number,
     alpha: number,
     delta: number,

@@ -135,8 +135,7 @@ function sweepNs(data: DataRow[] | string, formula: string, genoFile: string, ke
   prior[0] = 0.001;
   const z = allocateF64(arena, md.p).view;
   chainRng(5, 0).normals(z);
-  const scaled = allocateF64(arena, 32).offset;
-  const sweep = (): void => k.normalSweep(md.desc, e.byteOffset, scaled, beta.byteOffset, prior.byteOffset, 1, 1, 1, z.byteOffset);
+  const sweep = (): void => k.normalSweep(md.desc, e.byteOffset, beta.byteOffset, prior.byteOffset, 1, 1, 1, z.byteOffset);
   const reps = Math.max(3, Math.min(200, Math.round(2e8 / (md.n * md.p))));
   for (let r = 0; r < reps; r++) sweep();
   let best = Infinity;

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepare } from '../../src/blocks/plan.js';
-import { allocateF64 } from '../../src/linalg/arena.js';
+import { allocate, allocateF64, claimScaledTable, createArena } from '../../src/linalg/arena.js';
 import { type KernelName, sweepKernel, wasmSimdAvailable } from '../../src/linalg/kernel.js';
 import type { MarkerDesign } from '../../src/model/markers.js';
 import { chainRng } from '../../src/rng/rng.js';
@@ -94,17 +94,7 @@ describe('normalSweep', () => {
     it(`${name} = the textbook sweep (1e-11)`, () => {
       const a = arrays({ beta: start, varJ, z });
       const e = residual(start);
-      sweepKernel(arena.memory, name).normalSweep(
-        md.desc,
-        e.byteOffset,
-        allocateF64(arena, 32).offset,
-        a.beta.byteOffset,
-        a.varJ.byteOffset,
-        0,
-        varE,
-        varE,
-        a.z.byteOffset,
-      );
+      sweepKernel(arena.memory, name).normalSweep(md.desc, e.byteOffset, a.beta.byteOffset, a.varJ.byteOffset, 0, varE, varE, a.z.byteOffset);
       expect(maxRelDiff(a.beta, ref.beta)).toBeLessThan(1e-11);
       expect(maxRelDiff(e, ref.e)).toBeLessThan(1e-11);
       out.set(name, { beta: a.beta, e });
@@ -144,20 +134,7 @@ describe('mixtureSweep', () => {
       const a = arrays({ beta: start, b: new Float64Array(md.p), delta: new Float64Array(md.p), varB: [varB], z, u });
       const e = residual(start);
       const at = (x: Float64Array): number => x.byteOffset;
-      sweepKernel(arena.memory, name).mixtureSweep(
-        md.desc,
-        at(e),
-        allocateF64(arena, 32).offset,
-        at(a.beta),
-        at(a.b),
-        at(a.delta),
-        at(a.varB),
-        1,
-        varE,
-        pi,
-        at(a.z),
-        at(a.u),
-      );
+      sweepKernel(arena.memory, name).mixtureSweep(md.desc, at(e), at(a.beta), at(a.b), at(a.delta), at(a.varB), 1, varE, pi, at(a.z), at(a.u));
       expect(Array.from(a.delta)).toEqual(Array.from(ref.delta));
       expect(a.delta.some((d) => d === 1) && a.delta.some((d) => d === 0)).toBe(true);
       expect(maxRelDiff(a.b, ref.b)).toBeLessThan(1e-11);
@@ -217,7 +194,6 @@ describe('bayesRSweep', () => {
       sweepKernel(arena.memory, name).bayesRSweep(
         md.desc,
         at(e),
-        allocateF64(arena, 32).offset,
         at(a.beta),
         at(a.cls),
         at(a.delta),
@@ -280,5 +256,21 @@ describe('exp', () => {
     const differ = xs.filter((x) => !Object.is(exp(x), Math.exp(x)));
     expect(differ).toEqual([]);
     expect(sweepKernel(arena.memory, 'js').exp).toBe(Math.exp);
+  });
+});
+
+describe('scaled tables (each wasm instance addresses its own as a constant)', () => {
+  it('256 distinct tables of 256 bytes below every allocation, then none; past them the JS twin serves', () => {
+    const fresh = createArena();
+    const tables = Array.from({ length: 256 }, () => claimScaledTable(fresh.memory));
+    expect(new Set(tables).size).toBe(256);
+    const sorted = [...tables].sort((a, b) => a - b);
+    for (let k = 1; k < 256; k++) expect(sorted[k] - sorted[k - 1]).toBeGreaterThanOrEqual(256);
+    expect(sorted[0]).toBeGreaterThanOrEqual(8456);
+    expect(allocate(fresh, 8)).toBeGreaterThanOrEqual(sorted[255] + 256);
+    expect(claimScaledTable(fresh.memory)).toBe(-1);
+    // the JS twin's exp is Math.exp itself; the wasm kernel's is its own
+    expect(sweepKernel(fresh.memory, 'wasm').exp).toBe(Math.exp);
+    expect(sweepKernel(arena.memory, 'wasm').exp).not.toBe(Math.exp);
   });
 });

@@ -120,8 +120,6 @@ export abstract class MarkerBlockBase<St extends EffectsState> implements Marker
   /** The sweep's p standard normals and p uniforms, drawn in bulk from the chain's stream. */
   protected readonly z: Float64Array;
   protected readonly u: Float64Array;
-  /** The kernel's scratch: its code table scaled by the pending update (16 entries of two f64). */
-  protected readonly scaled: number;
   private readonly indicators: Float64Array | undefined;
   private readonly own: number;
 
@@ -131,7 +129,6 @@ export abstract class MarkerBlockBase<St extends EffectsState> implements Marker
     this.kernel = mem.kernel;
     this.z = chainArray(mem, md.p);
     this.u = chainArray(mem, md.p);
-    this.scaled = chainArray(mem, 32).byteOffset;
     this.indicators = indicators;
     this.own = params.own.length;
     this.params = [...params.own, ...(params.mixture ? [names.markersIn] : [])];

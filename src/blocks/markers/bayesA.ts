@@ -56,7 +56,7 @@ class BayesABlock extends MarkerBlockBase<BayesAState> {
     const { beta, varJ, S } = this.state;
     const varE = state.varE[0];
     rng.normals(this.z);
-    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, this.scaled, beta.byteOffset, varJ.byteOffset, 0, varE, varE, this.z.byteOffset);
+    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, beta.byteOffset, varJ.byteOffset, 0, varE, varE, this.z.byteOffset);
     this.variances.update(beta, varJ, S, rng);
   }
 

@@ -58,7 +58,7 @@ class BayesBBlock extends MarkerBlockBase<BayesBState> {
     rng.uniforms(this.u);
     rng.normals(this.z);
     const at = (a: Float64Array): number => a.byteOffset;
-    this.kernel.mixtureSweep(this.md.desc, at(state.e), this.scaled, at(beta), at(b), at(delta), at(varJ), 0, state.varE[0], pi[0], at(this.z), at(this.u));
+    this.kernel.mixtureSweep(this.md.desc, at(state.e), at(beta), at(b), at(delta), at(varJ), 0, state.varE[0], pi[0], at(this.z), at(this.u));
     this.variances.update(b, varJ, S, rng, delta);
     if (this.pi.estimate) pi[0] = drawPi(delta, this.pi.a, this.pi.b, rng);
   }

@@ -58,7 +58,7 @@ class BayesCBlock extends MarkerBlockBase<BayesCState> {
     rng.uniforms(this.u);
     rng.normals(this.z);
     const at = (a: Float64Array): number => a.byteOffset;
-    this.kernel.mixtureSweep(this.md.desc, at(state.e), this.scaled, at(beta), at(b), at(delta), at(varB), 1, state.varE[0], pi[0], at(this.z), at(this.u));
+    this.kernel.mixtureSweep(this.md.desc, at(state.e), at(beta), at(b), at(delta), at(varB), 1, state.varE[0], pi[0], at(this.z), at(this.u));
     let m = 0;
     for (let j = 0; j < delta.length; j++) m += delta[j];
     varB[0] = this.variance.draw(beta, varB[0], rng, m);

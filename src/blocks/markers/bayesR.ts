@@ -90,7 +90,6 @@ class BayesRBlock extends MarkerBlockBase<BayesRState> {
     this.kernel.bayesRSweep(
       this.md.desc,
       at(state.e),
-      this.scaled,
       at(beta),
       at(cls),
       at(delta),

@@ -44,7 +44,7 @@ class BrrBlock extends MarkerBlockBase<BrrState> {
     const { beta, varB } = this.state;
     const varE = state.varE[0];
     rng.normals(this.z);
-    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, this.scaled, beta.byteOffset, varB.byteOffset, 1, varE, varE, this.z.byteOffset);
+    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, beta.byteOffset, varB.byteOffset, 1, varE, varE, this.z.byteOffset);
     varB[0] = this.variance.draw(beta, varB[0], rng);
   }
 

@@ -59,7 +59,7 @@ class LassoBlock extends MarkerBlockBase<LassoState> {
     const { beta, tau2, lambda2 } = this.state;
     const varE = state.varE[0];
     rng.normals(this.z);
-    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, this.scaled, beta.byteOffset, tau2.byteOffset, 0, 1, varE, this.z.byteOffset);
+    this.kernel.normalSweep(this.md.desc, state.e.byteOffset, beta.byteOffset, tau2.byteOffset, 0, 1, varE, this.z.byteOffset);
     if (this.hyper.estimate) {
       let abs = 0;
       for (let j = 0; j < p; j++) abs += Math.abs(beta[j]);

@@ -101,7 +101,6 @@ export class MultiMarkerBlock implements Block {
   private readonly t: number;
   private readonly kernel: SweepKernel;
   private readonly st: number;
-  private readonly scaled: number;
   private readonly w: Float64Array;
   private readonly gi: Float64Array;
   private readonly logPi?: Float64Array;
@@ -141,7 +140,6 @@ export class MultiMarkerBlock implements Block {
     }
     this.effects = { labels: multiEffectLabels(md, traits, 'snp'), read: (_s, dst) => dst.set(beta) };
     this.st = chainArray(mem, 4 * t).byteOffset;
-    this.scaled = chainArray(mem, 32).byteOffset;
     this.w = chainArray(mem, t * t);
     this.gi = chainArray(mem, t * t);
     this.z = chainArray(mem, p * t);
@@ -179,7 +177,6 @@ export class MultiMarkerBlock implements Block {
         pitch,
         t,
         this.st,
-        this.scaled,
         this.state.beta.byteOffset,
         w.byteOffset,
         gi.byteOffset,
@@ -200,7 +197,6 @@ export class MultiMarkerBlock implements Block {
       pitch,
       t,
       this.st,
-      this.scaled,
       b.byteOffset,
       beta.byteOffset,
       delta.byteOffset,
