@@ -79,7 +79,7 @@ export function sweepKernel(memory: WebAssembly.Memory, name: KernelName): Sweep
       if (table < 0) {
         k = jsKernel(memory);
       } else {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(withTableAt(binary, table)), { env: { memory, log: Math.log } });
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(withTableAt(binary, table)), { env: { memory } });
         k = instance.exports as unknown as SweepKernel;
       }
     }

@@ -313,6 +313,7 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
 
   return {
     exp: Math.exp,
+    log: Math.log,
     normalSweep(desc, e, beta, prior, common, ridge, varE, z): void {
       start(desc, e);
       const p = field(desc, 12);
@@ -341,16 +342,17 @@ export function jsKernel(memory: WebAssembly.Memory): SweepKernel {
       const priorOdds = pi / (1 - pi);
       const bb = beta >> 3;
       for (let j = 0; j < p; j++) {
-        const xe = crossResidual(desc, j, e);
         const xxj = f64[xx + j];
         const vj = f64[(priorVar >> 3) + (common ? 0 : j)];
         const c = xxj + varE / vj;
+        const uj = f64[(u >> 3) + j];
+        const bound = 2 * varE * c * Math.log((priorOdds * Math.sqrt((c * vj) / varE) * uj) / (1 - uj));
+        const xe = crossResidual(desc, j, e);
         const old = f64[bb + j];
         const r = xe + xxj * old;
-        const pIn = 1 / (1 + priorOdds * Math.sqrt((c * vj) / varE) * Math.exp(-(r * r) / (2 * varE * c)));
         const zj = f64[(z >> 3) + j];
         let now: number;
-        if (f64[(u >> 3) + j] < pIn) {
+        if (r * r > bound) {
           f64[(delta >> 3) + j] = 1;
           now = r / c + Math.sqrt(varE / c) * zj;
           f64[(b >> 3) + j] = now;

@@ -4,6 +4,8 @@
 export interface SweepKernel {
   /** e^x as the sweeps compute it: Math.exp's bits in both kernels (the wasm kernel has its own copy of the algorithm). */
   exp(x: number): number;
+  /** ln x as the sweeps compute it: Math.log's bits in both kernels. */
+  log(x: number): number;
   normalSweep(desc: number, e: number, beta: number, prior: number, common: number, ridge: number, varE: number, z: number): void;
   mixtureSweep(
     desc: number,

@@ -219,7 +219,7 @@ describe('bayesRSweep', () => {
   });
 });
 
-describe('exp', () => {
+describe('exp and log', () => {
   it.runIf(wasmSimdAvailable())('the wasm kernel’s own e^x has Math.exp’s bits (the JS twin calls Math.exp)', () => {
     const exp = sweepKernel(arena.memory, 'wasm').exp;
     // every branch of the algorithm: non-finite, overflow and underflow, |x| < 2^-28, |x| ≤ ½ln2,
@@ -256,6 +256,24 @@ describe('exp', () => {
     const differ = xs.filter((x) => !Object.is(exp(x), Math.exp(x)));
     expect(differ).toEqual([]);
     expect(sweepKernel(arena.memory, 'js').exp).toBe(Math.exp);
+  });
+
+  it.runIf(wasmSimdAvailable())('the wasm kernel’s own ln x has Math.log’s bits (the JS twin calls Math.log)', () => {
+    const log = sweepKernel(arena.memory, 'wasm').log;
+    // every branch: non-finite, zero, negative, subnormal (scaled by 2^54), |f| < 2^-20 (and f = 0),
+    // 1 + f on either side of the split at ~1.2 (the two tails of the fit), k = 0 and k ≠ 0
+    const special = [NaN, Infinity, -Infinity, 0, -0, -1, -1e-300, 1, 2, 0.5, 4, Number.MIN_VALUE, 1e-310, 2.2250738585072014e-308];
+    const xs = [...special, Number.MAX_VALUE, 1 + 2 ** -21, 1 - 2 ** -22, 2 * (1 + 2 ** -25), Math.SQRT2, Math.SQRT1_2, Math.E, 1.2, 1.3];
+    const rng = chainRng(22, 0);
+    const u = new Float64Array(200_000);
+    rng.uniforms(u);
+    for (let i = 0; i < u.length; i++) {
+      const v = u[i];
+      xs.push([v, v * 1e-300, v * 1e300, 1 + (v - 0.5) * 1e-5, 0.7 + 0.7 * v, Math.exp((v - 0.5) * 1400), v * 1e-315][i % 7]);
+    }
+    const differ = xs.filter((x) => !Object.is(log(x), Math.log(x)));
+    expect(differ).toEqual([]);
+    expect(sweepKernel(arena.memory, 'js').log).toBe(Math.log);
   });
 });
 

@@ -25,9 +25,6 @@
  * twin mirrors it section by section.
  */
 
-@external('env', 'log')
-declare function hostLog(x: f64): f64;
-
 /**
  * e^x by the algorithm of fdlibm's e_exp.c (Sun Microsystems 1993), which V8's Math.exp is (its
  * base/ieee754.cc, with exp(1) = Math.E): x = k·ln2 + r, |r| ≤ ½ln2, with ln2 = ln2hi + ln2lo (k·ln2hi
@@ -89,6 +86,58 @@ function fdlibmExp(x: f64): f64 {
 /** e^x as the sweeps compute it (fdlibmExp): Math.exp's bits. */
 export function exp(x: f64): f64 {
   return fdlibmExp(x);
+}
+
+/**
+ * ln x by the algorithm of fdlibm's e_log.c (Sun Microsystems 1993), which V8's Math.log is (its
+ * base/ieee754.cc): x = 2^k·(1 + f) with √2/2 < 1 + f < √2 (a subnormal x scaled by 2^54 first);
+ * ln(1 + f) = f − (hfsq − s·(hfsq + R)), hfsq = f²/2, or f − s·(f − R) for f near 0, with s = f/(2 + f)
+ * and R ≈ z·(Lg1 + z·(Lg2 + … + z·Lg7)), z = s² (a Remez fit, its odd and even terms in two halves);
+ * |f| < 2^-20 takes f − f²(1/2 − f/3); k·ln2 enters as k·ln2hi (exact) and k·ln2lo. The same
+ * operations in the same order give Math.log's bits (a test checks it).
+ */
+function fdlibmLog(x: f64): f64 {
+  const ln2hi = 6.93147180369123816490e-1;
+  const ln2lo = 1.90821492927058770002e-10;
+  let hx = <i32>(reinterpret<u64>(x) >> 32);
+  const lx = <u32>reinterpret<u64>(x);
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= 1.80143985094819840000e16;
+    hx = <i32>(reinterpret<u64>(x) >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  x = reinterpret<f64>((<u64>(hx | (i ^ 0x3ff00000)) << 32) | <u64>(<u32>reinterpret<u64>(x)));
+  k += i >> 20;
+  const f = x - 1.0;
+  const dk = <f64>k;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) return k == 0 ? 0 : dk * ln2hi + dk * ln2lo;
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    return k == 0 ? f - R : dk * ln2hi - ((R - dk * ln2lo) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
+  const t2 = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
+  const R = t2 + t1;
+  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+    const hfsq = 0.5 * f * f;
+    return k == 0 ? f - (hfsq - s * (hfsq + R)) : dk * ln2hi - ((hfsq - (s * (hfsq + R) + dk * ln2lo)) - f);
+  }
+  return k == 0 ? f - s * (f - R) : dk * ln2hi - ((s * (f - R) - dk * ln2lo) - f);
+}
+
+/** ln x as the sweeps compute it (fdlibmLog): Math.log's bits. */
+export function log(x: f64): f64 {
+  return fdlibmLog(x);
 }
 
 /** Byte offset in the nibble table of the two codes k of w (entries of 16 bytes). */
@@ -368,8 +417,10 @@ export function normalSweep(desc: usize, e: usize, beta: usize, prior: usize, co
  * One sweep of a spike-and-slab prior (BayesB, BayesC): β_j = δ_j b_j, b_j ~ N(0, σ²_j), P(δ_j = 0) = π,
  * δ_j drawn with b_j integrated out (Habier et al. 2011; BGLR):
  *   log odds(δ_j = 1) = log((1 − π)/π) + r_j²/(2σ²e c_j) − ½ log(c_j σ²_j/σ²e),  c_j = x_j'x_j + σ²e/σ²_j,
- * δ_j = 1 when u_j < 1/(1 + exp(−log odds)), computed as 1/(1 + π/(1 − π)·(c_j σ²_j/σ²e)^(1/2)·
- * exp(−r_j²/(2σ²e c_j))) (one exp, no log); then b_j ~ N(r_j/c_j, σ²e/c_j), or its prior N(0, σ²_j).
+ * δ_j = 1 when u_j < 1/(1 + exp(−log odds)) = 1/(1 + K_j·exp(−r_j²/(2σ²e c_j))), K_j = π/(1 − π)·
+ * (c_j σ²_j/σ²e)^(1/2); that is, when r_j² > 2σ²e c_j·ln(K_j u_j/(1 − u_j)). The bound is free of r_j,
+ * so it is computed before the cross-product, and only a square and a comparison wait for it (the
+ * log's bits are Math.log's in both kernels). Then b_j ~ N(r_j/c_j, σ²e/c_j), or its prior N(0, σ²_j).
  * σ²_j = priorVar[0] when `common`; u and z hold the sweep's p uniforms and normals.
  * Mutates: beta, b, delta, e.
  */
@@ -391,16 +442,17 @@ export function mixtureSweep(
   const xx = field(desc, 40);
   const priorOdds = pi / (1 - pi);
   for (let j = 0; j < p; j++) {
-    const xe = crossResidual(j, e);
     const xxj = load<f64>(xx + (<usize>j << 3));
     const vj = load<f64>(priorVar + (common ? 0 : <usize>j << 3));
     const c = xxj + varE / vj;
+    const uj = load<f64>(u + (<usize>j << 3));
+    const bound = 2 * varE * c * fdlibmLog((priorOdds * Math.sqrt((c * vj) / varE) * uj) / (1 - uj));
+    const xe = crossResidual(j, e);
     const old = load<f64>(beta + (<usize>j << 3));
     const r = xe + xxj * old;
-    const pIn = 1 / (1 + priorOdds * Math.sqrt((c * vj) / varE) * fdlibmExp(-(r * r) / (2 * varE * c)));
     const zj = load<f64>(z + (<usize>j << 3));
     let now: f64;
-    if (load<f64>(u + (<usize>j << 3)) < pIn) {
+    if (r * r > bound) {
       store<f64>(delta + (<usize>j << 3), 1);
       now = r / c + Math.sqrt(varE / c) * zj;
       store<f64>(b + (<usize>j << 3), now);
@@ -699,8 +751,8 @@ export function mvMixtureSweep(
       const g1 = (wr - s1) / c11;
       const d0 = pattern & ~(1 << k);
       const d1 = pattern | (1 << k);
-      const l0 = -0.5 * (hostLog(gi11) - g0 * g0 * gi11) + load<f64>(logPi + (<usize>d0 << 3));
-      const l1 = -0.5 * (hostLog(c11) - g1 * g1 * c11) + load<f64>(logPi + (<usize>d1 << 3));
+      const l0 = -0.5 * (fdlibmLog(gi11) - g0 * g0 * gi11) + load<f64>(logPi + (<usize>d0 << 3));
+      const l1 = -0.5 * (fdlibmLog(c11) - g1 * g1 * c11) + load<f64>(logPi + (<usize>d1 << 3));
       const p1 = 1 / (1 + fdlibmExp(l0 - l1));
       const zk = load<f64>(z + base + (<usize>k << 3));
       const at = base + (<usize>k << 3);
