@@ -146,13 +146,7 @@ function nib(w: u32, k: i32): usize {
   return <usize>(k == 0 ? (w << 4) & 0xf0 : (w >> (4 * k - 4)) & 0xf0);
 }
 
-/** Byte offset in the byte table of byte k of w (entries of 32 bytes). */
-@inline
-function byt(w: u32, k: i32): usize {
-  return <usize>(k == 0 ? (w << 5) & 0x1fe0 : (w >> (8 * k - 5)) & 0x1fe0);
-}
-
-/** Byte offset in the byte table of byte k of block q of a column (one byte load: fewer instructions than byt). */
+/** Byte offset in the byte table (entries of 32 bytes) of byte k of block q of a column (one byte load: fewer instructions than shifting and masking a word). */
 @inline
 function bytAt(col: usize, q: i32, k: i32): usize {
   return <usize>load<u8>(col + (<usize>q << 2) + <usize>k) << 5;
@@ -235,13 +229,12 @@ function fused(prev: usize, col: usize, e: usize, nq: i32): f64 {
   const end = e + (<usize>nq << 7);
   for (let ep = e; ep < end; ep += 128) {
     const wp = load<u32>(pp);
-    const w = load<u32>(cp);
+    const b0 = bytAt(cp, 0, 0);
+    const b1 = bytAt(cp, 0, 1);
+    const b2 = bytAt(cp, 0, 2);
+    const b3 = bytAt(cp, 0, 3);
     pp += 4;
     cp += 4;
-    const b0 = byt(w, 0);
-    const b1 = byt(w, 1);
-    const b2 = byt(w, 2);
-    const b3 = byt(w, 3);
     const e0 = f64x2.add(v128.load(ep), v128.load(nib(wp, 0), SCALED));
     v128.store(ep, e0);
     a0 = f64x2.add(a0, f64x2.mul(v128.load(b0), e0));
