@@ -31,7 +31,9 @@
  * exact) and r = hi − lo; e^r = 1 + r + r·c/(2 − c), c = r − r²(P1 + r²(P2 + … + r²P5)) (a Remez
  * fit); the result scaled by 2^k. The same operations in the same order give Math.exp's bits (a test
  * checks it), so the kernel draws what the JS twin draws without a call out of the module per marker.
+ * Inlined where it is used: BayesR's sweep 2–5% faster than with a call per class.
  */
+@inline
 function fdlibmExp(x: f64): f64 {
   const hx0 = <u32>(reinterpret<u64>(x) >> 32);
   const negative = hx0 >> 31;
