@@ -133,40 +133,21 @@ function attemptWith(d: number, c: number, x: number, u: number): number {
 /**
  * out[j] ~ χ²(df_j), df_j = base + extra[j] (base without extra), for j < out.length, drawn in bulk:
  * one Marsaglia–Tsang attempt (of Gamma(df_j/2), doubled) per value from bulk normals and uniforms
- * (scratch z and u, at least out.length long), and a scalar draw for the few rejected attempts and for
- * df_j < 2. The attempt's constants are kept for the last two shapes (the marker variances of a
- * spike-and-slab prior alternate between ν and ν + 1). Mutates: out, z, u.
+ * (scratch z and u, at least out.length long), then a scalar draw for each rejected attempt and each
+ * df_j < 2, in order. The attempt's constants are computed for every value: a spike-and-slab prior's
+ * marker variances take ν + 1 or ν degrees of freedom as δ_j is 1 or 0, as good as at random, and
+ * remembering the constants of the last shapes cost more in mispredicted branches than a square root.
+ * Mutates: out, z, u.
  */
 export function chiSquares(rng: RandomSource, base: number, extra: Float64Array | undefined, out: Float64Array, z: Float64Array, u: Float64Array): void {
   const m = out.length;
   rng.normals(z, m);
   rng.uniforms(u, m);
-  let shapeA = Number.NaN;
-  let dA = 0;
-  let cA = 0;
-  let shapeB = Number.NaN;
-  let dB = 0;
-  let cB = 0;
   for (let j = 0; j < m; j++) {
     const shape = (extra ? base + extra[j] : base) / 2;
-    let g = Number.NaN;
-    if (shape >= 1) {
-      if (shape !== shapeA) {
-        // the other remembered shape becomes the current one, or a new one replaces it
-        const swap = shape === shapeB;
-        const d = swap ? dB : shape - 1 / 3;
-        const c = swap ? cB : 1 / Math.sqrt(9 * d);
-        shapeB = shapeA;
-        dB = dA;
-        cB = cA;
-        shapeA = shape;
-        dA = d;
-        cA = c;
-      }
-      g = attemptWith(dA, cA, z[j], u[j]);
-    }
-    out[j] = 2 * (Number.isNaN(g) ? gamma(rng, shape) : g);
+    out[j] = shape >= 1 ? 2 * gammaAttempt(shape, z[j], u[j]) : Number.NaN;
   }
+  for (let j = 0; j < m; j++) if (Number.isNaN(out[j])) out[j] = 2 * gamma(rng, (extra ? base + extra[j] : base) / 2);
 }
 
 /**

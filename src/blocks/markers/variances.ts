@@ -128,7 +128,11 @@ export class SpecificVariances {
         if (this.packed.length !== b.length) this.packed = new Float64Array(b.length);
         const packed = this.packed;
         m = 0;
-        for (let j = 0; j < b.length; j++) if (inModel[j] === 1) packed[m++] = b[j];
+        // without a branch on δ_j (as good as random)
+        for (let j = 0; j < b.length; j++) {
+          packed[m] = b[j];
+          m += inModel[j];
+        }
         this.inB = packed;
       } else this.inB = b;
       this.m = m;
@@ -148,7 +152,8 @@ export class SpecificVariances {
     else chiSquares(rng, df + 1, undefined, this.chi, this.z, this.u);
     const s = S[0];
     const chi = this.chi;
-    if (inModel) for (let j = 0; j < p; j++) varJ[j] = (inModel[j] === 1 ? s + b[j] * b[j] : s) / chi[j];
+    // δ_j (0 or 1) multiplies b_j² rather than choosing by a branch: the same values, no mispredictions
+    if (inModel) for (let j = 0; j < p; j++) varJ[j] = (s + inModel[j] * (b[j] * b[j])) / chi[j];
     else for (let j = 0; j < p; j++) varJ[j] = (s + b[j] * b[j]) / chi[j];
   }
 
