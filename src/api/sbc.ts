@@ -90,7 +90,7 @@ interface Simulated {
 function checkSbcModel(model: PreparedModel): void {
   const { design, settings } = model;
   if (settings.multi) {
-    checkMultiSimulation(design, settings.multi);
+    checkMultiSimulation(design);
     return;
   }
   if (design.traits.families[0].kind !== 'gaussian')
@@ -204,8 +204,8 @@ async function simulateAndRank(
 
 /**
  * Calibrate `spec`'s model by simulation.
- * @throws MixmcError for a model it cannot simulate (a non-Gaussian response, a multi-trait BayesC
- *   set, an improper prior), bad settings, or a folder of another job.
+ * @throws MixmcError for a model it cannot simulate (a non-Gaussian response, an improper prior), bad
+ *   settings, or a folder of another job.
  */
 export async function sbc(spec: RunSpec, options: SbcOptions): Promise<SbcResult> {
   const overrides: McmcConfig = { chains: options.chains, iterations: options.iterations, burnin: options.burnin, thin: options.thin, seed: options.seed };

@@ -4,8 +4,10 @@
  * passes (rule: p > 0.01 for each variance, p > 0.01/20 for each of the 20 levels, Bonferroni;
  * expectCalibrated),
  * and the same calibration with the residual variance's update off by 5% of its scale fails
- * (p < 0.01 for var[residual]) — the test that SBC can see a wrong full conditional. Then what it
- * refuses, its files, and a rerun that does nothing.
+ * (p < 0.01 for var[residual]) — the test that SBC can see a wrong full conditional. The same for
+ * multivariate models: a bivariate sire model, an animal model (single-trait and G0 ⊗ A), and a
+ * bivariate BayesCπ marker set (a Σβ update from the wrong effects is caught). Then what it refuses,
+ * its files, and a rerun that does nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,11 +15,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { report } from '../../src/api/report.js';
 import { type SbcResult, sbc } from '../../src/api/sbc.js';
 import { ResidualCovarianceBlock } from '../../src/blocks/multi/covariance.js';
+import { MultiMarkerBlock } from '../../src/blocks/multi/markers.js';
 import { ResidualVarianceBlock } from '../../src/blocks/variance.js';
 import type { ChainState } from '../../src/mcmc/state.js';
 import type { UniformSource } from '../../src/rng/rng.js';
 import type { DataRow, RunSpec } from '../../src/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { simulateMarkers } from '../helpers/markers.js';
 
 const rows: DataRow[] = Array.from({ length: 200 }, (_, i) => ({ g: `g${i % 20}`, y: Math.sin(i) }));
 const spec: RunSpec = {
@@ -147,6 +151,45 @@ describe('simulation-based calibration', () => {
     };
     const b = await sbc(bivariate, { ...settings, sims: 150 });
     expectCalibrated(b, ['var[animal](y1)', 'cov[animal](y1,y2)', 'var[animal](y2)', 'cor[animal](y1,y2)', 'var[residual](y1)', 'var[residual](y2)'], 110);
+  });
+
+  it('a bivariate BayesCπ marker set is calibrated (Σβ, Π over the patterns, the markers in per trait, R0); Σβ drawn from the effects in the model instead of the slab effects is caught', async () => {
+    const dir = tempDir('mixmc-sbc-');
+    const sim = simulateMarkers(dir, 80, 12, 3, 0.5, 91);
+    const data: DataRow[] = sim.rows.map((r, i) => ({ id: r.id, y1: r.y, y2: i % 10 === 3 ? null : Math.cos(i) }));
+    const markers: RunSpec = {
+      data,
+      id: 'id',
+      formula: 'cbind(y1, y2) ~ 1',
+      markers: { file: sim.genoFile, prior: 'BayesCpi' },
+      priors: {
+        residual: {
+          df: 5,
+          scale: [
+            [1, 0.2],
+            [0.2, 1],
+          ],
+        },
+      },
+      mcmc: { chains: 1, iterations: 600, burnin: 150, seed: 5 },
+    };
+    const names = [
+      ...['var[markers](y1)', 'cov[markers](y1,y2)', 'var[markers](y2)'],
+      ...['pi[00]', 'pi[10]', 'pi[01]', 'pi[11]', 'markersIn(y1)', 'markersIn(y2)'],
+      ...['var[residual](y1)', 'cov[residual](y1,y2)', 'var[residual](y2)', 'cor[residual](y1,y2)'],
+    ];
+    const r = await sbc(markers, { ...settings, sims: 150 });
+    for (const v of names) expect(r.parameters.find((x) => x.variable === v)?.sims, v).toBe(150);
+    expectCalibrated(r, names, 0);
+    // Cheng et al. (2018) draw Σβ from every marker's slab effect b_j (those out of the model from the prior); from α = δ ∘ b it is wrong
+    type Draw = { drawCovariance(rng: UniformSource, b: Float64Array): void; state: { b: Float64Array; beta: Float64Array } };
+    const proto = MultiMarkerBlock.prototype as unknown as Draw;
+    const draw = proto.drawCovariance;
+    vi.spyOn(proto, 'drawCovariance').mockImplementation(function (this: Draw, rng: UniformSource, b: Float64Array) {
+      draw.call(this, rng, b === this.state.b ? this.state.beta : b);
+    });
+    const wrong = await sbc(markers, { ...settings, sims: 150 });
+    expect(wrong.parameters.find((x) => x.variable === 'var[markers](y1)')!.p).toBeLessThan(0.01);
   });
 
   it('writes sbc.csv and sbc-ranks.csv, and a rerun fits nothing; refuses what it cannot simulate', async () => {
