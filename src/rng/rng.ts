@@ -38,22 +38,22 @@ export class Rng implements RandomSource {
   /** The generator's state in saveState's layout: xor4096's 128 words, its index, its Weyl word. */
   private readonly S = new Int32Array(RNG_STATE_LENGTH);
 
-  private constructor(state: Xor4096State) {
-    for (let k = 0; k < 128; k++) this.S[k] = state.X[k] | 0;
-    this.S[128] = state.i | 0;
-    this.S[129] = state.w | 0;
+  /** A stream at `words` (saveState's layout). */
+  private constructor(words: ArrayLike<number>) {
+    this.load(words);
   }
 
   /** A stream seeded by an arbitrary string (seedrandom's xor4096 key schedule mixes all of it). */
   static fromKey(key: string): Rng {
     const gen = seedrandom.xor4096(key, { state: true }) as unknown as { state(): Xor4096State };
-    return new Rng(gen.state());
+    const { X, i, w } = gen.state();
+    return new Rng([...X, i, w]);
   }
 
   /** A stream restored from {@link Rng.saveState}. */
   static fromState(state: Uint32Array): Rng {
     if (state.length !== RNG_STATE_LENGTH) throw new Error(`RNG state must have ${RNG_STATE_LENGTH} words, got ${state.length}`);
-    return new Rng({ X: Array.from(state.subarray(0, 128)), i: state[128], w: state[129] });
+    return new Rng(state);
   }
 
   uniform(): number {
@@ -123,7 +123,7 @@ export class Rng implements RandomSource {
   }
 
   /** Continue from a state written by {@link Rng.store} (no allocation). Mutates: this. */
-  load(words: Float64Array | Uint32Array): void {
+  load(words: ArrayLike<number>): void {
     for (let k = 0; k < 128; k++) this.S[k] = words[k] | 0;
     this.S[128] = words[128] & 127;
     this.S[129] = words[129] | 0;

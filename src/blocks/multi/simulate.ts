@@ -132,13 +132,14 @@ export function simulateMulti(
     const inModel = new Float64Array(t);
     const beta = new Float64Array(t);
     const z = new Float64Array(t);
+    const ys = traits.map((_, s) => y.subarray(s * n, (s + 1) * n));
     for (let j = 0; j < md.p; j++) {
       const pattern = pi ? categorical(pi, rng) : (1 << t) - 1;
       correlatedNormals(l, t, rng, z, beta);
       for (let s = 0; s < t; s++) {
         if (((pattern >> s) & 1) === 0) continue;
         inModel[s]++;
-        axpyColumn(md.records, md.means[j], md.center[j], j, beta[s], y.subarray(s * n, (s + 1) * n));
+        axpyColumn(md.records, md.means[j], md.center[j], j, beta[s], ys[s]);
       }
     }
     if (pi) for (let s = 0; s < t; s++) truth[names[at++]] = inModel[s];
