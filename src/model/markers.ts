@@ -86,10 +86,23 @@ function arenaStore(arena: Arena): Store {
 const plainStore: Store = { bytes: (n) => new Uint8Array(n), ints: (n) => new Int32Array(n) };
 
 /**
- * Pack columns `cols` of `g` for the individuals at `rowOf` (one packed row per entry: an index into
- * g's individuals). `missingCount` is the total number of missing codes among them.
+ * What packing a column also sums over its rows, in row order: G_j = Σ_i g̃_ij, Σ_i x_ij and x_j'x_j,
+ * with g̃_ij the code imputed by `imputeBy[k]` when missing and x_ij = g̃_ij − `center[k]`.
  */
-function pack(g: GenotypeTable, cols: readonly number[], rowOf: Int32Array, missingCount: number, store: Store): PackedGenotypes {
+interface ColumnSums {
+  readonly imputeBy: ArrayLike<number>;
+  readonly center: ArrayLike<number>;
+  readonly g: Float64Array;
+  readonly x: Float64Array;
+  readonly xx: Float64Array;
+}
+
+/**
+ * Pack columns `cols` of `g` for the individuals at `rowOf` (one packed row per entry: an index into
+ * g's individuals), and sum each column into `sums` when given. `missingCount` is the total number of
+ * missing codes among them.
+ */
+function pack(g: GenotypeTable, cols: readonly number[], rowOf: Int32Array, missingCount: number, store: Store, sums?: ColumnSums): PackedGenotypes {
   const rows = rowOf.length;
   const stride = packedStride(rows);
   const codes = store.bytes(stride * cols.length);
@@ -97,19 +110,41 @@ function pack(g: GenotypeTable, cols: readonly number[], rowOf: Int32Array, miss
   const missIdx = store.ints(missingCount);
   const src = new Int8Array(g.ids.length);
   let t = 0;
-  cols.forEach((j, k) => {
-    g.column(j, src);
+  for (let k = 0; k < cols.length; k++) {
+    g.column(cols[k], src);
     const base = k * stride;
+    const imputeBy = sums ? sums.imputeBy[k] : 0;
+    const center = sums ? sums.center[k] : 0;
+    let g1 = 0;
+    let s = 0;
+    let s2 = 0;
+    let byte = 0;
     for (let i = 0; i < rows; i++) {
       let c = src[rowOf[i]];
+      let v = c;
       if (c < 0) {
         c = 3;
+        v = imputeBy;
         missIdx[t++] = i;
       }
-      codes[base + (i >> 2)] |= c << ((i & 3) * 2);
+      byte |= c << ((i & 3) * 2);
+      if ((i & 3) === 3) {
+        codes[base + (i >> 2)] = byte;
+        byte = 0;
+      }
+      g1 += v;
+      const x = v - center;
+      s += x;
+      s2 += x * x;
     }
+    if ((rows & 3) !== 0) codes[base + (rows >> 2)] = byte;
     missPtr[k + 1] = t;
-  });
+    if (sums) {
+      sums.g[k] = g1;
+      sums.x[k] = s;
+      sums.xx[k] = s2;
+    }
+  }
   return { rows, stride, codes, missPtr, missIdx };
 }
 
@@ -162,7 +197,8 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
   const predIds = g.ids.filter((id) => !withRecord.has(id));
   const predRow = Int32Array.from(predIds, (id) => rowOf.get(id)!);
 
-  // Column means over genotyped individuals (missing excluded); keep polymorphic markers only.
+  // Column means over genotyped individuals (missing excluded), from the counts of each code; keep
+  // polymorphic markers only.
   const keep: number[] = [];
   const means: number[] = [];
   let imputed = 0;
@@ -171,30 +207,29 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
   const codes = new Int8Array(nInd);
   for (let j = 0; j < g.markers.length; j++) {
     g.column(j, codes);
+    // with c ∈ {−1 (missing), 0, 1, 2}: Σc = n1 + 2n2 − missing and Σc² = n1 + 4n2 + missing
+    let missing = 0;
     let sum = 0;
-    let count = 0;
-    let lo = 3;
-    let hi = -1;
+    let sumSq = 0;
     for (let i = 0; i < nInd; i++) {
       const c = codes[i];
-      if (c < 0) continue;
+      missing -= c >> 7;
       sum += c;
-      count++;
-      if (c < lo) lo = c;
-      if (c > hi) hi = c;
+      sumSq += c * c;
     }
-    if (count === 0 || lo === hi) continue;
+    const n2 = (sumSq - sum - 2 * missing) / 2;
+    const n1 = sum + missing - 2 * n2;
+    const n0 = nInd - missing - n1 - n2;
+    if ((n0 > 0 ? 1 : 0) + (n1 > 0 ? 1 : 0) + (n2 > 0 ? 1 : 0) < 2) continue;
     keep.push(j);
-    means.push(sum / count);
-    imputed += nInd - count;
+    means.push((n1 + 2 * n2) / (n0 + n1 + n2));
+    imputed += missing;
+    if (missing === 0) continue;
     for (let i = 0; i < n; i++) if (codes[recRow[i]] < 0) missRecords++;
     for (let i = 0; i < predRow.length; i++) if (codes[predRow[i]] < 0) missPred++;
   }
   const p = keep.length;
   if (p === 0) throw new MixmcError('every marker is monomorphic or missing; nothing to fit', { file: g.file });
-  const store = arenaStore(arena);
-  const records = pack(g, keep, recRow, missRecords, store);
-  const pred = pack(g, keep, predRow, missPred, store);
   const doCenter = opts.center ?? true;
   const columnF64 = (): Float64Array => f64At(arena, allocate(arena, 8 * p), p);
   const mean = columnF64();
@@ -202,25 +237,15 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
   const sums = columnF64();
   const xx = columnF64();
   mean.set(means);
+  if (doCenter) center.set(means);
+  // G_j and x_j'x_j over the records in f64, summed in record order from the codes (the matrix the
+  // sampler uses exactly)
+  const sumX = new Float64Array(p);
+  const store = arenaStore(arena);
+  const records = pack(g, keep, recRow, missRecords, store, { imputeBy: mean, center, g: sums, x: sumX, xx });
+  const pred = pack(g, keep, predRow, missPred, store);
   let msx = 0;
-  for (let k = 0; k < p; k++) {
-    center[k] = doCenter ? means[k] : 0;
-    // G_j and x_j'x_j over the records, in f64 from the codes (the matrix the sampler uses exactly)
-    let s = 0;
-    let s2 = 0;
-    let g1 = 0;
-    for (let i = 0; i < n; i++) {
-      const c = codeAt(records, k, i);
-      const v = c === 3 ? means[k] : CODE_VALUE[c];
-      g1 += v;
-      const x = v - center[k];
-      s += x;
-      s2 += x * x;
-    }
-    sums[k] = g1;
-    xx[k] = s2;
-    msx += n > 1 ? (s2 - (s * s) / n) / (n - 1) : 0;
-  }
+  for (let k = 0; k < p; k++) msx += n > 1 ? (xx[k] - (sumX[k] * sumX[k]) / n) / (n - 1) : 0;
   const desc = allocate(arena, 44, 8);
   const fields = new Uint32Array(arena.memory.buffer, desc, 11);
   const at = (a: ArrayBufferView): number => a.byteOffset;

@@ -6,8 +6,10 @@
  * (df 4, S = 0.1·I for the sires and 0.9·I for the residual: a guessed h² of 0.4). Of the 8 × 20
  * = 160 95% intervals (variances, covariances, correlations), a calibrated posterior misses about 8
  * (binomial SD 2.8); the rule is at most 8 + 3·2.8 ≈ 16. (On seeds 1–3 alone some intervals miss
- * because those data are far from the truth: REML on seed 1's data gives a residual covariance of
- * 0.197 ± 0.033 for a true 0.274, on seed 2's a sire covariance of −0.007 ± 0.020 for a true 0.030.)
+ * because those data are far from the truth. Seed 1's simulated residuals themselves have covariance
+ * 0.201 (correlation 0.23) for a true 0.274 (0.30), and REML on its data gives 0.197 ± 0.033; seed 2's
+ * 60 simulated sire effects have correlation 0.15 for a true 0.35, and REML gives a sire covariance of
+ * −0.007 ± 0.020 for a true 0.030.)
  *
  * Simulation-based calibration (Talts et al. 2018, arXiv:1804.06788): G0 and R0 drawn from the
  * prior, data from the model, and the rank of each true value among the posterior draws; over 60
