@@ -181,12 +181,17 @@ describe('simulation-based calibration', () => {
     const r = await sbc(markers, { ...settings, sims: 150 });
     for (const v of names) expect(r.parameters.find((x) => x.variable === v)?.sims, v).toBe(150);
     expectCalibrated(r, names, 0);
-    // Cheng et al. (2018) draw Σβ from every marker's slab effect b_j (those out of the model from the prior); from α = δ ∘ b it is wrong
-    type Draw = { drawCovariance(rng: UniformSource, b: Float64Array): void; state: { b: Float64Array; beta: Float64Array } };
+    // Σβ is drawn from the slab effects b_j of the markers in some trait (those out of every trait
+    // integrated out, then redrawn); from α = δ ∘ b of every marker, with no redraw, it is wrong
+    type Draw = {
+      drawCovariance(rng: UniformSource, b: Float64Array, delta: Float64Array | undefined): void;
+      state: { b: Float64Array; beta: Float64Array };
+    };
     const proto = MultiMarkerBlock.prototype as unknown as Draw;
     const draw = proto.drawCovariance;
-    vi.spyOn(proto, 'drawCovariance').mockImplementation(function (this: Draw, rng: UniformSource, b: Float64Array) {
-      draw.call(this, rng, b === this.state.b ? this.state.beta : b);
+    vi.spyOn(proto, 'drawCovariance').mockImplementation(function (this: Draw, rng: UniformSource, b: Float64Array, delta: Float64Array | undefined) {
+      if (b === this.state.b) draw.call(this, rng, this.state.beta, undefined);
+      else draw.call(this, rng, b, delta);
     });
     const wrong = await sbc(markers, { ...settings, sims: 150 });
     expect(wrong.parameters.find((x) => x.variable === 'var[markers](y1)')!.p).toBeLessThan(0.01);

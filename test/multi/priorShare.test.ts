@@ -70,7 +70,7 @@ describe('prior shares of covariance matrices', () => {
     expect([...shares.keys()].sort()).toEqual(['var[residual](y1)', 'var[residual](y2)', 'var[sire](y1)', 'var[sire](y2)']);
   });
 
-  it("are ν S_cc/(ν S_cc + Σ_j b_jc²) for a marker set's Σβ (BRR: b = β; BayesC: the slab effects)", () => {
+  it("are ν S_cc/(ν S_cc + Σ_j b_jc²) for a marker set's Σβ (BRR: b = β over every marker; BayesC: the slab effects of the markers in some trait)", () => {
     const sim = simulateMarkers(tempDir(), 80, 30, 0, 0.5, 9);
     const rng = chainRng(9, 1);
     const rows = sim.codes.map((c, i) => ({ id: `ind${i}`, y1: c[0] + normal(rng), y2: rng.uniform() < 0.1 ? null : c[1] + normal(rng) }));
@@ -82,10 +82,11 @@ describe('prior shares of covariance matrices', () => {
         runChain(sampler, chainRng(5, sweep), { iterations: 1, burnin: 0, thin: 1 }, new MemorySink());
         const set = sampler.state.markers[0];
         const b = prior === 'BRR' ? set.beta : set.b!;
+        const inSome = (j: number): boolean => prior === 'BRR' || set.delta![j * 2] !== 0 || set.delta![j * 2 + 1] !== 0;
         const shares = new Map(sampler.blocks.flatMap((bl) => bl.priorShares ?? []).map((x) => [x.variable, x.value]));
         for (let t = 0; t < 2; t++) {
           let ss = 0;
-          for (let j = 0; j < model.design.markers[0].p; j++) ss += b[j * 2 + t] ** 2;
+          for (let j = 0; j < model.design.markers[0].p; j++) if (inSome(j)) ss += b[j * 2 + t] ** 2;
           const pr = c.df * c.scale[t * 2 + t];
           expect(shares.get(`var[markers](y${t + 1})`), prior).toBeCloseTo(pr / (pr + ss), 12);
         }

@@ -5,11 +5,16 @@
  * - BayesC (and BayesCπ): slab effects b_j ~ N(0, Σβ), indicators δ_j ∈ {0,1}ᵗ with
  *   P(δ_j = pattern) = Π(pattern) over the 2ᵗ patterns, effects α_j = δ_j ∘ b_j (mvMixtureSweep,
  *   trait by trait); Π | δ ~ Dirichlet(prior counts + pattern counts) when estimated.
- * In both, Σβ | b ~ IW(ν + p, ν S + Σ_j b_j b_j') (b = β for BRR), as JWAS draws it (the slab values of
- * the traits a marker is out of are draws from their conditional prior). Effects are marker-major
- * ([j·t + s]); the state the fitted values use is `beta` (α for BayesC).
+ * BRR: Σβ | β ~ IW(ν + p, ν S + Σ_j β_j β_j'). BayesC: the slab values of the traits a marker is out
+ * of are draws from their conditional prior, and a marker out of every trait (δ_j = 0) enters no
+ * likelihood, so Σβ and those markers' b_j are drawn together: Σβ from its conditional with them
+ * integrated out, Σβ | b ~ IW(ν + m, ν S + Σ_{j: δ_j ≠ 0} b_j b_j') with m = #{j: δ_j ≠ 0}, then
+ * b_j | Σβ ~ N(0, Σβ) for each of them — a blocked ("collapsed") Gibbs step (Liu, Wong & Kong 1994,
+ * Biometrika 81:27) with the same posterior as JWAS's draw from every b_j (ν + p), but Σβ no longer
+ * held by p − m draws of its own prior. Effects are marker-major ([j·t + s]); the state the fitted
+ * values use is `beta` (α for BayesC).
  */
-import { invertSPDInto } from '../../linalg/dense.js';
+import { choleskyInPlace, invertSPDInto } from '../../linalg/dense.js';
 import type { SweepKernel } from '../../linalg/sweepKernel.js';
 import { DiagonalShares, Stage, type Block, type PriorShare, type Tracker } from '../../mcmc/block.js';
 import type { ChainState, MarkerSetState } from '../../mcmc/state.js';
@@ -90,6 +95,12 @@ export function multiMarkerParams(plan: MultiMarkerPlan, md: MarkerDesign, trait
 export function multiEffectLabels(md: MarkerDesign, traits: readonly string[], kind: 'snp' | 'pip'): string[] {
   const prefix = md.name === '' ? '' : `${md.name}:`;
   return md.markers.flatMap((m) => traits.map((trait) => ofTrait(`${kind}[${prefix}${m.id}]`, trait, traits.length)));
+}
+
+/** Whether marker j is out of every trait (δ_j = 0). */
+function outOfEvery(delta: Float64Array, j: number, t: number): boolean {
+  for (let s = 0; s < t; s++) if (delta[j * t + s] !== 0) return false;
+  return true;
 }
 
 export class MultiMarkerBlock implements Block {
@@ -183,7 +194,7 @@ export class MultiMarkerBlock implements Block {
         this.z.byteOffset,
         this.work.byteOffset,
       );
-      this.drawCovariance(rng, this.state.beta);
+      this.drawCovariance(rng, this.state.beta, undefined);
       return;
     }
     rng.uniforms(this.u);
@@ -207,7 +218,7 @@ export class MultiMarkerBlock implements Block {
       this.u.byteOffset,
       this.work.byteOffset,
     );
-    this.drawCovariance(rng, b);
+    this.drawCovariance(rng, b, delta);
     const setting = this.plan.pi!;
     if (setting.estimate) {
       const counts = this.counts;
@@ -221,16 +232,43 @@ export class MultiMarkerBlock implements Block {
     }
   }
 
-  /** Σβ | b ~ IW(ν + p, ν S + Σ_j b_j b_j'), unless held fixed. Mutates: varB, the prior shares. */
-  private drawCovariance(rng: RandomSource, b: Float64Array): void {
+  /**
+   * Σβ | b ~ IW(ν + m, ν S + Σ_j b_j b_j') over the m markers in some trait (every marker without
+   * `delta`, for BRR); then, with `delta`, b_j ~ N(0, Σβ) = L z (Σβ = LL') for each marker out of every
+   * trait, under the fixed Σβ too. Mutates: varB, the prior shares, b.
+   */
+  private drawCovariance(rng: RandomSource, b: Float64Array, delta: Float64Array | undefined): void {
     const c = this.plan.covariance;
-    if (c.fixed) return;
-    const { t, ss, psi } = this;
+    const { t, ss, psi, md } = this;
     ss.fill(0);
-    for (let j = 0; j < this.md.p; j++) for (let a = 0; a < t; a++) for (let q = 0; q < t; q++) ss[a * t + q] += b[j * t + a] * b[j * t + q];
-    for (let a = 0; a < t * t; a++) psi[a] = c.df * c.scale[a] + ss[a];
-    this.diagonal!.set(c.df, c.scale, ss);
-    this.iw.draw(rng, c.df + this.md.p, psi, this.state.varB);
+    let m = 0;
+    for (let j = 0; j < md.p; j++) {
+      if (delta && outOfEvery(delta, j, t)) continue;
+      m++;
+      if (c.fixed) continue;
+      for (let a = 0; a < t; a++) for (let q = 0; q < t; q++) ss[a * t + q] += b[j * t + a] * b[j * t + q];
+    }
+    if (!c.fixed) {
+      for (let a = 0; a < t * t; a++) psi[a] = c.df * c.scale[a] + ss[a];
+      this.diagonal!.set(c.df, c.scale, ss);
+      this.iw.draw(rng, c.df + m, psi, this.state.varB);
+    }
+    if (!delta) return;
+    const z = this.z;
+    rng.normals(z, (md.p - m) * t);
+    const l = this.scratch;
+    l.set(this.state.varB);
+    choleskyInPlace(l, t);
+    let k = 0;
+    for (let j = 0; j < md.p; j++) {
+      if (!outOfEvery(delta, j, t)) continue;
+      for (let a = 0; a < t; a++) {
+        let v = 0;
+        for (let q = 0; q <= a; q++) v += l[a * t + q] * z[k + q];
+        b[j * t + a] = v;
+      }
+      k += t;
+    }
   }
 
   record(_state: ChainState, row: Float64Array, offset: number): void {
