@@ -98,6 +98,70 @@ export function matVec(a: Float64Array, n: number, x: Float64Array, out: Float64
 }
 
 /**
+ * out = A X for the first `cols` columns of X, A n × n row-major, X and out n × `width` row-major.
+ * Each out[i, c] is summed over k in ascending order, as matVec sums it (the same bits). Two rows of
+ * A by four columns of X at a time, in eight running sums: each load of A serves four products and
+ * each load of X two, and A streams from memory once for the block rather than once per column.
+ * Mutates: out.
+ */
+export function matBlock(a: Float64Array, n: number, x: Float64Array, width: number, cols: number, out: Float64Array): void {
+  const c4 = cols - (cols % 4);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    for (let c = 0; c < c4; c += 4) {
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = 0, xk = c; k < n; k++, xk += width) {
+        const a0 = a[r0 + k];
+        const a1 = a[r1 + k];
+        const x0 = x[xk];
+        const x1 = x[xk + 1];
+        const x2 = x[xk + 2];
+        const x3 = x[xk + 3];
+        s00 += a0 * x0;
+        s01 += a0 * x1;
+        s02 += a0 * x2;
+        s03 += a0 * x3;
+        s10 += a1 * x0;
+        s11 += a1 * x1;
+        s12 += a1 * x2;
+        s13 += a1 * x3;
+      }
+      const o0 = i * width + c;
+      const o1 = o0 + width;
+      out[o0] = s00;
+      out[o0 + 1] = s01;
+      out[o0 + 2] = s02;
+      out[o0 + 3] = s03;
+      out[o1] = s10;
+      out[o1 + 1] = s11;
+      out[o1 + 2] = s12;
+      out[o1 + 3] = s13;
+    }
+    for (let c = c4; c < cols; c++) {
+      out[i * width + c] = rowTimesColumn(a, r0, n, x, width, c);
+      out[(i + 1) * width + c] = rowTimesColumn(a, r1, n, x, width, c);
+    }
+  }
+  if (i < n) for (let c = 0; c < cols; c++) out[i * width + c] = rowTimesColumn(a, i * n, n, x, width, c);
+}
+
+/** Σ_k a[row + k]·x[k, c] over k = 0 … n − 1 in ascending order (x n × width row-major). */
+function rowTimesColumn(a: Float64Array, row: number, n: number, x: Float64Array, width: number, c: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += a[row + k] * x[k * width + c];
+  return s;
+}
+
+/**
  * Inverse of a symmetric positive-definite matrix, as a new row-major array.
  * @throws Error when the matrix is not positive definite.
  */

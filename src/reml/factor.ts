@@ -4,7 +4,8 @@
  * analysis kept across iterations (only the values change with the variance ratios).
  */
 import { MixmcError } from '../errors.js';
-import { choleskyInPlace, cholSolve, inverseFromCholesky } from '../linalg/dense.js';
+import { choleskyBlocked, inverseFromCholeskyBlocked } from '../linalg/blockedCholesky.js';
+import { cholSolve } from '../linalg/dense.js';
 import { type SparseSym, toDense } from '../linalg/sparse.js';
 import { SymbolicCholesky } from '../linalg/sparseCholesky.js';
 import { denseC, sparseC, type Mme } from './mme.js';
@@ -31,7 +32,7 @@ const DENSE_FRACTION = 0.05;
 
 function denseFactor(c: Float64Array, m: number): Factor | undefined {
   const l = Float64Array.from(c);
-  if (choleskyInPlace(l, m) >= 0) return undefined;
+  if (choleskyBlocked(l, m) >= 0) return undefined;
   let logDet = 0;
   for (let i = 0; i < m; i++) logDet += 2 * Math.log(l[i * m + i]);
   let inverse: Float64Array | undefined;
@@ -43,7 +44,10 @@ function denseFactor(c: Float64Array, m: number): Factor | undefined {
       return x;
     },
     inv: (i, j) => {
-      inverse ??= inverseFromCholesky(l, m);
+      if (!inverse) {
+        inverse = new Float64Array(m * m);
+        inverseFromCholeskyBlocked(l, m, inverse, new Float64Array(m * m));
+      }
       return inverse[i * m + j];
     },
   };

@@ -15,7 +15,7 @@
  * same genotypes.
  */
 import { MixmcError } from '../errors.js';
-import { matVec } from '../linalg/dense.js';
+import { matBlock, matVec } from '../linalg/dense.js';
 import { denseCovariance } from '../model/covariance.js';
 import type { Design, RandomDesign } from '../model/design.js';
 import { decodeColumn, type MarkerDesign } from '../model/markers.js';
@@ -101,6 +101,16 @@ function genomicMatrix(md: MarkerDesign, firstRecord: Int32Array): Float64Array 
   return k;
 }
 
+/** Markers per block in markerEffects: the block's q × B columns stay in cache while K⁻¹ streams. */
+const MARKER_BLOCK = 32;
+
+/** Σ_a x[a, c] y[a, c] over the q rows of two q × MARKER_BLOCK row-major blocks, in ascending a. */
+function columnDot(x: Float64Array, y: Float64Array, q: number, c: number): number {
+  let s = 0;
+  for (let a = 0; a < q; a++) s += x[a * MARKER_BLOCK + c] * y[a * MARKER_BLOCK + c];
+  return s;
+}
+
 /**
  * The marker effects of a set from its term's BLUPs ĝ (level-major: ĝ[l·t + k]) and their PEV block
  * (pevG(a, b) = C^{gg} between entries a and b of the term): β̂ and PEV per marker and trait, in the
@@ -133,18 +143,30 @@ export function markerEffects(
   const blup = new Float64Array(p * t);
   const pev = new Float64Array(p * t);
   const column = new Float64Array(md.n);
-  const m = new Float64Array(q);
-  const km = new Float64Array(q);
-  const ckm = new Float64Array(q);
-  for (let j = 0; j < p; j++) {
-    decodeColumn(md.records, md.means[j], 0, j, column);
-    for (let i = 0; i < q; i++) m[i] = column[firstRecord[i]];
-    const mkm = matVec(kinv, q, m, km);
+  // MARKER_BLOCK markers at a time: their columns m_j (q × B), K⁻¹m_j and C^{gg}_kk K⁻¹m_j
+  const m = new Float64Array(q * MARKER_BLOCK);
+  const km = new Float64Array(q * MARKER_BLOCK);
+  const ckm = new Float64Array(q * MARKER_BLOCK);
+  for (let j0 = 0; j0 < p; j0 += MARKER_BLOCK) {
+    const cols = Math.min(MARKER_BLOCK, p - j0);
+    for (let c = 0; c < cols; c++) {
+      decodeColumn(md.records, md.means[j0 + c], 0, j0 + c, column);
+      for (let i = 0; i < q; i++) m[i * MARKER_BLOCK + c] = column[firstRecord[i]];
+    }
+    matBlock(kinv, q, m, MARKER_BLOCK, cols, km);
+    for (let c = 0; c < cols; c++) {
+      const j = j0 + c;
+      const mkm = columnDot(m, km, q, c);
+      for (let k = 0; k < t; k++) {
+        let b = 0;
+        for (let a = 0; a < q; a++) b += m[a * MARKER_BLOCK + c] * w[a * t + k];
+        blup[j * t + k] = b;
+        pev[j * t + k] = sigma[k * t + k] * (1 - mkm);
+      }
+    }
     for (let k = 0; k < t; k++) {
-      let b = 0;
-      for (let a = 0; a < q; a++) b += m[a] * w[a * t + k];
-      blup[j * t + k] = b;
-      pev[j * t + k] = sigma[k * t + k] * (1 - mkm) + matVec(pevBlocks[k], q, km, ckm);
+      matBlock(pevBlocks[k], q, km, MARKER_BLOCK, cols, ckm);
+      for (let c = 0; c < cols; c++) pev[(j0 + c) * t + k] += columnDot(km, ckm, q, c);
     }
   }
   return { blup, pev };
