@@ -54,32 +54,55 @@ export function choleskyBlocked(a: Float64Array, n: number): number {
 
 /** A[i, j] −= Σ_{k0 ≤ m < k1} L[i, m] L[j, m] for k1 ≤ j ≤ i < n (the lower triangle of A22). */
 function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): void {
-  let i = k1;
-  for (; i + 1 < n; i += 2) {
-    const r0 = i * n;
-    const r1 = r0 + n;
-    // columns k1 … i + 1 (row i's last entry i is in the tile; row i's entry i + 1 is above the diagonal, unused)
-    let j = k1;
+  lowerRankUpdate(a, n, k1, n, a, n, k0, k1, -1);
+}
+
+/**
+ * out[i, j] += sign · Σ_{from ≤ m < to} x[i, m] x[j, m] for first ≤ j ≤ i < last (out n × n, x rows
+ * `stride` apart; out's strict upper triangle is scratch, read and written beside the diagonal):
+ * each entry starts from its value and takes the products in ascending m, as rank-one updates one
+ * m at a time would, two rows by four columns at a time in eight running sums. `x` may be `out`
+ * when the columns it reads are outside those written.
+ */
+export function lowerRankUpdate(
+  out: Float64Array,
+  n: number,
+  first: number,
+  last: number,
+  x: Float64Array,
+  stride: number,
+  from: number,
+  to: number,
+  sign: 1 | -1,
+): void {
+  let i = first;
+  for (; i + 1 < last; i += 2) {
+    const o0 = i * n;
+    const o1 = o0 + n;
+    const r0 = i * stride;
+    const r1 = r0 + stride;
+    // columns first … i + 1 (entry (i, i + 1) is above the diagonal, in the tile but unused)
+    let j = first;
     for (; j + 3 <= i + 1; j += 4) {
-      const q0 = j * n;
-      const q1 = q0 + n;
-      const q2 = q1 + n;
-      const q3 = q2 + n;
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let m = k0; m < k1; m++) {
-        const x0 = a[r0 + m];
-        const x1 = a[r1 + m];
-        const y0 = a[q0 + m];
-        const y1 = a[q1 + m];
-        const y2 = a[q2 + m];
-        const y3 = a[q3 + m];
+      const q0 = j * stride;
+      const q1 = q0 + stride;
+      const q2 = q1 + stride;
+      const q3 = q2 + stride;
+      let s00 = out[o0 + j];
+      let s01 = out[o0 + j + 1];
+      let s02 = out[o0 + j + 2];
+      let s03 = out[o0 + j + 3];
+      let s10 = out[o1 + j];
+      let s11 = out[o1 + j + 1];
+      let s12 = out[o1 + j + 2];
+      let s13 = out[o1 + j + 3];
+      for (let m = from; m < to; m++) {
+        const x0 = sign * x[r0 + m];
+        const x1 = sign * x[r1 + m];
+        const y0 = x[q0 + m];
+        const y1 = x[q1 + m];
+        const y2 = x[q2 + m];
+        const y3 = x[q3 + m];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s02 += x0 * y2;
@@ -89,34 +112,35 @@ function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): voi
         s12 += x1 * y2;
         s13 += x1 * y3;
       }
-      a[r0 + j] -= s00;
-      a[r0 + j + 1] -= s01;
-      a[r0 + j + 2] -= s02;
-      a[r0 + j + 3] -= s03;
-      a[r1 + j] -= s10;
-      a[r1 + j + 1] -= s11;
-      a[r1 + j + 2] -= s12;
-      a[r1 + j + 3] -= s13;
+      out[o0 + j] = s00;
+      out[o0 + j + 1] = s01;
+      out[o0 + j + 2] = s02;
+      out[o0 + j + 3] = s03;
+      out[o1 + j] = s10;
+      out[o1 + j + 1] = s11;
+      out[o1 + j + 2] = s12;
+      out[o1 + j + 3] = s13;
     }
     for (; j <= i + 1; j++) {
-      const q = j * n;
-      let s0 = 0;
-      let s1 = 0;
-      for (let m = k0; m < k1; m++) {
-        s0 += a[r0 + m] * a[q + m];
-        s1 += a[r1 + m] * a[q + m];
+      const q = j * stride;
+      let s0 = out[o0 + j];
+      let s1 = out[o1 + j];
+      for (let m = from; m < to; m++) {
+        s0 += sign * x[r0 + m] * x[q + m];
+        s1 += sign * x[r1 + m] * x[q + m];
       }
-      a[r0 + j] -= s0;
-      a[r1 + j] -= s1;
+      out[o0 + j] = s0;
+      out[o1 + j] = s1;
     }
   }
-  if (i < n) {
-    const r = i * n;
-    for (let j = k1; j <= i; j++) {
-      const q = j * n;
-      let s = 0;
-      for (let m = k0; m < k1; m++) s += a[r + m] * a[q + m];
-      a[r + j] -= s;
+  if (i < last) {
+    const o = i * n;
+    const r = i * stride;
+    for (let j = first; j <= i; j++) {
+      const q = j * stride;
+      let s = out[o + j];
+      for (let m = from; m < to; m++) s += sign * x[r + m] * x[q + m];
+      out[o + j] = s;
     }
   }
 }
@@ -124,7 +148,8 @@ function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): voi
 /**
  * A⁻¹ = W'W from the factor L of A (A = LL', W = L⁻¹), into `inv` (n × n, both triangles), with `wt`
  * (n × n) as scratch for W' by rows (wt[j·n + k] = W[k][j], zero for k < j). W's columns come four at
- * a time by forward substitution, (A⁻¹)_ij = Σ_{k ≥ i} W_ki W_kj two rows by four columns at a time.
+ * a time by forward substitution; (A⁻¹)_ij = Σ_k W_ki W_kj by lowerRankUpdate over blocks of BLOCK
+ * values of k, each entry summed in ascending k.
  */
 export function inverseFromCholeskyBlocked(l: Float64Array, n: number, inv: Float64Array, wt: Float64Array): void {
   wt.fill(0, 0, n * n);
@@ -140,77 +165,13 @@ export function inverseFromCholeskyBlocked(l: Float64Array, n: number, inv: Floa
       wt[row + k] = -s / l[lk + k];
     }
   }
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const r0 = i * n;
-    const r1 = r0 + n;
-    let c = 0;
-    for (; c + 3 <= i + 1; c += 4) {
-      const q0 = c * n;
-      const q1 = q0 + n;
-      const q2 = q1 + n;
-      const q3 = q2 + n;
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      // from k = i: wt[i + 1][i] is 0, and so is wt[c][k] below c
-      for (let k = i; k < n; k++) {
-        const x0 = wt[r0 + k];
-        const x1 = wt[r1 + k];
-        const y0 = wt[q0 + k];
-        const y1 = wt[q1 + k];
-        const y2 = wt[q2 + k];
-        const y3 = wt[q3 + k];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-      }
-      symmetricSet(inv, n, i, c, s00);
-      symmetricSet(inv, n, i, c + 1, s01);
-      symmetricSet(inv, n, i, c + 2, s02);
-      symmetricSet(inv, n, i, c + 3, s03);
-      symmetricSet(inv, n, i + 1, c, s10);
-      symmetricSet(inv, n, i + 1, c + 1, s11);
-      symmetricSet(inv, n, i + 1, c + 2, s12);
-      symmetricSet(inv, n, i + 1, c + 3, s13);
-    }
-    for (; c <= i + 1; c++) {
-      const q = c * n;
-      let s0 = 0;
-      let s1 = 0;
-      for (let k = i; k < n; k++) {
-        s0 += wt[r0 + k] * wt[q + k];
-        s1 += wt[r1 + k] * wt[q + k];
-      }
-      symmetricSet(inv, n, i, c, s0);
-      symmetricSet(inv, n, i + 1, c, s1);
-    }
+  // by blocks of k: only rows i < k1 of W' are non-zero in columns k0 … k1 − 1
+  inv.fill(0, 0, n * n);
+  for (let k0 = 0; k0 < n; k0 += BLOCK) {
+    const k1 = Math.min(n, k0 + BLOCK);
+    lowerRankUpdate(inv, n, 0, k1, wt, n, k0, k1, 1);
   }
-  if (i < n) {
-    const r = i * n;
-    for (let c = 0; c <= i; c++) {
-      const q = c * n;
-      let s = 0;
-      for (let k = i; k < n; k++) s += wt[r + k] * wt[q + k];
-      symmetricSet(inv, n, i, c, s);
-    }
-  }
-}
-
-/** inv[i, c] = inv[c, i] = v. */
-function symmetricSet(inv: Float64Array, n: number, i: number, c: number, v: number): void {
-  inv[i * n + c] = v;
-  inv[c * n + i] = v;
+  for (let i = 0; i < n; i++) for (let c = 0; c < i; c++) inv[c * n + i] = inv[i * n + c];
 }
 
 /**

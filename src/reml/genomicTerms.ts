@@ -15,6 +15,7 @@
  * same genotypes.
  */
 import { MixmcError } from '../errors.js';
+import { lowerRankUpdate } from '../linalg/blockedCholesky.js';
 import { matBlock, matVec } from '../linalg/dense.js';
 import { denseCovariance } from '../model/covariance.js';
 import type { Design, RandomDesign } from '../model/design.js';
@@ -81,21 +82,22 @@ function individuals(recordIds: readonly string[]): { ids: string[]; firstRecord
   return { ids: [...index.keys()], firstRecord: Int32Array.from(first), level };
 }
 
-/** K = MM' over the individuals (uncentred imputed codes of their first records), q × q row-major. */
+/**
+ * K = MM' over the individuals (uncentred imputed codes of their first records), q × q row-major:
+ * MARKER_BLOCK markers at a time, each entry summed over the markers in file order.
+ */
 function genomicMatrix(md: MarkerDesign, firstRecord: Int32Array): Float64Array {
   const q = firstRecord.length;
   const k = new Float64Array(q * q);
   const column = new Float64Array(md.n);
-  const x = new Float64Array(q);
-  for (let j = 0; j < md.p; j++) {
-    decodeColumn(md.records, md.means[j], 0, j, column);
-    for (let i = 0; i < q; i++) x[i] = column[firstRecord[i]];
-    for (let a = 0; a < q; a++) {
-      const xa = x[a];
-      if (xa === 0) continue;
-      const row = a * q;
-      for (let b = 0; b <= a; b++) k[row + b] += xa * x[b];
+  const x = new Float64Array(q * MARKER_BLOCK);
+  for (let j0 = 0; j0 < md.p; j0 += MARKER_BLOCK) {
+    const cols = Math.min(MARKER_BLOCK, md.p - j0);
+    for (let c = 0; c < cols; c++) {
+      decodeColumn(md.records, md.means[j0 + c], 0, j0 + c, column);
+      for (let i = 0; i < q; i++) x[i * MARKER_BLOCK + c] = column[firstRecord[i]];
     }
+    lowerRankUpdate(k, q, 0, q, x, MARKER_BLOCK, 0, cols, 1);
   }
   for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) k[b * q + a] = k[a * q + b];
   return k;

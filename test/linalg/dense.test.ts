@@ -1,6 +1,6 @@
 /** Dense products: the blocked A·X of marker blocks gives matVec's bits column by column; the blocked Cholesky factor and inverse agree with the unblocked ones. */
 import { describe, expect, it } from 'vitest';
-import { choleskyBlocked, inverseFromCholeskyBlocked } from '../../src/linalg/blockedCholesky.js';
+import { choleskyBlocked, inverseFromCholeskyBlocked, lowerRankUpdate } from '../../src/linalg/blockedCholesky.js';
 import { choleskyInPlace, inverseFromCholesky, matBlock, matVec } from '../../src/linalg/dense.js';
 import { chainRng } from '../../src/rng/rng.js';
 
@@ -84,6 +84,30 @@ describe('the blocked Cholesky factor and inverse (dense REML)', () => {
       a[bad * n + bad] = a[0] / 2;
       expect(choleskyBlocked(Float64Array.from(a), n)).toBe(choleskyInPlace(Float64Array.from(a), n));
       expect(choleskyBlocked(Float64Array.from(a), n)).toBe(bad);
+    }
+  });
+});
+
+describe('lowerRankUpdate', () => {
+  it('gives the bits of rank-one updates one column at a time, on the lower triangle from `first` only', () => {
+    const rng = chainRng(5, 0);
+    for (const [n, stride, from, to, first, sign] of [
+      [9, 6, 0, 6, 0, 1],
+      [10, 7, 2, 7, 3, -1],
+      [1, 3, 0, 3, 0, 1],
+      [13, 13, 1, 5, 5, -1],
+    ] as const) {
+      const x = Float64Array.from({ length: n * stride }, () => rng.uniform() * 2 - 1);
+      const start = Float64Array.from({ length: n * n }, () => rng.uniform());
+      const got = Float64Array.from(start);
+      lowerRankUpdate(got, n, first, n, x, stride, from, to, sign);
+      const want = Float64Array.from(start);
+      for (let m = from; m < to; m++) {
+        for (let i = first; i < n; i++) for (let j = first; j <= i; j++) want[i * n + j] += sign * x[i * stride + m] * x[j * stride + m];
+      }
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) expect(got[i * n + j], `n ${n}, (${i}, ${j})`).toBe(want[i * n + j]);
+      }
     }
   });
 });
