@@ -7,6 +7,7 @@
  * Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (block Cholesky) and §3.1 (triangular
  * inverse); row-major n × n arrays, lower triangle.
  */
+import { lowerRankUpdate } from './rowProducts.js';
 
 /** Columns per block: a panel of BLOCK columns of a few thousand rows stays in the core's cache. */
 const BLOCK = 48;
@@ -55,94 +56,6 @@ export function choleskyBlocked(a: Float64Array, n: number): number {
 /** A[i, j] −= Σ_{k0 ≤ m < k1} L[i, m] L[j, m] for k1 ≤ j ≤ i < n (the lower triangle of A22). */
 function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): void {
   lowerRankUpdate(a, n, k1, n, a, n, k0, k1, -1);
-}
-
-/**
- * out[i, j] += sign · Σ_{from ≤ m < to} x[i, m] x[j, m] for first ≤ j ≤ i < last (out n × n, x rows
- * `stride` apart; out's strict upper triangle is scratch, read and written beside the diagonal):
- * each entry starts from its value and takes the products in ascending m, as rank-one updates one
- * m at a time would, two rows by four columns at a time in eight running sums. `x` may be `out`
- * when the columns it reads are outside those written.
- */
-export function lowerRankUpdate(
-  out: Float64Array,
-  n: number,
-  first: number,
-  last: number,
-  x: Float64Array,
-  stride: number,
-  from: number,
-  to: number,
-  sign: 1 | -1,
-): void {
-  let i = first;
-  for (; i + 1 < last; i += 2) {
-    const o0 = i * n;
-    const o1 = o0 + n;
-    const r0 = i * stride;
-    const r1 = r0 + stride;
-    // columns first … i + 1 (entry (i, i + 1) is above the diagonal, in the tile but unused)
-    let j = first;
-    for (; j + 3 <= i + 1; j += 4) {
-      const q0 = j * stride;
-      const q1 = q0 + stride;
-      const q2 = q1 + stride;
-      const q3 = q2 + stride;
-      let s00 = out[o0 + j];
-      let s01 = out[o0 + j + 1];
-      let s02 = out[o0 + j + 2];
-      let s03 = out[o0 + j + 3];
-      let s10 = out[o1 + j];
-      let s11 = out[o1 + j + 1];
-      let s12 = out[o1 + j + 2];
-      let s13 = out[o1 + j + 3];
-      for (let m = from; m < to; m++) {
-        const x0 = sign * x[r0 + m];
-        const x1 = sign * x[r1 + m];
-        const y0 = x[q0 + m];
-        const y1 = x[q1 + m];
-        const y2 = x[q2 + m];
-        const y3 = x[q3 + m];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-      }
-      out[o0 + j] = s00;
-      out[o0 + j + 1] = s01;
-      out[o0 + j + 2] = s02;
-      out[o0 + j + 3] = s03;
-      out[o1 + j] = s10;
-      out[o1 + j + 1] = s11;
-      out[o1 + j + 2] = s12;
-      out[o1 + j + 3] = s13;
-    }
-    for (; j <= i + 1; j++) {
-      const q = j * stride;
-      let s0 = out[o0 + j];
-      let s1 = out[o1 + j];
-      for (let m = from; m < to; m++) {
-        s0 += sign * x[r0 + m] * x[q + m];
-        s1 += sign * x[r1 + m] * x[q + m];
-      }
-      out[o0 + j] = s0;
-      out[o1 + j] = s1;
-    }
-  }
-  if (i < last) {
-    const o = i * n;
-    const r = i * stride;
-    for (let j = first; j <= i; j++) {
-      const q = j * stride;
-      let s = out[o + j];
-      for (let m = from; m < to; m++) s += sign * x[r + m] * x[q + m];
-      out[o + j] = s;
-    }
-  }
 }
 
 /**

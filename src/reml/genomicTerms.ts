@@ -15,8 +15,8 @@
  * same genotypes.
  */
 import { MixmcError } from '../errors.js';
-import { lowerRankUpdate } from '../linalg/blockedCholesky.js';
-import { matBlock, matVec } from '../linalg/dense.js';
+import { matVec } from '../linalg/dense.js';
+import { lowerRankUpdate, matTimesVectors } from '../linalg/rowProducts.js';
 import { denseCovariance } from '../model/covariance.js';
 import type { Design, RandomDesign } from '../model/design.js';
 import { decodeColumn, type MarkerDesign } from '../model/markers.js';
@@ -103,13 +103,13 @@ function genomicMatrix(md: MarkerDesign, firstRecord: Int32Array): Float64Array 
   return k;
 }
 
-/** Markers per block in markerEffects: the block's q × B columns stay in cache while K⁻¹ streams. */
+/** Markers per block in genomicMatrix and markerEffects: the block's q × B values stay in cache while K⁻¹ streams. */
 const MARKER_BLOCK = 32;
 
-/** Σ_a x[a, c] y[a, c] over the q rows of two q × MARKER_BLOCK row-major blocks, in ascending a. */
-function columnDot(x: Float64Array, y: Float64Array, q: number, c: number): number {
+/** Σ_a x[c·q + a] y[c·q + a]: the dot product of vector c of two blocks of q-vectors, in ascending a. */
+function vectorDot(x: Float64Array, y: Float64Array, q: number, c: number): number {
   let s = 0;
-  for (let a = 0; a < q; a++) s += x[a * MARKER_BLOCK + c] * y[a * MARKER_BLOCK + c];
+  for (let a = c * q; a < (c + 1) * q; a++) s += x[a] * y[a];
   return s;
 }
 
@@ -145,7 +145,7 @@ export function markerEffects(
   const blup = new Float64Array(p * t);
   const pev = new Float64Array(p * t);
   const column = new Float64Array(md.n);
-  // MARKER_BLOCK markers at a time: their columns m_j (q × B), K⁻¹m_j and C^{gg}_kk K⁻¹m_j
+  // MARKER_BLOCK markers at a time, one q-vector after another: m_j, K⁻¹m_j and C^{gg}_kk K⁻¹m_j
   const m = new Float64Array(q * MARKER_BLOCK);
   const km = new Float64Array(q * MARKER_BLOCK);
   const ckm = new Float64Array(q * MARKER_BLOCK);
@@ -153,22 +153,22 @@ export function markerEffects(
     const cols = Math.min(MARKER_BLOCK, p - j0);
     for (let c = 0; c < cols; c++) {
       decodeColumn(md.records, md.means[j0 + c], 0, j0 + c, column);
-      for (let i = 0; i < q; i++) m[i * MARKER_BLOCK + c] = column[firstRecord[i]];
+      for (let i = 0; i < q; i++) m[c * q + i] = column[firstRecord[i]];
     }
-    matBlock(kinv, q, m, MARKER_BLOCK, cols, km);
+    matTimesVectors(kinv, q, m, cols, km);
     for (let c = 0; c < cols; c++) {
       const j = j0 + c;
-      const mkm = columnDot(m, km, q, c);
+      const mkm = vectorDot(m, km, q, c);
       for (let k = 0; k < t; k++) {
         let b = 0;
-        for (let a = 0; a < q; a++) b += m[a * MARKER_BLOCK + c] * w[a * t + k];
+        for (let a = 0; a < q; a++) b += m[c * q + a] * w[a * t + k];
         blup[j * t + k] = b;
         pev[j * t + k] = sigma[k * t + k] * (1 - mkm);
       }
     }
     for (let k = 0; k < t; k++) {
-      matBlock(pevBlocks[k], q, km, MARKER_BLOCK, cols, ckm);
-      for (let c = 0; c < cols; c++) pev[(j0 + c) * t + k] += columnDot(km, ckm, q, c);
+      matTimesVectors(pevBlocks[k], q, km, cols, ckm);
+      for (let c = 0; c < cols; c++) pev[(j0 + c) * t + k] += vectorDot(km, ckm, q, c);
     }
   }
   return { blup, pev };

@@ -1,30 +1,29 @@
-/** Dense products: the blocked A·X of marker blocks gives matVec's bits column by column; the blocked Cholesky factor and inverse agree with the unblocked ones. */
+/** Dense products: the row-product tiles give the bits of the plain loops; the blocked Cholesky factor and inverse agree with the unblocked ones. */
 import { describe, expect, it } from 'vitest';
-import { choleskyBlocked, inverseFromCholeskyBlocked, lowerRankUpdate } from '../../src/linalg/blockedCholesky.js';
-import { choleskyInPlace, inverseFromCholesky, matBlock, matVec } from '../../src/linalg/dense.js';
+import { choleskyBlocked, inverseFromCholeskyBlocked } from '../../src/linalg/blockedCholesky.js';
+import { choleskyInPlace, inverseFromCholesky, matVec } from '../../src/linalg/dense.js';
+import { lowerRankUpdate, matTimesVectors } from '../../src/linalg/rowProducts.js';
 import { chainRng } from '../../src/rng/rng.js';
 
-describe('matBlock', () => {
-  it('equals matVec bit for bit in every column, for odd and even n and a partial last group of columns', () => {
+describe('matTimesVectors', () => {
+  it('equals matVec bit for bit for every vector, for odd and even n and counts that leave a partial group of four', () => {
     const rng = chainRng(3, 0);
-    for (const [n, width, cols] of [
+    for (const [n, room, count] of [
       [7, 8, 7],
       [12, 8, 8],
       [33, 12, 10],
       [1, 4, 3],
     ]) {
       const a = Float64Array.from({ length: n * n }, () => rng.uniform() - 0.5);
-      const x = Float64Array.from({ length: n * width }, () => rng.uniform() * 4 - 2);
-      const out = new Float64Array(n * width).fill(Number.NaN);
-      matBlock(a, n, x, width, cols, out);
-      const column = new Float64Array(n);
+      const v = Float64Array.from({ length: n * room }, () => rng.uniform() * 4 - 2);
+      const out = new Float64Array(n * room).fill(Number.NaN);
+      matTimesVectors(a, n, v, count, out);
       const want = new Float64Array(n);
-      for (let c = 0; c < width; c++) {
-        for (let k = 0; k < n; k++) column[k] = x[k * width + c];
-        matVec(a, n, column, want);
+      for (let c = 0; c < room; c++) {
+        matVec(a, n, v.subarray(c * n, (c + 1) * n), want);
         for (let i = 0; i < n; i++) {
-          if (c < cols) expect(out[i * width + c], `n ${n}, row ${i}, column ${c}`).toBe(want[i]);
-          else expect(out[i * width + c], 'columns past cols are not written').toBeNaN();
+          if (c < count) expect(out[c * n + i], `n ${n}, vector ${c}, row ${i}`).toBe(want[i]);
+          else expect(out[c * n + i], 'vectors past count are not written').toBeNaN();
         }
       }
     }
