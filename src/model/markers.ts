@@ -208,6 +208,7 @@ export function buildMarkerDesign(g: GenotypeTable, recordIds: readonly string[]
   for (let j = 0; j < g.markers.length; j++) {
     g.column(j, codes);
     // with c ∈ {−1 (missing), 0, 1, 2}: Σc = n1 + 2n2 − missing and Σc² = n1 + 4n2 + missing
+    // (c >> 7 is −1 for a missing code and 0 otherwise)
     let missing = 0;
     let sum = 0;
     let sumSq = 0;
