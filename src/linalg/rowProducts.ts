@@ -2,15 +2,23 @@
  * Products of rows, out(i, j) = Σ_m x_im y_jm, two rows by four columns at a time in eight running
  * sums: each load of x serves four products and each load of y two, and a block of y's rows is read
  * from cache for every pair of x's rows. The one kernel behind the blocked dense REML
- * (blockedCholesky.ts: the trailing update and W'W) and the genomic terms' K = MM' and K⁻¹M.
- * Every entry takes its products in ascending m, so the bits are those of the plain loops.
+ * (blockedCholesky.ts: the trailing update and W'W), the genomic terms' K = MM' and K⁻¹M, and
+ * VanRaden's G. Every entry takes its products in ascending m, so the bits are those of the plain
+ * loops.
  */
 
+/** What an entry becomes: the sum (SET), itself plus each product in turn (ACCUMULATE), or itself plus the sum (ADD). */
+type Mode = 0 | 1 | 2;
+const SET = 0;
+const ACCUMULATE = 1;
+const ADD = 2;
+
 /**
- * out[i·oi + j·oj] ← (accumulate ? out[i·oi + j·oj] : 0) + sign·Σ_{from ≤ m < to} x[i·xs + m]·y[j·ys + m]
- * for rows first ≤ i < last and columns colFirst ≤ j < colLast, or with colLast = LOWER the columns
- * colFirst ≤ j ≤ i (then entry (i, i + 1) of a pair of rows is written as well: scratch above the
- * diagonal).
+ * With S = sign·Σ_{from ≤ m < to} x[i·xs + m]·y[j·ys + m] summed from 0 in ascending m, the entry
+ * out[i·oi + j·oj] becomes S (SET), itself plus each product in turn (ACCUMULATE), or itself plus S
+ * (ADD), for rows first ≤ i < last and columns colFirst ≤ j < colLast, or with colLast = LOWER the
+ * columns colFirst ≤ j ≤ i (then entry (i, i + 1) of a pair of rows is written as well: scratch
+ * above the diagonal).
  */
 function tileProducts(
   out: Float64Array,
@@ -27,8 +35,10 @@ function tileProducts(
   from: number,
   to: number,
   sign: number,
-  accumulate: boolean,
+  mode: Mode,
 ): void {
+  const accumulate = mode === ACCUMULATE;
+  const add = mode === ADD;
   let i = first;
   for (; i + 1 < last; i += 2) {
     const r0 = i * xs;
@@ -66,30 +76,30 @@ function tileProducts(
         s12 += x1 * y2;
         s13 += x1 * y3;
       }
-      out[o0] = s00;
-      out[o0 + oj] = s01;
-      out[o0 + 2 * oj] = s02;
-      out[o0 + 3 * oj] = s03;
-      out[o1] = s10;
-      out[o1 + oj] = s11;
-      out[o1 + 2 * oj] = s12;
-      out[o1 + 3 * oj] = s13;
+      out[o0] = add ? out[o0] + s00 : s00;
+      out[o0 + oj] = add ? out[o0 + oj] + s01 : s01;
+      out[o0 + 2 * oj] = add ? out[o0 + 2 * oj] + s02 : s02;
+      out[o0 + 3 * oj] = add ? out[o0 + 3 * oj] + s03 : s03;
+      out[o1] = add ? out[o1] + s10 : s10;
+      out[o1 + oj] = add ? out[o1 + oj] + s11 : s11;
+      out[o1 + 2 * oj] = add ? out[o1 + 2 * oj] + s12 : s12;
+      out[o1 + 3 * oj] = add ? out[o1 + 3 * oj] + s13 : s13;
     }
     for (; j < end; j++) {
-      out[i * oi + j * oj] = rowProduct(out, i * oi + j * oj, x, r0, y, j * ys, from, to, sign, accumulate);
-      out[(i + 1) * oi + j * oj] = rowProduct(out, (i + 1) * oi + j * oj, x, r1, y, j * ys, from, to, sign, accumulate);
+      rowProduct(out, i * oi + j * oj, x, r0, y, j * ys, from, to, sign, mode);
+      rowProduct(out, (i + 1) * oi + j * oj, x, r1, y, j * ys, from, to, sign, mode);
     }
   }
   if (i < last) {
     const end = colLast === LOWER ? i + 1 : colLast;
-    for (let j = colFirst; j < end; j++) out[i * oi + j * oj] = rowProduct(out, i * oi + j * oj, x, i * xs, y, j * ys, from, to, sign, accumulate);
+    for (let j = colFirst; j < end; j++) rowProduct(out, i * oi + j * oj, x, i * xs, y, j * ys, from, to, sign, mode);
   }
 }
 
 /** colLast of tileProducts for the lower triangle. */
 const LOWER = -1;
 
-/** (accumulate ? out[o] : 0) + sign·Σ_{from ≤ m < to} x[r + m]·y[q + m], in ascending m. */
+/** One entry of tileProducts: out[o] from sign·Σ_{from ≤ m < to} x[r + m]·y[q + m] as `mode` says. */
 function rowProduct(
   out: Float64Array,
   o: number,
@@ -100,11 +110,11 @@ function rowProduct(
   from: number,
   to: number,
   sign: number,
-  accumulate: boolean,
-): number {
-  let s = accumulate ? out[o] : 0;
+  mode: Mode,
+): void {
+  let s = mode === ACCUMULATE ? out[o] : 0;
   for (let m = from; m < to; m++) s += sign * x[r + m] * y[q + m];
-  return s;
+  out[o] = mode === ADD ? out[o] + s : s;
 }
 
 /**
@@ -124,7 +134,15 @@ export function lowerRankUpdate(
   to: number,
   sign: 1 | -1,
 ): void {
-  tileProducts(out, n, 1, x, stride, x, stride, first, last, first, LOWER, from, to, sign, true);
+  tileProducts(out, n, 1, x, stride, x, stride, first, last, first, LOWER, from, to, sign, ACCUMULATE);
+}
+
+/**
+ * out[i, j] += Σ_{m < count} x[i, m] x[j, m] for j ≤ i < n (out n × n row-major, x's rows `stride`
+ * apart; out's strict upper triangle is scratch), each sum from 0 in ascending m, then added.
+ */
+export function addLowerProducts(out: Float64Array, n: number, x: Float64Array, stride: number, count: number): void {
+  tileProducts(out, n, 1, x, stride, x, stride, 0, n, 0, LOWER, 0, count, 1, ADD);
 }
 
 /**
@@ -132,5 +150,5 @@ export function lowerRankUpdate(
  * vectors stored one after another, each product summed in ascending k as matVec sums it.
  */
 export function matTimesVectors(a: Float64Array, n: number, v: Float64Array, count: number, out: Float64Array): void {
-  tileProducts(out, 1, n, a, n, v, n, 0, n, 0, count, 0, n, 1, false);
+  tileProducts(out, 1, n, a, n, v, n, 0, n, 0, count, 0, n, 1, SET);
 }

@@ -9,6 +9,7 @@ import { readGenotypes } from '../io/genotypes.js';
 import { readMatrix } from '../io/matrix.js';
 import { readPedigree } from '../io/pedigree.js';
 import { choleskyInPlace, inverseFromCholesky } from '../linalg/dense.js';
+import { addLowerProducts } from '../linalg/rowProducts.js';
 import { type SparseSym, toDense } from '../linalg/sparse.js';
 import type { CovarianceSpec } from '../types.js';
 import { aInverse } from './pedigree.js';
@@ -77,34 +78,14 @@ export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
   const g = new Float64Array(n * n);
   const codes = new Int8Array(n);
   // ZZ' accumulated over blocks of BLOCK markers: zb holds a block row-major (individual a's centred
-  // codes at a·BLOCK …), so that each pass over the n × n upper triangle (16 MB for n = 2,000, far
+  // codes at a·BLOCK …), so that each pass over the n × n lower triangle (16 MB for n = 2,000, far
   // beyond the caches) adds BLOCK markers at once instead of one
   const BLOCK = 128;
   const zb = new Float64Array(n * BLOCK);
   let filled = 0;
   let denom = 0;
   const flush = (): void => {
-    // rows a and a + 1 together, so that each loaded value of row b serves two products
-    for (let a = 0; a < n; a += 2) {
-      const ra = a * BLOCK;
-      let d = 0;
-      for (let k = 0; k < filled; k++) d += zb[ra + k] * zb[ra + k];
-      g[a * n + a] += d;
-      if (a + 1 === n) break;
-      const rc = ra + BLOCK;
-      for (let b = a + 1; b < n; b++) {
-        const rb = b * BLOCK;
-        let s0 = 0;
-        let s1 = 0;
-        for (let k = 0; k < filled; k++) {
-          const v = zb[rb + k];
-          s0 += zb[ra + k] * v;
-          s1 += zb[rc + k] * v;
-        }
-        g[a * n + b] += s0;
-        g[(a + 1) * n + b] += s1;
-      }
-    }
+    addLowerProducts(g, n, zb, BLOCK, filled);
     filled = 0;
   };
   for (let j = 0; j < geno.markers.length; j++) {
@@ -126,7 +107,7 @@ export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
   }
   if (filled > 0) flush();
   for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
+    for (let b = 0; b <= a; b++) {
       g[a * n + b] /= denom;
       g[b * n + a] = g[a * n + b];
     }

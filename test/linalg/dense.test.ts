@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { choleskyBlocked, inverseFromCholeskyBlocked } from '../../src/linalg/blockedCholesky.js';
 import { choleskyInPlace, inverseFromCholesky, matVec } from '../../src/linalg/dense.js';
-import { lowerRankUpdate, matTimesVectors } from '../../src/linalg/rowProducts.js';
+import { addLowerProducts, lowerRankUpdate, matTimesVectors } from '../../src/linalg/rowProducts.js';
 import { chainRng } from '../../src/rng/rng.js';
 
 describe('matTimesVectors', () => {
@@ -106,6 +106,29 @@ describe('lowerRankUpdate', () => {
       }
       for (let i = 0; i < n; i++) {
         for (let j = 0; j <= i; j++) expect(got[i * n + j], `n ${n}, (${i}, ${j})`).toBe(want[i * n + j]);
+      }
+    }
+  });
+});
+
+describe('addLowerProducts', () => {
+  it('adds to each lower entry its sum of products taken from 0 in ascending order, bit for bit', () => {
+    const rng = chainRng(11, 0);
+    for (const [n, stride, count] of [
+      [9, 8, 8],
+      [10, 8, 5],
+      [1, 4, 4],
+    ] as const) {
+      const x = Float64Array.from({ length: n * stride }, () => rng.uniform() * 2 - 1);
+      const start = Float64Array.from({ length: n * n }, () => rng.uniform());
+      const got = Float64Array.from(start);
+      addLowerProducts(got, n, x, stride, count);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let m = 0; m < count; m++) s += x[i * stride + m] * x[j * stride + m];
+          expect(got[i * n + j], `n ${n}, (${i}, ${j})`).toBe(start[i * n + j] + s);
+        }
       }
     }
   });
