@@ -7,7 +7,7 @@
  * Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (block Cholesky) and §3.1 (triangular
  * inverse); row-major n × n arrays, lower triangle.
  */
-import { lowerRankUpdate } from './rowProducts.js';
+import { addLowerProducts } from './rowProducts.js';
 
 /** Columns per block: a panel of BLOCK columns of a few thousand rows stays in the core's cache. */
 const BLOCK = 48;
@@ -55,14 +55,14 @@ export function choleskyBlocked(a: Float64Array, n: number): number {
 
 /** A[i, j] −= Σ_{k0 ≤ m < k1} L[i, m] L[j, m] for k1 ≤ j ≤ i < n (the lower triangle of A22). */
 function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): void {
-  lowerRankUpdate(a, n, k1, n, a, n, k0, k1, -1);
+  addLowerProducts(a, n, k1, n, a, n, k0, k1, -1);
 }
 
 /**
  * A⁻¹ = W'W from the factor L of A (A = LL', W = L⁻¹), into `inv` (n × n, both triangles), with `wt`
  * (n × n) as scratch for W' by rows (wt[j·n + k] = W[k][j], zero for k < j). W's columns come four at
- * a time by forward substitution; (A⁻¹)_ij = Σ_k W_ki W_kj by lowerRankUpdate over blocks of BLOCK
- * values of k, each entry summed in ascending k.
+ * a time by forward substitution; (A⁻¹)_ij = Σ_k W_ki W_kj by addLowerProducts over blocks of BLOCK
+ * values of k.
  */
 export function inverseFromCholeskyBlocked(l: Float64Array, n: number, inv: Float64Array, wt: Float64Array): void {
   wt.fill(0, 0, n * n);
@@ -82,7 +82,7 @@ export function inverseFromCholeskyBlocked(l: Float64Array, n: number, inv: Floa
   inv.fill(0, 0, n * n);
   for (let k0 = 0; k0 < n; k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
-    lowerRankUpdate(inv, n, 0, k1, wt, n, k0, k1, 1);
+    addLowerProducts(inv, n, 0, k1, wt, n, k0, k1, 1);
   }
   for (let i = 0; i < n; i++) for (let c = 0; c < i; c++) inv[c * n + i] = inv[i * n + c];
 }

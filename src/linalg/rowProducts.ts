@@ -7,18 +7,11 @@
  * loops.
  */
 
-/** What an entry becomes: the sum (SET), itself plus each product in turn (ACCUMULATE), or itself plus the sum (ADD). */
-type Mode = 0 | 1 | 2;
-const SET = 0;
-const ACCUMULATE = 1;
-const ADD = 2;
-
 /**
  * With S = sign·Σ_{from ≤ m < to} x[i·xs + m]·y[j·ys + m] summed from 0 in ascending m, the entry
- * out[i·oi + j·oj] becomes S (SET), itself plus each product in turn (ACCUMULATE), or itself plus S
- * (ADD), for rows first ≤ i < last and columns colFirst ≤ j < colLast, or with colLast = LOWER the
- * columns colFirst ≤ j ≤ i (then entry (i, i + 1) of a pair of rows is written as well: scratch
- * above the diagonal).
+ * out[i·oi + j·oj] becomes S, or itself plus S with `add`, for rows first ≤ i < last and columns
+ * colFirst ≤ j < colLast, or with colLast = LOWER the columns colFirst ≤ j ≤ i (then entry (i, i + 1)
+ * of a pair of rows is written as well: scratch above the diagonal).
  */
 function tileProducts(
   out: Float64Array,
@@ -35,10 +28,8 @@ function tileProducts(
   from: number,
   to: number,
   sign: number,
-  mode: Mode,
+  add: boolean,
 ): void {
-  const accumulate = mode === ACCUMULATE;
-  const add = mode === ADD;
   let i = first;
   for (; i + 1 < last; i += 2) {
     const r0 = i * xs;
@@ -52,14 +43,14 @@ function tileProducts(
       const q3 = q2 + ys;
       const o0 = i * oi + j * oj;
       const o1 = o0 + oi;
-      let s00 = accumulate ? out[o0] : 0;
-      let s01 = accumulate ? out[o0 + oj] : 0;
-      let s02 = accumulate ? out[o0 + 2 * oj] : 0;
-      let s03 = accumulate ? out[o0 + 3 * oj] : 0;
-      let s10 = accumulate ? out[o1] : 0;
-      let s11 = accumulate ? out[o1 + oj] : 0;
-      let s12 = accumulate ? out[o1 + 2 * oj] : 0;
-      let s13 = accumulate ? out[o1 + 3 * oj] : 0;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
       for (let m = from; m < to; m++) {
         const x0 = sign * x[r0 + m];
         const x1 = sign * x[r1 + m];
@@ -86,20 +77,20 @@ function tileProducts(
       out[o1 + 3 * oj] = add ? out[o1 + 3 * oj] + s13 : s13;
     }
     for (; j < end; j++) {
-      rowProduct(out, i * oi + j * oj, x, r0, y, j * ys, from, to, sign, mode);
-      rowProduct(out, (i + 1) * oi + j * oj, x, r1, y, j * ys, from, to, sign, mode);
+      rowProduct(out, i * oi + j * oj, x, r0, y, j * ys, from, to, sign, add);
+      rowProduct(out, (i + 1) * oi + j * oj, x, r1, y, j * ys, from, to, sign, add);
     }
   }
   if (i < last) {
     const end = colLast === LOWER ? i + 1 : colLast;
-    for (let j = colFirst; j < end; j++) rowProduct(out, i * oi + j * oj, x, i * xs, y, j * ys, from, to, sign, mode);
+    for (let j = colFirst; j < end; j++) rowProduct(out, i * oi + j * oj, x, i * xs, y, j * ys, from, to, sign, add);
   }
 }
 
 /** colLast of tileProducts for the lower triangle. */
 const LOWER = -1;
 
-/** One entry of tileProducts: out[o] from sign·Σ_{from ≤ m < to} x[r + m]·y[q + m] as `mode` says. */
+/** One entry of tileProducts: out[o] ← sign·Σ_{from ≤ m < to} x[r + m]·y[q + m], or out[o] plus it with `add`. */
 function rowProduct(
   out: Float64Array,
   o: number,
@@ -110,20 +101,20 @@ function rowProduct(
   from: number,
   to: number,
   sign: number,
-  mode: Mode,
+  add: boolean,
 ): void {
-  let s = mode === ACCUMULATE ? out[o] : 0;
+  let s = 0;
   for (let m = from; m < to; m++) s += sign * x[r + m] * y[q + m];
-  out[o] = mode === ADD ? out[o] + s : s;
+  out[o] = add ? out[o] + s : s;
 }
 
 /**
  * out[i, j] += sign · Σ_{from ≤ m < to} x[i, m] x[j, m] for first ≤ j ≤ i < last (out n × n
  * row-major, x's rows `stride` apart; out's strict upper triangle is scratch, written beside the
- * diagonal), each entry from its value, as rank-one updates one m at a time would. `x` may be `out`
- * when the columns it reads are outside those written.
+ * diagonal), the sum taken from 0 in ascending m and then added. `x` may be `out` when the columns it
+ * reads are outside those written.
  */
-export function lowerRankUpdate(
+export function addLowerProducts(
   out: Float64Array,
   n: number,
   first: number,
@@ -134,15 +125,7 @@ export function lowerRankUpdate(
   to: number,
   sign: 1 | -1,
 ): void {
-  tileProducts(out, n, 1, x, stride, x, stride, first, last, first, LOWER, from, to, sign, ACCUMULATE);
-}
-
-/**
- * out[i, j] += Σ_{m < count} x[i, m] x[j, m] for j ≤ i < n (out n × n row-major, x's rows `stride`
- * apart; out's strict upper triangle is scratch), each sum from 0 in ascending m, then added.
- */
-export function addLowerProducts(out: Float64Array, n: number, x: Float64Array, stride: number, count: number): void {
-  tileProducts(out, n, 1, x, stride, x, stride, 0, n, 0, LOWER, 0, count, 1, ADD);
+  tileProducts(out, n, 1, x, stride, x, stride, first, last, first, LOWER, from, to, sign, true);
 }
 
 /**
@@ -150,5 +133,5 @@ export function addLowerProducts(out: Float64Array, n: number, x: Float64Array, 
  * vectors stored one after another, each product summed in ascending k as matVec sums it.
  */
 export function matTimesVectors(a: Float64Array, n: number, v: Float64Array, count: number, out: Float64Array): void {
-  tileProducts(out, 1, n, a, n, v, n, 0, n, 0, count, 0, n, 1, SET);
+  tileProducts(out, 1, n, a, n, v, n, 0, n, 0, count, 0, n, 1, false);
 }

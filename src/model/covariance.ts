@@ -85,7 +85,7 @@ export function vanRaden(file: string): { ids: string[]; g: Float64Array } {
   let filled = 0;
   let denom = 0;
   const flush = (): void => {
-    addLowerProducts(g, n, zb, BLOCK, filled);
+    addLowerProducts(g, n, 0, n, zb, BLOCK, 0, filled, 1);
     filled = 0;
   };
   for (let j = 0; j < geno.markers.length; j++) {

@@ -16,7 +16,7 @@
  */
 import { MixmcError } from '../errors.js';
 import { matVec } from '../linalg/dense.js';
-import { lowerRankUpdate, matTimesVectors } from '../linalg/rowProducts.js';
+import { addLowerProducts, matTimesVectors } from '../linalg/rowProducts.js';
 import { denseCovariance } from '../model/covariance.js';
 import type { Design, RandomDesign } from '../model/design.js';
 import { decodeColumn, type MarkerDesign } from '../model/markers.js';
@@ -84,7 +84,7 @@ function individuals(recordIds: readonly string[]): { ids: string[]; firstRecord
 
 /**
  * K = MM' over the individuals (uncentred imputed codes of their first records), q × q row-major:
- * MARKER_BLOCK markers at a time, each entry summed over the markers in file order.
+ * MARKER_BLOCK markers at a time.
  */
 function genomicMatrix(md: MarkerDesign, firstRecord: Int32Array): Float64Array {
   const q = firstRecord.length;
@@ -97,7 +97,7 @@ function genomicMatrix(md: MarkerDesign, firstRecord: Int32Array): Float64Array 
       decodeColumn(md.records, md.means[j0 + c], 0, j0 + c, column);
       for (let i = 0; i < q; i++) x[i * MARKER_BLOCK + c] = column[firstRecord[i]];
     }
-    lowerRankUpdate(k, q, 0, q, x, MARKER_BLOCK, 0, cols, 1);
+    addLowerProducts(k, q, 0, q, x, MARKER_BLOCK, 0, cols, 1);
   }
   for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) k[b * q + a] = k[a * q + b];
   return k;
